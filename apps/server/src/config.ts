@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Roles = ['api', 'realtime', 'worker'] as const;
+export type Role = (typeof Roles)[number];
+
+const EnvSchema = Type.Object({
+  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  MUSTER_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_READ_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  MUSTER_ROLES: Type.Optional(Type.String({ pattern: '^(api|realtime|worker)(,(api|realtime|worker))*$' })),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  MUSTER_SEED: Type.Optional(Type.String({ pattern: '^(auto|never|always)$' })),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseReadUrl: string | undefined;
+  redisUrl: string | undefined;
+  roles: ReadonlySet<Role>;
+  /** Unset in embedded mode: the server generates one and keeps it in the data directory. */
+  jwtSecret: string | undefined;
+  logLevel: string;
+  smtpUrl: string | undefined;
+  otlpEndpoint: string | undefined;
+  /** `auto` seeds a demo only into a new embedded database. */
+  seed: 'auto' | 'never' | 'always';
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** The one reader of `process.env`: validates every key at once and reports all problems together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const problems = [...Value.Errors(EnvSchema, picked)].map(
+    (e) => `${e.instancePath.slice(1)}: ${e.message}`,
+  );
+  const port = Number(picked.PORT ?? 3000);
+  if (!problems.some((p) => p.startsWith('PORT')) && port > 65535)
+    problems.push('PORT: must be between 0 and 65535');
+  if (problems.length) throw new ConfigError(problems);
+  const roles = (picked.MUSTER_ROLES ?? Roles.join(',')).split(',') as Role[];
+  return {
+    port,
+    host: picked.HOST ?? '0.0.0.0',
+    publicUrl: (picked.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    dataDir: path.resolve(picked.MUSTER_DATA_DIR ?? '.muster'),
+    databaseUrl: picked.DATABASE_URL,
+    databaseReadUrl: picked.DATABASE_READ_URL,
+    redisUrl: picked.REDIS_URL,
+    roles: new Set(roles),
+    jwtSecret: picked.JWT_SECRET,
+    logLevel: picked.LOG_LEVEL ?? 'info',
+    smtpUrl: picked.SMTP_URL,
+    otlpEndpoint: picked.OTEL_EXPORTER_OTLP_ENDPOINT,
+    seed: (picked.MUSTER_SEED as Config['seed'] | undefined) ?? 'auto',
+  };
+}

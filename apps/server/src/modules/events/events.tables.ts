@@ -1,0 +1,86 @@
+import {
+  bigint,
+  index,
+  integer,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { communities } from '../communities/communities.tables.ts';
+import { users } from '../identity/identity.tables.ts';
+
+export const events = pgTable(
+  'events',
+  {
+    id: uuid('id').primaryKey(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description'),
+    /** draft | published | live | ended | archived */
+    status: text('status').notNull().default('draft'),
+    /** public | unlisted | private */
+    visibility: text('visibility').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    timezone: text('timezone').notNull(),
+    venue: text('venue'),
+    onlineUrl: text('online_url'),
+    coverImageUrl: text('cover_image_url'),
+    capacity: integer('capacity'),
+    /** Maintained in the RSVP transaction, under the event row lock, so it never drifts. */
+    goingCount: integer('going_count').notNull().default(0),
+    waitlistCount: integer('waitlist_count').notNull().default(0),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('events_community_idx').on(t.communityId),
+    index('events_status_starts_idx').on(t.status, t.startsAt),
+  ],
+);
+
+export const eventRoles = pgTable(
+  'event_roles',
+  {
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.userId] }), index('event_roles_user_idx').on(t.userId)],
+);
+
+/** Arrival order for the waitlist: drawn while the event row is locked, so it is the order of arrival. */
+export const rsvpQueueOrder = pgSequence('rsvp_queue_order');
+
+export const rsvps = pgTable(
+  'rsvps',
+  {
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** going | waitlisted | interested | declined */
+    status: text('status').notNull(),
+    queueOrder: bigint('queue_order', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.userId] }),
+    index('rsvps_event_status_order_idx').on(t.eventId, t.status, t.queueOrder),
+    index('rsvps_user_idx').on(t.userId),
+  ],
+);

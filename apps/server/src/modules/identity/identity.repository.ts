@@ -1,0 +1,84 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { refreshTokens, users } from './identity.tables.ts';
+
+export type UserRow = typeof users.$inferSelect;
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
+export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
+  const [row] = await q.select().from(users).where(eq(users.email, email.toLowerCase()));
+  return row;
+}
+
+export async function findUserById(q: Queryable, id: string): Promise<UserRow | undefined> {
+  const [row] = await q.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function insertUser(
+  q: Queryable,
+  values: typeof users.$inferInsert,
+): Promise<UserRow | undefined> {
+  const [row] = await q.insert(users).values(values).onConflictDoNothing({ target: users.email }).returning();
+  return row;
+}
+
+export async function updateUser(
+  q: Queryable,
+  id: string,
+  values: Partial<typeof users.$inferInsert>,
+): Promise<UserRow | undefined> {
+  const [row] = await q
+    .update(users)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+export async function insertRefreshToken(
+  q: Queryable,
+  values: typeof refreshTokens.$inferInsert,
+): Promise<void> {
+  await q.insert(refreshTokens).values(values);
+}
+
+/** Locks the token row so two concurrent refreshes with one token cannot both succeed. */
+export async function findRefreshTokenForUpdate(
+  q: Queryable,
+  tokenHash: string,
+): Promise<RefreshTokenRow | undefined> {
+  const [row] = await q
+    .select()
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, tokenHash))
+    .for('update');
+  return row;
+}
+
+export async function markSpent(q: Queryable, id: string): Promise<void> {
+  await q.update(refreshTokens).set({ spentAt: new Date() }).where(eq(refreshTokens.id, id));
+}
+
+export async function revokeFamily(q: Queryable, familyId: string): Promise<void> {
+  await q
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+}
+
+export async function revokeAllOfUser(q: Queryable, userId: string): Promise<void> {
+  await q
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+}
+
+export async function listActiveTokens(q: Queryable, userId: string): Promise<RefreshTokenRow[]> {
+  return q
+    .select()
+    .from(refreshTokens)
+    .where(
+      and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt), isNull(refreshTokens.spentAt)),
+    );
+}

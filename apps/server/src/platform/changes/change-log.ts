@@ -1,0 +1,93 @@
+import type { Change } from '@muster/protocol';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../db/client.ts';
+import { changeOutbox, changes, scopeHeads } from './changes.tables.ts';
+
+export interface ChangeInput {
+  scope: string;
+  entity: string;
+  op: 'upsert' | 'delete';
+  id: string;
+  data: unknown;
+  actorId?: string | null;
+}
+
+/**
+ * Appends one change to its scope's log inside the writer's transaction. The upsert on
+ * `scope_heads` row-locks the scope until commit, so concurrent writers get consecutive seqs and a
+ * rollback gives its seq back: the log stays gap-free and ordered by commit.
+ */
+export async function appendChange(tx: Tx, input: ChangeInput): Promise<Change> {
+  const [head] = await tx
+    .insert(scopeHeads)
+    .values({ scope: input.scope, seq: 1 })
+    .onConflictDoUpdate({ target: scopeHeads.scope, set: { seq: sql`${scopeHeads.seq} + 1` } })
+    .returning({ seq: scopeHeads.seq });
+  const seq = head!.seq;
+  const data = input.op === 'delete' ? null : (input.data ?? null);
+  const [row] = await tx
+    .insert(changes)
+    .values({
+      scope: input.scope,
+      seq,
+      entity: input.entity,
+      op: input.op,
+      entityId: input.id,
+      data,
+      actorId: input.actorId ?? null,
+    })
+    .returning({ at: changes.at });
+  await tx.insert(changeOutbox).values({ scope: input.scope, seq });
+  return {
+    scope: input.scope,
+    seq,
+    entity: input.entity,
+    op: input.op,
+    id: input.id,
+    data,
+    at: row!.at.toISOString(),
+  };
+}
+
+export type ScopeRead = { changes: Change[]; head: number; hasMore: boolean } | { reset: true; head: number };
+
+/** Reads a scope after `afterSeq`; a cursor older than the compaction floor answers `reset`. */
+export async function readChanges(
+  q: Queryable,
+  scope: string,
+  afterSeq: number,
+  limit: number,
+): Promise<ScopeRead> {
+  const [headRow] = await q.select().from(scopeHeads).where(eq(scopeHeads.scope, scope));
+  const head = headRow?.seq ?? 0;
+  if (afterSeq > head || (headRow && afterSeq < headRow.floor)) return { reset: true, head };
+  if (afterSeq === head) return { changes: [], head, hasMore: false };
+  const rows = await q
+    .select()
+    .from(changes)
+    .where(and(eq(changes.scope, scope), gt(changes.seq, afterSeq)))
+    .orderBy(asc(changes.seq))
+    .limit(limit);
+  const last = rows.at(-1)?.seq ?? afterSeq;
+  return { changes: rows.map(toChange), head, hasMore: last < head };
+}
+
+export async function readHeads(q: Queryable, scopes: string[]): Promise<Record<string, number>> {
+  const heads: Record<string, number> = Object.fromEntries(scopes.map((s) => [s, 0]));
+  if (!scopes.length) return heads;
+  const rows = await q.select().from(scopeHeads).where(inArray(scopeHeads.scope, scopes));
+  for (const row of rows) heads[row.scope] = row.seq;
+  return heads;
+}
+
+export function toChange(row: typeof changes.$inferSelect): Change {
+  return {
+    scope: row.scope,
+    seq: row.seq,
+    entity: row.entity,
+    op: row.op as Change['op'],
+    id: row.entityId,
+    data: row.data,
+    at: row.at.toISOString(),
+  };
+}

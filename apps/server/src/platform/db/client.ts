@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { type ExtractTablesWithRelations, type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything queries can run on: the database itself or an open transaction. */
+export type Queryable = Db | Tx;
+
+export type Database =
+  | { kind: 'pglite'; db: Db; pglite: PGlite; close(): Promise<void> }
+  | {
+      kind: 'postgres';
+      db: Db;
+      pool: pg.Pool;
+      readDb: Db;
+      readPool: pg.Pool | undefined;
+      close(): Promise<void>;
+    };
+
+// Counts and timestamps come back as JS values; bigint ids never exceed 2^53 in practice.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Opens the embedded database in `dir`, creating parent directories (PGlite does not). */
+export async function openPglite(dir: string | undefined, loadDataDir?: Blob): Promise<Database> {
+  if (dir) await fs.mkdir(path.dirname(dir), { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dir ? { dataDir: dir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
+  const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
+  return { kind: 'pglite', db, pglite, close: () => pglite.close() };
+}
+
+export interface PostgresOptions {
+  url: string;
+  readUrl?: string | undefined;
+  max?: number;
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 20 });
+  // An idle client losing its connection (PostgreSQL restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  let readPool: pg.Pool | undefined;
+  if (options.readUrl) {
+    readPool = new pg.Pool({ connectionString: options.readUrl, max: options.max ?? 20 });
+    readPool.on('error', () => {});
+  }
+  const readDb = readPool ? (drizzleNodePg({ client: readPool, schema }) as unknown as Db) : db;
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    readDb,
+    readPool,
+    close: async () => {
+      await pool.end();
+      await readPool?.end();
+    },
+  };
+}
+
+/** Runs raw SQL on a db or transaction and returns its rows (both drivers answer `{ rows }`). */
+export async function queryRows<T>(q: Queryable, query: SQL): Promise<T[]> {
+  const result = (await q.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/**
+ * Turns `$1`-style SQL (as libraries such as pg-boss write it) into a Drizzle query with bound
+ * parameters, so that it runs inside the caller's transaction.
+ */
+export function positionalSql(text: string, values: readonly unknown[] = []): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`);
+  }
+  return sql.join(chunks);
+}

@@ -1,0 +1,7 @@
+/** Every table, for Drizzle's typed queries and for drizzle-kit's migration generator. */
+export * from '../../modules/agenda/agenda.tables.ts';
+export * from '../../modules/communities/communities.tables.ts';
+export * from '../../modules/events/events.tables.ts';
+export * from '../../modules/identity/identity.tables.ts';
+export * from '../../modules/notifications/notifications.tables.ts';
+export * from '../changes/changes.tables.ts';

@@ -1,0 +1,47 @@
+import type { Change } from '@muster/protocol';
+import { appendChange, type ChangeInput } from '../changes/change-log.ts';
+import type { Publisher } from '../changes/publisher.ts';
+import type { Jobs } from '../jobs/jobs.ts';
+import type { Db, Tx } from './client.ts';
+
+/** What a service gets inside its transaction: queries, the change log and the job queue. */
+export interface Work {
+  tx: Tx;
+  append(change: ChangeInput): Promise<Change>;
+  enqueue<T extends object>(
+    name: string,
+    data: T,
+    options?: { singletonKey?: string; startAfterSeconds?: number },
+  ): Promise<void>;
+}
+
+export interface TxDeps {
+  db: Db;
+  jobs: Jobs;
+  publisher: Publisher;
+}
+
+/**
+ * Runs `fn` in one short transaction; state, change records and jobs commit together. Changes are
+ * published only after commit (never from inside), so no client can see what might still roll back.
+ */
+export async function withTx<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): Promise<T> {
+  const appended: Change[] = [];
+  const result = await deps.db.transaction(async (tx) => {
+    appended.length = 0; // a retried callback starts clean
+    const work: Work = {
+      tx,
+      async append(change) {
+        const record = await appendChange(tx, change);
+        appended.push(record);
+        return record;
+      },
+      async enqueue(name, data, options) {
+        await deps.jobs.enqueue(tx, name, data, options);
+      },
+    };
+    return fn(work);
+  });
+  await deps.publisher.afterCommit(appended);
+  return result;
+}

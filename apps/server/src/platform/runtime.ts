@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { createRateLimits } from './auth/rate-limiter.ts';
+import { createTokenService } from './auth/tokens.ts';
+import { type Bus, createMemoryBus } from './bus/bus.ts';
+import { createRedisBus } from './bus/redis-bus.ts';
+import { createPublisher } from './changes/publisher.ts';
+import type { Platform } from './context.ts';
+import { type Database, openPglite, openPostgres } from './db/client.ts';
+import { lockDataDir } from './db/lock.ts';
+import { migrate } from './db/migrate.ts';
+import { createJobs } from './jobs/jobs.ts';
+import { createMetrics } from './metrics.ts';
+import { loadOrCreateSecret } from './secrets.ts';
+
+export interface OpenedPlatform {
+  platform: Platform;
+  /** True when the embedded database was created by this start (first run). */
+  freshDatabase: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Tests hand in a database they prepared; it is closed with the platform. */
+  database?: Database;
+  monitorIntervalSeconds?: number;
+}
+
+/** Opens every piece of infrastructure in dependency order and migrates the database. */
+export async function openPlatform(
+  config: Config,
+  log: Logger,
+  options: OpenOptions = {},
+): Promise<OpenedPlatform> {
+  const releases: (() => Promise<void> | void)[] = [];
+  try {
+    let database = options.database;
+    let freshDatabase = false;
+    let jwtSecret = config.jwtSecret;
+    if (!database) {
+      if (config.databaseUrl) {
+        if (!jwtSecret)
+          throw new Error('JWT_SECRET must be set when DATABASE_URL is set (all nodes must share it)');
+        database = await openPostgres({ url: config.databaseUrl, readUrl: config.databaseReadUrl });
+      } else {
+        releases.push(lockDataDir(config.dataDir));
+        const pgdata = path.join(config.dataDir, 'pgdata');
+        freshDatabase = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
+        database = await openPglite(pgdata);
+      }
+    }
+    const db = database;
+    releases.push(() => db.close());
+    jwtSecret ??= loadOrCreateSecret(config.dataDir, 'jwt-secret');
+    await migrate(database);
+
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
+      : undefined;
+    if (redis) {
+      redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
+      await redis.connect();
+      releases.push(() =>
+        redis
+          .quit()
+          .then(() => {})
+          .catch(() => redis.disconnect()),
+      );
+    }
+    const bus: Bus = config.redisUrl
+      ? await createRedisBus(config.redisUrl, (error) => log.warn({ err: error }, 'redis bus error'))
+      : createMemoryBus();
+    releases.push(() => bus.close());
+    const jobs = await createJobs(database, log, {
+      monitorIntervalSeconds: options.monitorIntervalSeconds ?? 10,
+    });
+    releases.push(() => jobs.stop());
+    const publisher = createPublisher(database.db, bus, log);
+    releases.push(() => publisher.stop());
+
+    const platform: Platform = {
+      config,
+      log,
+      database,
+      db: database.db,
+      readDb: database.kind === 'postgres' ? database.readDb : database.db,
+      bus,
+      publisher,
+      jobs,
+      tokens: createTokenService(jwtSecret),
+      limits: createRateLimits(redis),
+      metrics: createMetrics(),
+      redis,
+    };
+    return {
+      platform,
+      freshDatabase,
+      close: async () => {
+        for (const release of releases.reverse()) await release();
+      },
+    };
+  } catch (error) {
+    for (const release of releases.reverse()) await Promise.resolve(release()).catch(() => {});
+    throw error;
+  }
+}

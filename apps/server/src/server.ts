@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { modules } from './modules/registry.ts';
+import type { Platform } from './platform/context.ts';
+import { registerHealth } from './platform/health.ts';
+import { type App, createHttpServer } from './platform/http/server.ts';
+import { type OpenOptions, openPlatform } from './platform/runtime.ts';
+
+export interface RunningServer {
+  app: App;
+  platform: Platform;
+  freshDatabase: boolean;
+  /** Bound address, e.g. `http://127.0.0.1:3000`; empty when `listen` was false. */
+  url: string;
+  /** Graceful stop: refuse new work, finish in-flight requests and jobs, then close everything. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends OpenOptions {
+  /** Tests use `app.inject` and skip the socket. */
+  listen?: boolean;
+  /** Runs once the database is ready and before requests are served (first-run seeding). */
+  beforeListen?: (platform: Platform, freshDatabase: boolean) => Promise<void>;
+}
+
+/** Builds one Muster node with the roles in `config.roles`. */
+export async function startServer(
+  config: Config,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const opened = await openPlatform(config, log, options);
+  const { platform } = opened;
+  let draining = false;
+  let app: App | undefined;
+  try {
+    for (const module of modules) for (const job of module.jobs?.(platform) ?? []) platform.jobs.define(job);
+    await platform.jobs.provision();
+    await options.beforeListen?.(platform, opened.freshDatabase);
+
+    app = await createHttpServer(platform);
+    registerHealth(app, platform, () => draining);
+    if (config.roles.has('api')) for (const module of modules) module.routes?.(app, platform);
+    await app.ready();
+
+    if (config.roles.has('worker')) await platform.jobs.startWorkers();
+    platform.publisher.startRelay(2000);
+    const url = options.listen === false ? '' : await app.listen({ port: config.port, host: config.host });
+    const running = app;
+    return {
+      app: running,
+      platform,
+      freshDatabase: opened.freshDatabase,
+      url,
+      async stop() {
+        draining = true;
+        await running.close();
+        await platform.jobs.stopWorkers();
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await opened.close();
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { type Static, Type } from 'typebox';
+import { Id, LongText, ShortText, Tag, Timestamp } from './common.ts';
+
+export const Session = Type.Object({
+  id: Id,
+  eventId: Id,
+  title: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+  room: Type.Union([Type.String(), Type.Null()]),
+  track: Type.Union([Type.String(), Type.Null()]),
+  tags: Type.Array(Type.String()),
+  speakerIds: Type.Array(Id),
+  capacity: Type.Union([Type.Integer(), Type.Null()]),
+  cancelled: Type.Boolean(),
+  updatedAt: Timestamp,
+});
+export type Session = Static<typeof Session>;
+
+const sessionFields = {
+  title: ShortText(200),
+  description: Type.Optional(Type.Union([LongText(20_000), Type.Null()])),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+  room: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 120 }), Type.Null()])),
+  track: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 120 }), Type.Null()])),
+  tags: Type.Optional(Type.Array(Tag, { maxItems: 20, uniqueItems: true })),
+  speakerIds: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true })),
+  capacity: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()])),
+};
+
+export const CreateSessionBody = Type.Object(sessionFields, { additionalProperties: false });
+export type CreateSessionBody = Static<typeof CreateSessionBody>;
+
+export const UpdateSessionBody = Type.Partial(Type.Object(sessionFields), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type UpdateSessionBody = Static<typeof UpdateSessionBody>;
+
+export const AgendaChange = Type.Object({
+  id: Id,
+  sessionId: Id,
+  actorId: Type.Union([Id, Type.Null()]),
+  kind: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('cancelled')]),
+  at: Timestamp,
+  before: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  after: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+export type AgendaChange = Static<typeof AgendaChange>;
+
+export const ScheduleItem = Type.Object({
+  session: Session,
+  /** Ids of other bookmarked sessions that overlap this one in time. */
+  conflictsWith: Type.Array(Id),
+});
+export type ScheduleItem = Static<typeof ScheduleItem>;
+
+export const Schedule = Type.Object({
+  items: Type.Array(ScheduleItem),
+  conflicts: Type.Array(Type.Object({ a: Id, b: Id })),
+});
+export type Schedule = Static<typeof Schedule>;
+
+export const Note = Type.Object({
+  sessionId: Id,
+  body: Type.String(),
+  updatedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type Note = Static<typeof Note>;
+
+export const PutNoteBody = Type.Object({ body: LongText(20_000) }, { additionalProperties: false });
+export type PutNoteBody = Static<typeof PutNoteBody>;
+
+export const CalendarToken = Type.Object({ token: Type.String(), url: Type.String() });
+export type CalendarToken = Static<typeof CalendarToken>;

@@ -1,0 +1,43 @@
+import { type Static, type TSchema, Type } from 'typebox';
+
+/** UUIDv7 string; the server generates every id. */
+export const Id = Type.String({ format: 'uuid', maxLength: 36 });
+/** ISO 8601 instant in UTC. */
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
+/** IANA time zone name such as `Europe/Berlin`. */
+export const TimeZone = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_+\\-/]+$' });
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+export const ShortText = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
+export const LongText = (maxLength = 10_000) => Type.String({ maxLength });
+export const Tag = Type.String({ minLength: 1, maxLength: 40 });
+export const Url = Type.String({ format: 'uri', maxLength: 2048 });
+
+export const IdParams = Type.Object({ id: Id });
+export type IdParams = Static<typeof IdParams>;
+
+export const PageQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type PageQuery = Static<typeof PageQuery>;
+
+/** `{ items, nextCursor }` — every list answers this shape; `nextCursor` is null on the last page. */
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** RFC 9457 problem details with a stable machine-readable `code`. */
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem' },
+);
+export type Problem = Static<typeof Problem>;
+
+export const Ok = Type.Object({ ok: Type.Literal(true) });

@@ -1,0 +1,40 @@
+import { type Static, Type } from 'typebox';
+import { Id, LongText, ShortText, Timestamp } from './common.ts';
+
+export const CommunityRole = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('member'),
+]);
+export type CommunityRole = Static<typeof CommunityRole>;
+
+export const Community = Type.Object({
+  id: Id,
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  memberCount: Type.Integer(),
+  myRole: Type.Union([CommunityRole, Type.Null()]),
+  createdAt: Timestamp,
+});
+export type Community = Static<typeof Community>;
+
+export const CreateCommunityBody = Type.Object(
+  { name: ShortText(120), description: Type.Optional(LongText(4000)) },
+  { additionalProperties: false },
+);
+export type CreateCommunityBody = Static<typeof CreateCommunityBody>;
+
+export const Member = Type.Object({
+  userId: Id,
+  name: Type.String(),
+  role: CommunityRole,
+  joinedAt: Timestamp,
+});
+export type Member = Static<typeof Member>;
+
+/** Adds an existing user; `owner` can only be granted by an owner. */
+export const AddMemberBody = Type.Object(
+  { userId: Id, role: Type.Optional(CommunityRole) },
+  { additionalProperties: false },
+);
+export type AddMemberBody = Static<typeof AddMemberBody>;

@@ -1,0 +1,16 @@
+/** Stable error codes, shared by HTTP problem documents and socket acks. */
+export const ErrorCode = {
+  validation_failed: 'validation_failed',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  rate_limited: 'rate_limited',
+  capacity_reached: 'capacity_reached',
+  invalid_transition: 'invalid_transition',
+  payload_too_large: 'payload_too_large',
+  unsupported_media_type: 'unsupported_media_type',
+  unavailable: 'unavailable',
+  internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,66 @@
+import { type Static, Type } from 'typebox';
+import { Email, Id, ShortText, Tag, Timestamp, Url } from './common.ts';
+
+export const Password = Type.String({ minLength: 10, maxLength: 256 });
+
+export const User = Type.Object({
+  id: Id,
+  email: Type.Optional(Email),
+  name: Type.String(),
+  headline: Type.Union([Type.String(), Type.Null()]),
+  company: Type.Union([Type.String(), Type.Null()]),
+  bio: Type.Union([Type.String(), Type.Null()]),
+  interests: Type.Array(Type.String()),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+});
+export type User = Static<typeof User>;
+
+export const RegisterBody = Type.Object(
+  { email: Email, password: Password, name: ShortText(120) },
+  { additionalProperties: false },
+);
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const LoginBody = Type.Object(
+  { email: Email, password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 20, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const TokenPair = Type.Object({ accessToken: Type.String(), refreshToken: Type.String() });
+export type TokenPair = Static<typeof TokenPair>;
+
+export const AuthResult = Type.Object({
+  user: User,
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+});
+export type AuthResult = Static<typeof AuthResult>;
+
+export const UpdateMeBody = Type.Object(
+  {
+    name: Type.Optional(ShortText(120)),
+    headline: Type.Optional(Type.Union([Type.String({ maxLength: 160 }), Type.Null()])),
+    company: Type.Optional(Type.Union([Type.String({ maxLength: 120 }), Type.Null()])),
+    bio: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    interests: Type.Optional(Type.Array(Tag, { maxItems: 30, uniqueItems: true })),
+    avatarUrl: Type.Optional(Type.Union([Url, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
+
+export const Device = Type.Object({
+  familyId: Id,
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp,
+});
+export type Device = Static<typeof Device>;

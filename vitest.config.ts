@@ -1,0 +1,49 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test tiers (QUALITY.md): `*.test.ts` runs on PGlite; the `postgres` project runs the same files
+ * plus `*.pg.test.ts` on a real PostgreSQL (TEST_DATABASE_URL); `*.redis.test.ts` needs TEST_REDIS_URL.
+ * `scripts/test.ts` picks the projects whose servers are reachable and fails in CI if one is missing.
+ */
+const serverTests = 'apps/server/**/*.test.ts';
+const tiered = ['**/*.pg.test.ts', '**/*.redis.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'pglite',
+          include: [serverTests, 'packages/**/*.test.ts'],
+          exclude: tiered,
+          env: { MUSTER_TEST_DB: 'pglite' },
+          globalSetup: ['apps/server/test/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          include: [serverTests, 'apps/server/**/*.pg.test.ts'],
+          exclude: [
+            '**/*.redis.test.ts',
+            '**/*.e2e.test.ts',
+            '**/node_modules/**',
+            'apps/server/src/platform/db/pglite*.test.ts',
+          ],
+          env: { MUSTER_TEST_DB: 'postgres' },
+          globalSetup: ['apps/server/test/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'redis',
+          include: ['apps/server/**/*.redis.test.ts'],
+          env: { MUSTER_TEST_DB: 'postgres' },
+          globalSetup: ['apps/server/test/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
