@@ -13,7 +13,10 @@ export interface TestUser {
 }
 
 /** Registers a new user through the real API. */
-export async function registerUser(server: TestServer, overrides: { name?: string; email?: string } = {}): Promise<TestUser> {
+export async function registerUser(
+  server: TestServer,
+  overrides: { name?: string; email?: string } = {},
+): Promise<TestUser> {
   const email = overrides.email ?? `user-${randomUUID()}@example.test`;
   const password = 'correct horse battery staple';
   const res = await server.app.inject({

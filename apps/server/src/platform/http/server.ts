@@ -9,6 +9,7 @@ import { InvalidTokenError, sha256 } from '../auth/tokens.ts';
 import type { Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { sendProblem, toAppError } from './problem.ts';
+import { validatorCompiler } from './validation.ts';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -32,12 +33,9 @@ export async function createHttpServer(platform: Platform): Promise<App> {
     genReqId: () => randomUUID(),
     trustProxy: true,
     return503OnClosing: true,
-    ajv: {
-      // Unknown fields are refused, not silently dropped: a client must not believe it set a role or a count.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.setValidatorCompiler(validatorCompiler);
   app.decorateRequest('actor', null);
   app.addSchema(Problem);
 
