@@ -26,10 +26,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const server = await startServer(config, log, {
-        beforeListen: async (platform, fresh) => {
+        beforeListen: async ({ app }, fresh) => {
           const shouldSeed =
             config.seed === 'always' || (config.seed === 'auto' && fresh && !config.databaseUrl);
-          if (shouldSeed) printDemoLogins(await seedDemo(platform), config.publicUrl);
+          if (shouldSeed) printDemoLogins(await seedDemo(app), config.publicUrl);
         },
       });
       log.info(
@@ -49,11 +49,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed': {
-      const opened = await openPlatform(config, log);
+      const server = await startServer(config, log, { listen: false });
       try {
-        printDemoLogins(await seedDemo(opened.platform), config.publicUrl);
+        printDemoLogins(await seedDemo(server.app), config.publicUrl);
       } finally {
-        await opened.close();
+        await server.stop();
       }
       return 0;
     }

@@ -19,8 +19,8 @@ export interface RunningServer {
 export interface StartOptions extends OpenOptions {
   /** Tests use `app.inject` and skip the socket. */
   listen?: boolean;
-  /** Runs once the database is ready and before requests are served (first-run seeding). */
-  beforeListen?: (platform: Platform, freshDatabase: boolean) => Promise<void>;
+  /** Runs once routes are ready and before the port opens (first-run seeding goes through `app.inject`). */
+  beforeListen?: (server: { app: App; platform: Platform }, freshDatabase: boolean) => Promise<void>;
 }
 
 /** Builds one Muster node with the roles in `config.roles`. */
@@ -36,12 +36,12 @@ export async function startServer(
   try {
     for (const module of modules) for (const job of module.jobs?.(platform) ?? []) platform.jobs.define(job);
     await platform.jobs.provision();
-    await options.beforeListen?.(platform, opened.freshDatabase);
 
     app = await createHttpServer(platform);
     registerHealth(app, platform, () => draining);
     if (config.roles.has('api')) for (const module of modules) module.routes?.(app, platform);
     await app.ready();
+    await options.beforeListen?.({ app, platform }, opened.freshDatabase);
 
     if (config.roles.has('worker')) await platform.jobs.startWorkers();
     platform.publisher.startRelay(2000);
