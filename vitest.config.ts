@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test tiers (QUALITY.md): `*.test.ts` runs on PGlite; the `postgres` project runs the same files
  * plus `*.pg.test.ts` on a real PostgreSQL (TEST_DATABASE_URL); `*.redis.test.ts` needs TEST_REDIS_URL.
+ * `*.e2e.test.ts` start real server processes.
  * `scripts/test.ts` picks the projects whose servers are reachable and fails in CI if one is missing.
  */
 const serverTests = 'apps/server/**/*.test.ts';
@@ -34,6 +35,13 @@ export default defineConfig({
           ],
           env: { MUSTER_TEST_DB: 'postgres' },
           globalSetup: ['apps/server/test/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['apps/server/**/*.e2e.test.ts'],
+          env: { MUSTER_TEST_DB: 'pglite' },
         },
       },
       {
