@@ -24,7 +24,15 @@ async function freePort(): Promise<number> {
 
 function start(port: number) {
   const child = spawn(process.execPath, [mainFile, 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MUSTER_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MUSTER_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -38,7 +46,10 @@ function start(port: number) {
 async function waitReady(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -53,7 +64,9 @@ describe('muster serve', () => {
     expect(run.output()).toMatch(/Demo event seeded/);
     const login = /organiser\s+(\S+@demo\.muster\.dev)\s+(\S+)/.exec(run.output());
     expect(login).not.toBeNull();
-    const events = await (await fetch(`http://127.0.0.1:${port}/api/v1/events`)).json();
+    const events = (await (await fetch(`http://127.0.0.1:${port}/api/v1/events`)).json()) as {
+      items: { title: string }[];
+    };
     expect(events.items.map((e: { title: string }) => e.title)).toContain('MusterConf');
     const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
       method: 'POST',
@@ -77,7 +90,9 @@ describe('muster serve', () => {
     const run = start(port);
     await waitReady(port, 30_000);
     expect(run.output()).not.toMatch(/Demo event seeded/);
-    const events = await (await fetch(`http://127.0.0.1:${port}/api/v1/events`)).json();
+    const events = (await (await fetch(`http://127.0.0.1:${port}/api/v1/events`)).json()) as {
+      items: { title: string }[];
+    };
     expect(events.items.filter((e: { title: string }) => e.title === 'MusterConf')).toHaveLength(1);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, LongText, ShortText, Tag, Timestamp } from './common.ts';
+import { Id, LongText, Page, ShortText, Tag, Timestamp } from './common.ts';
 
 export const Session = Type.Object({
   id: Id,
@@ -75,3 +75,30 @@ export type PutNoteBody = Static<typeof PutNoteBody>;
 
 export const CalendarToken = Type.Object({ token: Type.String(), url: Type.String() });
 export type CalendarToken = Static<typeof CalendarToken>;
+
+/**
+ * The agenda of an event: every session, cancelled ones included as tombstones (`cancelled: true`),
+ * ordered by start then room. `head` is the `event:<id>` seq this snapshot is at least as new as:
+ * follow the scope from there (re-applying a change the snapshot already holds is harmless).
+ */
+export const Agenda = Type.Object({
+  items: Type.Array(Session),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  head: Type.Integer({ minimum: 0 }),
+});
+export type Agenda = Static<typeof Agenda>;
+
+export const AgendaHistory = Page(AgendaChange);
+export type AgendaHistory = Static<typeof AgendaHistory>;
+
+/** `data` of an `agenda.sessionUpdated` change: the whole session plus the names of the fields that changed. */
+export const SessionUpdatedData = Type.Object({ ...Session.properties, changed: Type.Array(Type.String()) });
+export type SessionUpdatedData = Static<typeof SessionUpdatedData>;
+
+/** `data` of an `agenda.bookmarkAdded` change on `user:<id>` (the change id is the session id). */
+export const Bookmark = Type.Object({ sessionId: Id, eventId: Id, createdAt: Timestamp });
+export type Bookmark = Static<typeof Bookmark>;
+
+/** The secret of a subscribable schedule feed travels in the URL, since calendar apps send no headers. */
+export const CalendarFeedQuery = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+export type CalendarFeedQuery = Static<typeof CalendarFeedQuery>;

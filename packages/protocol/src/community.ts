@@ -38,3 +38,9 @@ export const AddMemberBody = Type.Object(
   { additionalProperties: false },
 );
 export type AddMemberBody = Static<typeof AddMemberBody>;
+
+export const MemberListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type MemberListQuery = Static<typeof MemberListQuery>;

@@ -101,3 +101,13 @@ export type PutRoleBody = Static<typeof PutRoleBody>;
 
 export const UserIdParams = Type.Object({ id: Id, userId: Id });
 export type UserIdParams = Static<typeof UserIdParams>;
+
+/** Data of `events.roleChanged` on the `user:<id>` scope of the person whose role changed. */
+export const EventRoleGrant = Type.Object({ eventId: Id, userId: Id, role: EventRole });
+export type EventRoleGrant = Static<typeof EventRoleGrant>;
+
+export const RoleListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type RoleListQuery = Static<typeof RoleListQuery>;

@@ -33,3 +33,6 @@ export const SyncResult = Type.Object({
   scopes: Type.Record(Type.String(), Type.Union([ScopeChanges, ScopeReset, ScopeRefused])),
 });
 export type SyncResult = Static<typeof SyncResult>;
+
+/** Most scopes one sync call may ask for; more is a malformed request (400). */
+export const MAX_SYNC_SCOPES = 50;

@@ -1,7 +1,11 @@
 import type { Platform } from '../platform/context.ts';
 import type { App } from '../platform/http/server.ts';
 import type { JobDefinition } from '../platform/jobs/jobs.ts';
+import { agendaRoutes } from './agenda/index.ts';
+import { communitiesModule } from './communities/index.ts';
+import { eventsModule } from './events/index.ts';
 import { identityRoutes } from './identity/index.ts';
+import { syncRoutes } from './sync/index.ts';
 
 export interface Module {
   name: string;
@@ -11,4 +15,10 @@ export interface Module {
 }
 
 /** Every domain module, in the order their routes are registered. */
-export const modules: Module[] = [{ name: 'identity', routes: identityRoutes }];
+export const modules: Module[] = [
+  { name: 'identity', routes: identityRoutes },
+  communitiesModule,
+  eventsModule,
+  { name: 'agenda', routes: agendaRoutes },
+  { name: 'sync', routes: syncRoutes },
+];

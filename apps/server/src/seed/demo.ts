@@ -16,15 +16,49 @@ interface Person {
 }
 
 const people: Person[] = [
-  { key: 'organiser', name: 'Olivia Okafor', role: 'organiser', headline: 'Runs MusterConf', interests: ['community', 'events'] },
-  { key: 'staff', name: 'Sam Staff', role: 'staff', headline: 'Door and logistics', interests: ['logistics'] },
-  { key: 'speaker', name: 'Priya Raman', role: 'speaker', headline: 'Distributed systems engineer', interests: ['realtime', 'databases'] },
-  { key: 'speaker2', name: 'Mateo García', role: 'speaker', headline: 'Mobile developer', interests: ['mobile', 'offline'] },
-  { key: 'attendee', name: 'Alex Attendee', role: 'attendee', headline: 'Curious engineer', interests: ['realtime', 'mobile'] },
+  {
+    key: 'organiser',
+    name: 'Olivia Okafor',
+    role: 'organiser',
+    headline: 'Runs MusterConf',
+    interests: ['community', 'events'],
+  },
+  {
+    key: 'staff',
+    name: 'Sam Staff',
+    role: 'staff',
+    headline: 'Door and logistics',
+    interests: ['logistics'],
+  },
+  {
+    key: 'speaker',
+    name: 'Priya Raman',
+    role: 'speaker',
+    headline: 'Distributed systems engineer',
+    interests: ['realtime', 'databases'],
+  },
+  {
+    key: 'speaker2',
+    name: 'Mateo García',
+    role: 'speaker',
+    headline: 'Mobile developer',
+    interests: ['mobile', 'offline'],
+  },
+  {
+    key: 'attendee',
+    name: 'Alex Attendee',
+    role: 'attendee',
+    headline: 'Curious engineer',
+    interests: ['realtime', 'mobile'],
+  },
 ];
 
 const rooms = ['Main Hall', 'Room A', 'Room B'];
-const tracks: Record<string, string> = { 'Main Hall': 'Keynotes', 'Room A': 'Engineering', 'Room B': 'Community' };
+const tracks: Record<string, string> = {
+  'Main Hall': 'Keynotes',
+  'Room A': 'Engineering',
+  'Room B': 'Community',
+};
 const topics = [
   'Opening keynote: events that run themselves',
   'Real-time without tears',
@@ -51,7 +85,12 @@ const topics = [
 /** The UTC instant of `hour`:00 local time in `timeZone` on the day `daysAhead` from now. */
 export function localTime(timeZone: string, daysAhead: number, hour: number, minute = 0): Date {
   const day = new Date(Date.now() + daysAhead * 86_400_000);
-  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
     .format(day)
     .split('-')
     .map(Number) as [number, number, number];
@@ -77,15 +116,24 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
       headers: token ? { authorization: `Bearer ${token}` } : {},
       ...(payload ? { payload } : {}),
     });
-    if (res.statusCode >= 300) throw new Error(`Demo seed failed at ${method} ${url}: ${res.statusCode} ${res.body}`);
+    if (res.statusCode >= 300)
+      throw new Error(`Demo seed failed at ${method} ${url}: ${res.statusCode} ${res.body}`);
     return res.json<T>();
   };
 
   const tokens: Record<string, { id: string; token: string; email: string }> = {};
   for (const person of people) {
     const email = `${person.key}@demo.muster.dev`;
-    const auth = await call<{ user: { id: string }; accessToken: string }>('POST', '/api/v1/auth/register', null, { email, password, name: person.name });
-    await call('PATCH', '/api/v1/me', auth.accessToken, { headline: person.headline, interests: person.interests });
+    const auth = await call<{ user: { id: string }; accessToken: string }>(
+      'POST',
+      '/api/v1/auth/register',
+      null,
+      { email, password, name: person.name },
+    );
+    await call('PATCH', '/api/v1/me', auth.accessToken, {
+      headline: person.headline,
+      interests: person.interests,
+    });
     tokens[person.key] = { id: auth.user.id, token: auth.accessToken, email };
   }
   const organiser = tokens.organiser!.token;
@@ -94,7 +142,10 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
     description: 'A community of people who run events in real time.',
   });
   for (const person of people.filter((p) => p.key !== 'organiser')) {
-    await call('POST', `/api/v1/communities/${community.id}/members`, organiser, { userId: tokens[person.key]!.id, role: 'member' });
+    await call('POST', `/api/v1/communities/${community.id}/members`, organiser, {
+      userId: tokens[person.key]!.id,
+      role: 'member',
+    });
   }
   const timezone = 'Europe/Berlin';
   const event = await call<{ id: string }>('POST', '/api/v1/events', organiser, {
@@ -109,7 +160,9 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
     visibility: 'public',
   });
   for (const person of people.filter((p) => p.key !== 'organiser' && p.role !== 'attendee')) {
-    await call('PUT', `/api/v1/events/${event.id}/roles/${tokens[person.key]!.id}`, organiser, { role: person.role });
+    await call('PUT', `/api/v1/events/${event.id}/roles/${tokens[person.key]!.id}`, organiser, {
+      role: person.role,
+    });
   }
   const sessionIds: string[] = [];
   for (const [i, title] of topics.entries()) {
@@ -134,7 +187,9 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
   const attendee = tokens.attendee!.token;
   await call('PUT', `/api/v1/events/${event.id}/rsvp`, attendee, { status: 'going' });
   for (const id of sessionIds.slice(0, 4)) await call('PUT', `/api/v1/sessions/${id}/bookmark`, attendee);
-  await call('PUT', `/api/v1/sessions/${sessionIds[1]}/note`, attendee, { body: 'Ask about sequence numbers.' });
+  await call('PUT', `/api/v1/sessions/${sessionIds[1]}/note`, attendee, {
+    body: 'Ask about sequence numbers.',
+  });
   return people.map((p) => ({ email: tokens[p.key]!.email, password, role: p.role }));
 }
 

@@ -1,6 +1,8 @@
 import type { CommunityRole } from '@muster/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
+import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
+import { type CommunityRow, findCommunity } from './communities.repository.ts';
 import { communityMembers } from './communities.tables.ts';
 
 /** The caller's role in a community, or null for non-members and anonymous callers. */
@@ -15,4 +17,25 @@ export async function communityRoleOf(
     .from(communityMembers)
     .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)));
   return (row?.role as CommunityRole | undefined) ?? null;
+}
+
+/**
+ * Loads a community for something only its members may do. Non-members get `not_found`, as for
+ * a community that does not exist (only the public card is readable by everyone signed in);
+ * members whose role does not allow the action get `forbidden`. With `forUpdate` the community row
+ * is locked for the rest of the transaction.
+ */
+export async function requireCommunityMember(
+  q: Queryable,
+  communityId: string,
+  userId: string,
+  allowed: (role: CommunityRole) => boolean,
+  options: { forUpdate?: boolean } = {},
+): Promise<{ community: CommunityRow; role: CommunityRole }> {
+  const community = await findCommunity(q, communityId, options);
+  const role = community ? await communityRoleOf(q, communityId, userId) : null;
+  if (!community || !role) throw notFound('Community');
+  if (!allowed(role))
+    throw new AppError(ErrorCode.forbidden, 'Your role in this community does not allow this');
+  return { community, role };
 }

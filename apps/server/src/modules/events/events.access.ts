@@ -46,6 +46,7 @@ export async function requireEvent(
 ): Promise<EventAccess> {
   const access = await loadEventAccess(q, eventId, userId, options);
   if (!access || !canViewEvent(access)) throw notFound('Event');
-  if (!allowed(access)) throw new AppError(ErrorCode.forbidden, 'Your role in this event does not allow this');
+  if (!allowed(access))
+    throw new AppError(ErrorCode.forbidden, 'Your role in this event does not allow this');
   return access;
 }

@@ -11,7 +11,8 @@ export interface EventAccess {
 }
 
 /** Organisers of the event and admins of its community run it. */
-export const isEventManager = (a: EventAccess) => a.eventRole === 'organiser' || isCommunityAdmin(a.communityRole);
+export const isEventManager = (a: EventAccess) =>
+  a.eventRole === 'organiser' || isCommunityAdmin(a.communityRole);
 /** Managers plus staff: door, moderation, attendee lists. */
 export const isEventStaff = (a: EventAccess) => isEventManager(a) || a.eventRole === 'staff';
 

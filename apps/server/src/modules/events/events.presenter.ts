@@ -1,5 +1,7 @@
-import type { Event } from '@muster/protocol';
+import type { Event, EventRole, RoleAssignment, Rsvp, RsvpEntry, RsvpStatus } from '@muster/protocol';
 import type { EventRow } from './events.access.ts';
+import type { RoleRow } from './events.repository.ts';
+import type { RsvpEntryRow, RsvpRow } from './events.rsvp.repository.ts';
 
 export function presentEvent(row: EventRow): Event {
   return {
@@ -21,4 +23,30 @@ export function presentEvent(row: EventRow): Event {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** `waitlistPosition` is present only while waitlisted (the protocol's promise). */
+export function presentRsvp(row: RsvpRow, waitlistPosition: number | null): Rsvp {
+  return {
+    eventId: row.eventId,
+    status: row.status as RsvpStatus,
+    ...(row.status === 'waitlisted' && waitlistPosition ? { waitlistPosition } : {}),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function presentRsvpEntry(row: RsvpEntryRow): RsvpEntry {
+  return {
+    userId: row.userId,
+    name: row.name,
+    status: row.status as RsvpStatus,
+    ...(row.status === 'waitlisted' && row.waitlistPosition
+      ? { waitlistPosition: row.waitlistPosition }
+      : {}),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function presentRole(row: RoleRow): RoleAssignment {
+  return { userId: row.userId, name: row.name, role: row.role as EventRole };
 }

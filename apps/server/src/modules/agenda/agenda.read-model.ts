@@ -1,0 +1,110 @@
+import type { Agenda } from '@muster/protocol';
+import type { Bus } from '../../platform/bus/bus.ts';
+
+/**
+ * The agenda read model (CQRS read side): each event's agenda serialised once per `event:<id>`
+ * head and kept in memory, per node.
+ *
+ * - An entry is valid for the head it was built at; the head read from the database validates it,
+ *   so a node never serves what its database contradicts.
+ * - An agenda anyone may read (a published public or unlisted event) is also *trusted* for up to
+ *   TRUST_MS: served with no database read at all. Any change on the event's scope (agenda edits,
+ *   event updates, visibility or status changes) arrives on the bus and ends the trust at once;
+ *   the time bound covers a lost bus message.
+ * - The caller reads the head *before* the sessions: an entry may then hold sessions newer than its
+ *   head (a write committed in between), which costs one refetch; the other order could pin stale
+ *   sessions under a new head.
+ */
+export interface AgendaSnapshot {
+  head: number;
+  etag: string;
+  json: string;
+}
+
+interface Entry extends AgendaSnapshot {
+  trustedUntil: number;
+}
+
+export interface AgendaReadModel {
+  /** An entry to serve without touching the database, if one is trusted right now. */
+  trusted(eventId: string): AgendaSnapshot | undefined;
+  /** The entry built at `head`; re-trusts it when the event is readable by anyone. */
+  validate(eventId: string, head: number, readableByAnyone: boolean): AgendaSnapshot | undefined;
+  store(eventId: string, agenda: Agenda, readableByAnyone: boolean): AgendaSnapshot;
+}
+
+export const TRUST_MS = 1000;
+const MAX_ENTRIES = 200;
+const MAX_SEEN = 10_000;
+
+/** Strong validator: the body is a pure function of the event's head. */
+export const agendaEtag = (head: number) => `"agenda-${head}"`;
+
+/** Map insertion order as LRU order: touch on use, evict the oldest past `max`. */
+function touch<V>(map: Map<string, V>, key: string, value: V, max: number) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as string);
+}
+
+export function createAgendaReadModel(bus: Bus, now: () => number = Date.now): AgendaReadModel {
+  const entries = new Map<string, Entry>();
+  /** Latest seq the bus announced per event, so a slow read cannot re-trust an older head. */
+  const seen = new Map<string, number>();
+
+  bus.subscribe((change) => {
+    if (!change.scope.startsWith('event:')) return;
+    const eventId = change.scope.slice('event:'.length);
+    touch(seen, eventId, Math.max(change.seq, seen.get(eventId) ?? 0), MAX_SEEN);
+    const entry = entries.get(eventId);
+    if (entry && entry.head < change.seq) entry.trustedUntil = 0;
+  });
+
+  const trustUntil = (eventId: string, head: number, readableByAnyone: boolean) =>
+    readableByAnyone && (seen.get(eventId) ?? 0) <= head ? now() + TRUST_MS : 0;
+
+  return {
+    trusted(eventId) {
+      const entry = entries.get(eventId);
+      return entry && entry.trustedUntil > now() ? entry : undefined;
+    },
+    validate(eventId, head, readableByAnyone) {
+      const entry = entries.get(eventId);
+      if (!entry || entry.head !== head) return undefined;
+      entry.trustedUntil = trustUntil(eventId, head, readableByAnyone);
+      touch(entries, eventId, entry, MAX_ENTRIES);
+      return entry;
+    },
+    store(eventId, agenda, readableByAnyone) {
+      const entry: Entry = {
+        head: agenda.head,
+        etag: agendaEtag(agenda.head),
+        json: JSON.stringify(agenda),
+        trustedUntil: trustUntil(eventId, agenda.head, readableByAnyone),
+      };
+      touch(entries, eventId, entry, MAX_ENTRIES);
+      return entry;
+    },
+  };
+}
+
+const models = new WeakMap<Bus, AgendaReadModel>();
+
+/** One read model per bus (per node); test servers in one process never share one. */
+export function agendaReadModelOf(bus: Bus): AgendaReadModel {
+  let model = models.get(bus);
+  if (!model) {
+    model = createAgendaReadModel(bus);
+    models.set(bus, model);
+  }
+  return model;
+}
+
+/** RFC 9110 If-None-Match: a list of (possibly weak) entity tags, or `*`. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((raw) => {
+    const tag = raw.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}

@@ -1,0 +1,14 @@
+import type { Platform } from '../../platform/context.ts';
+import type { App } from '../../platform/http/server.ts';
+import { personalAgendaRoutes } from './agenda.personal.routes.ts';
+import { sessionRoutes } from './agenda.routes.ts';
+
+export { findConflicts, type TimeRange } from './agenda.conflicts.ts';
+export { presentSession } from './agenda.presenter.ts';
+export { bookmarks, notes, sessionHistory, sessions } from './agenda.tables.ts';
+
+/** Every agenda route: sessions, history, bookmarks, schedule, notes and the calendar feed. */
+export function agendaRoutes(app: App, platform: Platform) {
+  sessionRoutes(app, platform);
+  personalAgendaRoutes(app, platform);
+}

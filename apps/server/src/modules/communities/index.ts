@@ -1,0 +1,17 @@
+import type { Module } from '../registry.ts';
+import { communityRoutes } from './communities.routes.ts';
+
+export { communityRoleOf, requireCommunityMember } from './communities.access.ts';
+export { decodeCursor, encodeCursor, pageOf } from './communities.cursor.ts';
+export {
+  canCreateEventIn,
+  canGrantCommunityRole,
+  canManageMembers,
+  isCommunityAdmin,
+  isCommunityMember,
+} from './communities.policy.ts';
+export { findCommunity } from './communities.repository.ts';
+export { communities, communityMembers } from './communities.tables.ts';
+export { communityRoutes };
+
+export const communitiesModule: Module = { name: 'communities', routes: communityRoutes };

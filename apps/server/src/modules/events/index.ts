@@ -1,0 +1,33 @@
+import type { Platform } from '../../platform/context.ts';
+import type { App } from '../../platform/http/server.ts';
+import type { Module } from '../registry.ts';
+import { eventJobs } from './events.jobs.ts';
+import { eventRoutes } from './events.routes.ts';
+import { rsvpRoutes } from './events.rsvp.routes.ts';
+
+export { type EventRow, loadEventAccess, requireEvent } from './events.access.ts';
+export { acceptsRsvps, nextStatus } from './events.lifecycle.ts';
+export {
+  canAssignRoles,
+  canEditAgenda,
+  canEditEvent,
+  canRsvp,
+  canSeeAgendaHistory,
+  canSeeRoles,
+  canSeeRsvps,
+  canUsePersonalAgenda,
+  canViewEvent,
+  type EventAccess,
+  isEventManager,
+  isEventStaff,
+} from './events.policy.ts';
+export { presentEvent } from './events.presenter.ts';
+export { findEvent } from './events.repository.ts';
+export { eventRoles, events, rsvps } from './events.tables.ts';
+
+function routes(app: App, platform: Platform) {
+  eventRoutes(app, platform);
+  rsvpRoutes(app, platform);
+}
+
+export const eventsModule: Module = { name: 'events', routes, jobs: eventJobs };

@@ -1,0 +1,93 @@
+import { registerUser, type TestUser } from '../factories.ts';
+import type { TestServer } from '../harness.ts';
+
+export const EVENT_ROLES = [
+  'organiser',
+  'staff',
+  'volunteer',
+  'speaker',
+  'vendor',
+  'sponsor',
+  'attendee',
+] as const;
+export const COMMUNITY_ROLES = ['owner', 'admin', 'member'] as const;
+
+/** Every kind of caller the matrix checks, by how they relate to the event under test. */
+export type ActorName =
+  | 'anonymous'
+  | 'outsider'
+  | `community:${(typeof COMMUNITY_ROLES)[number]}`
+  | `event:${(typeof EVENT_ROLES)[number]}`;
+
+export interface World {
+  actors: Record<ActorName, TestUser | null>;
+  /** A private, published event in a community; every actor except outsider/anonymous relates to it. */
+  own: { communityId: string; eventId: string; sessionId: string };
+  /** The same shape in a community nobody in `actors` belongs to. */
+  other: { communityId: string; eventId: string; sessionId: string };
+  /** A user with no relation to anything, used as the target of member/role writes. */
+  bystander: TestUser;
+}
+
+async function call(server: TestServer, method: string, url: string, user: TestUser, payload?: object) {
+  const res = await server.app.inject({
+    method: method as 'POST',
+    url,
+    headers: user.headers,
+    ...(payload ? { payload } : {}),
+  });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+async function buildEventWorld(server: TestServer, owner: TestUser) {
+  const community = await call(server, 'POST', '/api/v1/communities', owner, { name: 'Matrix community' });
+  const startsAt = new Date(Date.now() + 7 * 86_400_000);
+  const event = await call(server, 'POST', '/api/v1/events', owner, {
+    communityId: community.id,
+    title: 'Matrix event',
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + 8 * 3_600_000).toISOString(),
+    timezone: 'Europe/Paris',
+    visibility: 'private',
+    capacity: 1000,
+  });
+  const session = await call(server, 'POST', `/api/v1/events/${event.id}/sessions`, owner, {
+    title: 'Matrix session',
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+    room: 'A',
+  });
+  await call(server, 'POST', `/api/v1/events/${event.id}/publish`, owner);
+  return {
+    communityId: community.id as string,
+    eventId: event.id as string,
+    sessionId: session.id as string,
+  };
+}
+
+export async function buildWorld(server: TestServer): Promise<World> {
+  const owner = await registerUser(server, { name: 'Owner' });
+  const own = await buildEventWorld(server, owner);
+  const stranger = await registerUser(server, { name: 'Other owner' });
+  const other = await buildEventWorld(server, stranger);
+  const actors = { anonymous: null, 'community:owner': owner } as Record<ActorName, TestUser | null>;
+  actors.outsider = await registerUser(server, { name: 'Outsider' });
+  for (const role of ['admin', 'member'] as const) {
+    const user = await registerUser(server, { name: `Community ${role}` });
+    await call(server, 'POST', `/api/v1/communities/${own.communityId}/members`, owner, {
+      userId: user.id,
+      role,
+    });
+    actors[`community:${role}`] = user;
+  }
+  for (const role of EVENT_ROLES) {
+    const user = await registerUser(server, { name: `Event ${role}` });
+    await call(server, 'PUT', `/api/v1/events/${own.eventId}/roles/${user.id}`, owner, { role });
+    actors[`event:${role}`] = user;
+  }
+  // The creator holds the organiser role too; the matrix's `community:owner` is checked through
+  // the community role, so the organiser actor is a separate person.
+  const bystander = await registerUser(server, { name: 'Bystander' });
+  return { actors, own, other, bystander };
+}
