@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { modules } from './modules/registry.ts';
 import type { Platform } from './platform/context.ts';
 import { registerHealth } from './platform/health.ts';
+import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { type App, createHttpServer } from './platform/http/server.ts';
 import { type OpenOptions, openPlatform } from './platform/runtime.ts';
 
@@ -45,6 +46,12 @@ export async function startServer(
 
     if (config.roles.has('worker')) await platform.jobs.startWorkers();
     platform.publisher.startRelay(2000);
+    const purge = setInterval(() => {
+      purgeIdempotencyKeys(platform.db).catch((error: unknown) =>
+        platform.log.warn({ err: error }, 'idempotency purge failed'),
+      );
+    }, 3_600_000);
+    purge.unref();
     const url = options.listen === false ? '' : await app.listen({ port: config.port, host: config.host });
     const running = app;
     return {
@@ -54,6 +61,7 @@ export async function startServer(
       url,
       async stop() {
         draining = true;
+        clearInterval(purge);
         await running.close();
         await platform.jobs.stopWorkers();
         await opened.close();

@@ -5,3 +5,4 @@ export * from '../../modules/events/events.tables.ts';
 export * from '../../modules/identity/identity.tables.ts';
 export * from '../../modules/notifications/notifications.tables.ts';
 export * from '../changes/changes.tables.ts';
+export * from '../http/idempotency.tables.ts';

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { InvalidTokenError, sha256 } from '../auth/tokens.ts';
 import type { Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
+import { registerIdempotency } from './idempotency.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -53,6 +54,8 @@ export async function createHttpServer(platform: Platform): Promise<App> {
       throw error;
     }
   });
+
+  registerIdempotency(app, platform.db);
 
   app.addHook('onResponse', async (request, reply) => {
     platform.metrics.httpDuration
