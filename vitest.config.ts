@@ -13,8 +13,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Inline projects inherit the options above only with `extends: true` (else Vitest's 5 s default).
     projects: [
       {
+        extends: true,
         test: {
           name: 'pglite',
           include: [serverTests, 'packages/**/*.test.ts'],
@@ -24,6 +26,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'postgres',
           include: [serverTests, 'apps/server/**/*.pg.test.ts'],
@@ -38,6 +41,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['apps/server/**/*.e2e.test.ts'],
@@ -45,6 +49,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'redis',
           include: ['apps/server/**/*.redis.test.ts'],
