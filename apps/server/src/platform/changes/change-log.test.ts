@@ -44,6 +44,44 @@ describe('change log', () => {
     );
   });
 
+  it('keeps scopes gap-free when batched and single appends interleave', async () => {
+    const scopes = ['test:batch-a', 'test:batch-b', 'test:batch-c'];
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        withTx(server.platform, async ({ append, appendMany }) => {
+          if (i % 3 === 0)
+            await append({
+              scope: scopes[i % 3]!,
+              entity: 'test.single',
+              op: 'upsert',
+              id: `s${i}`,
+              data: {},
+            });
+          else
+            await appendMany(
+              [scopes[2]!, scopes[0]!, scopes[2]!, scopes[1]!].map((scope, j) => ({
+                scope,
+                entity: 'test.batched',
+                op: 'upsert' as const,
+                id: `b${i}-${j}`,
+                data: { j },
+              })),
+            );
+        }),
+      ),
+    );
+    for (const scope of scopes) {
+      const read = await readChanges(server.platform.db, scope, 0, 1000);
+      if ('reset' in read) throw new Error('unexpected reset');
+      expect(read.changes.map((c) => c.seq)).toEqual(Array.from({ length: read.head }, (_, k) => k + 1));
+    }
+    // Within one batch, two records of the same scope keep their given order.
+    const c = await readChanges(server.platform.db, scopes[2]!, 0, 1000);
+    if ('reset' in c) throw new Error('unexpected reset');
+    const firstBatch = c.changes.filter((x) => x.id.startsWith('b1-')).map((x) => x.id);
+    expect(firstBatch).toEqual(['b1-0', 'b1-2']);
+  });
+
   it('reads after a cursor with paging, and answers reset for a cursor beyond the head', async () => {
     for (let i = 0; i < 7; i++) await write('test:paging', i);
     const page = await readChanges(server.platform.db, 'test:paging', 2, 3);

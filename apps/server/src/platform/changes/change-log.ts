@@ -49,6 +49,50 @@ export async function appendChange(tx: Tx, input: ChangeInput): Promise<Change> 
   };
 }
 
+/**
+ * Appends many changes in three statements, for batched writers. Scopes are locked in sorted
+ * order (one consistent lock order, so two batches cannot deadlock each other); within a scope the
+ * records keep the order given.
+ */
+export async function appendChanges(tx: Tx, inputs: readonly ChangeInput[]): Promise<Change[]> {
+  if (!inputs.length) return [];
+  const counts = new Map<string, number>();
+  for (const input of inputs) counts.set(input.scope, (counts.get(input.scope) ?? 0) + 1);
+  const scopes = [...counts.keys()].sort();
+  const heads = await tx
+    .insert(scopeHeads)
+    .values(scopes.map((scope) => ({ scope, seq: counts.get(scope)! })))
+    .onConflictDoUpdate({ target: scopeHeads.scope, set: { seq: sql`${scopeHeads.seq} + excluded.seq` } })
+    .returning({ scope: scopeHeads.scope, seq: scopeHeads.seq });
+  const next = new Map(heads.map((h) => [h.scope, h.seq - counts.get(h.scope)! + 1]));
+  const rows = inputs.map((input) => {
+    const seq = next.get(input.scope)!;
+    next.set(input.scope, seq + 1);
+    const data = input.op === 'delete' ? null : (input.data ?? null);
+    return {
+      scope: input.scope,
+      seq,
+      entity: input.entity,
+      op: input.op,
+      entityId: input.id,
+      data,
+      actorId: input.actorId ?? null,
+    };
+  });
+  const inserted = await tx.insert(changes).values(rows).returning({ at: changes.at });
+  await tx.insert(changeOutbox).values(rows.map(({ scope, seq }) => ({ scope, seq })));
+  const at = inserted[0]!.at.toISOString();
+  return rows.map((r) => ({
+    scope: r.scope,
+    seq: r.seq,
+    entity: r.entity,
+    op: r.op,
+    id: r.entityId,
+    data: r.data,
+    at,
+  }));
+}
+
 export type ScopeRead = { changes: Change[]; head: number; hasMore: boolean } | { reset: true; head: number };
 
 /** Reads a scope after `afterSeq`; a cursor older than the compaction floor answers `reset`. */

@@ -7,7 +7,10 @@ import { toChange } from './change-log.ts';
 import { changeOutbox, changes } from './changes.tables.ts';
 
 export interface Publisher {
-  /** Called after commit: publish, then forget the outbox rows. A crash in between is the relay's job. */
+  /**
+   * Called after commit: publishes at once; the outbox rows are forgotten by a background flush,
+   * so the request answering does not queue for another connection. A crash in between is the relay's job.
+   */
   afterCommit(committed: readonly Change[]): Promise<void>;
   /** One relay pass: publishes outbox rows older than `graceMs` that no writer cleared. */
   relayOnce(graceMs?: number): Promise<number>;
@@ -18,6 +21,24 @@ export interface Publisher {
 export function createPublisher(db: Db, bus: Bus, log: Logger): Publisher {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
+  let pendingClear: { scope: string; seq: number }[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+
+  /** Deletes the outbox rows of published changes in bulk, one statement per 200 keys. */
+  function flushCleared(): Promise<void> {
+    flushing = flushing.then(async () => {
+      while (pendingClear.length) {
+        const batch = pendingClear.slice(0, 200);
+        pendingClear = pendingClear.slice(200);
+        await clearOutbox(batch).catch((error: unknown) =>
+          log.warn({ err: error }, 'outbox clear failed; relay will republish'),
+        );
+      }
+    });
+    return flushing;
+  }
+  const flushTimer = setInterval(() => void flushCleared(), 100);
+  flushTimer.unref();
 
   async function clearOutbox(keys: readonly { scope: string; seq: number }[]) {
     if (!keys.length) return;
@@ -51,7 +72,7 @@ export function createPublisher(db: Db, bus: Bus, log: Logger): Publisher {
       if (!committed.length) return;
       try {
         await bus.publish(committed);
-        await clearOutbox(committed);
+        for (const c of committed) pendingClear.push({ scope: c.scope, seq: c.seq });
       } catch (error) {
         // The commit stands; the relay publishes these later and clients also heal through sync.
         log.warn({ err: error }, 'publish after commit failed; relay will retry');
@@ -66,7 +87,9 @@ export function createPublisher(db: Db, bus: Bus, log: Logger): Publisher {
     },
     async stop() {
       clearInterval(timer);
+      clearInterval(flushTimer);
       await running;
+      await flushCleared();
     },
   };
 }

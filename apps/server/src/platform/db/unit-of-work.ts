@@ -1,5 +1,5 @@
 import type { Change } from '@muster/protocol';
-import { appendChange, type ChangeInput } from '../changes/change-log.ts';
+import { appendChange, appendChanges, type ChangeInput } from '../changes/change-log.ts';
 import type { Publisher } from '../changes/publisher.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Db, Tx } from './client.ts';
@@ -8,6 +8,8 @@ import type { Db, Tx } from './client.ts';
 export interface Work {
   tx: Tx;
   append(change: ChangeInput): Promise<Change>;
+  /** Many changes in three statements (batched writers); see `appendChanges` for the lock order. */
+  appendMany(changes: readonly ChangeInput[]): Promise<Change[]>;
   enqueue<T extends object>(
     name: string,
     data: T,
@@ -26,6 +28,25 @@ export interface TxDeps {
  * published only after commit (never from inside), so no client can see what might still roll back.
  */
 export async function withTx<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(deps, fn);
+    } catch (error) {
+      // PostgreSQL aborted us to break a deadlock or a serialisation conflict: nothing was
+      // committed, so running the whole use case again is safe.
+      if (attempt >= 3 || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+const RETRYABLE = new Set(['40P01', '40001']);
+function pgCode(error: unknown): string | undefined {
+  const e = error as { code?: string; cause?: { code?: string } } | undefined;
+  return e?.code ?? e?.cause?.code;
+}
+
+async function runOnce<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): Promise<T> {
   const appended: Change[] = [];
   const result = await deps.db.transaction(async (tx) => {
     appended.length = 0; // a retried callback starts clean
@@ -35,6 +56,11 @@ export async function withTx<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): P
         const record = await appendChange(tx, change);
         appended.push(record);
         return record;
+      },
+      async appendMany(changes) {
+        const records = await appendChanges(tx, changes);
+        appended.push(...records);
+        return records;
       },
       async enqueue(name, data, options) {
         await deps.jobs.enqueue(tx, name, data, options);

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createKeyedBatcher, type Outcome } from './keyed-batcher.ts';
+
+describe('keyed batcher', () => {
+  it('runs one batch at a time per key, in arrival order, and answers every item', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 99 })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.integer({ min: 1, max: 8 }),
+        async (items, maxBatch) => {
+          const seen: Record<string, number[]> = { a: [], b: [] };
+          let concurrentPerKey = 0;
+          const active = new Set<string>();
+          const batcher = createKeyedBatcher<number, number>({
+            maxBatch,
+            async run(key, batch) {
+              if (active.has(key)) concurrentPerKey++;
+              active.add(key);
+              expect(batch.length).toBeLessThanOrEqual(maxBatch);
+              await new Promise((r) => setTimeout(r, 1));
+              seen[key]!.push(...batch);
+              active.delete(key);
+              return batch.map(
+                (n): Outcome<number> =>
+                  n % 7 === 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 2 },
+              );
+            },
+          });
+          const results = await Promise.allSettled(items.map(([key, n]) => batcher.submit(key, n)));
+          expect(concurrentPerKey).toBe(0);
+          for (const key of ['a', 'b'])
+            expect(seen[key]).toEqual(items.filter(([k]) => k === key).map(([, n]) => n));
+          results.forEach((r, i) => {
+            const n = items[i]![1];
+            if (n % 7 === 0) expect(r.status).toBe('rejected');
+            else expect(r).toEqual({ status: 'fulfilled', value: n * 2 });
+          });
+          await batcher.idle();
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('fails every item of a batch whose run throws, and keeps serving the key', async () => {
+    let calls = 0;
+    const batcher = createKeyedBatcher<number, number>({
+      maxBatch: 10,
+      async run(_key, batch) {
+        calls++;
+        if (calls === 1) throw new Error('database down');
+        return batch.map((n) => ({ ok: true as const, value: n }));
+      },
+    });
+    const first = await Promise.allSettled([batcher.submit('k', 1), batcher.submit('k', 2)]);
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await batcher.submit('k', 3)).toBe(3);
+  });
+});
