@@ -6,13 +6,18 @@ import type { Platform } from '../src/platform/context.ts';
 import { type Database, openPglite, openPostgres } from '../src/platform/db/client.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { createJobs } from '../src/platform/jobs/jobs.ts';
-import {
-  PG_TEMPLATE_DB,
-  PGLITE_TEMPLATE,
-  TEMPLATE_DIR,
-  testDatabaseUrl,
-  withDatabase,
-} from './test-database.ts';
+import { PGLITE_TEMPLATE, TEMPLATE_DIR, testDatabaseUrl, withDatabase } from './test-database.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgTemplate: string;
+  }
+}
+
+interface Project {
+  name: string;
+  provide(key: 'pgTemplate', value: string): void;
+}
 
 /** Migrates, installs pg-boss and its queues once, so every test database starts from a copy. */
 async function prepare(database: Database) {
@@ -23,38 +28,55 @@ async function prepare(database: Database) {
   await jobs.stop();
 }
 
-/** Runs once per Vitest project; the project's name says which database its tests use. */
-export default async function setup(project: { name: string }) {
-  fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
-  if (project.name === 'pglite') {
-    const database = await openPglite(undefined);
-    if (database.kind !== 'pglite') throw new Error('unreachable');
-    await prepare(database);
-    const dump = await database.pglite.dumpDataDir('gzip');
-    fs.writeFileSync(PGLITE_TEMPLATE, Buffer.from(await dump.arrayBuffer()));
-    await database.close();
-    return;
+async function preparePglite() {
+  const database = await openPglite(undefined);
+  if (database.kind !== 'pglite') throw new Error('unreachable');
+  await prepare(database);
+  const dump = await database.pglite.dumpDataDir('gzip');
+  // Written aside and renamed: a concurrent run never reads a half-written snapshot.
+  const partial = `${PGLITE_TEMPLATE}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  fs.renameSync(partial, PGLITE_TEMPLATE);
+  await database.close();
+}
+
+const startedAt = (name: string) => Number(/^muster_(?:tpl|t)_(\d+)_/.exec(name)?.[1] ?? Number.NaN);
+
+async function dropDatabases(client: pg.Client, shouldDrop: (name: string) => boolean) {
+  const rows = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname LIKE 'muster%'`,
+  );
+  for (const { datname } of rows.rows) {
+    if (shouldDrop(datname)) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   }
+}
+
+/**
+ * Runs once per Vitest project; the project's name says which database its tests use. Each
+ * PostgreSQL setup gets its own names, so concurrent runs (and the postgres and redis projects of
+ * one run) never drop each other's databases; leftovers of crashed runs older than 6 h are removed.
+ */
+export default async function setup(project: Project) {
+  fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
+  if (project.name === 'pglite') return preparePglite();
+  const runId = `${Math.floor(Date.now() / 1000)}_${Math.random().toString(36).slice(2, 8)}`;
+  const template = `muster_tpl_${runId}`;
   const admin = new pg.Client({ connectionString: testDatabaseUrl() });
   await admin.connect();
-  const stale = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'muster_t_%' OR datname = $1`,
-    [PG_TEMPLATE_DB],
+  await dropDatabases(
+    admin,
+    (name) => startedAt(name) < Date.now() / 1000 - 6 * 3600 || name === 'muster_test_template',
   );
-  for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${PG_TEMPLATE_DB}`);
+  await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
-  const database = await openPostgres({ url: withDatabase(testDatabaseUrl(), PG_TEMPLATE_DB), max: 2 });
+  const database = await openPostgres({ url: withDatabase(testDatabaseUrl(), template), max: 2 });
   await prepare(database);
   await database.close();
+  project.provide('pgTemplate', template);
   return async () => {
     const cleanup = new pg.Client({ connectionString: testDatabaseUrl() });
     await cleanup.connect();
-    const rows = await cleanup.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'muster_t_%'`,
-    );
-    for (const { datname } of rows.rows)
-      await cleanup.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    await dropDatabases(cleanup, (name) => name === template || name.startsWith(`muster_t_${runId}_`));
     await cleanup.end();
   };
 }

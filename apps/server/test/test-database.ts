@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type Database, openPglite, openPostgres } from '../src/platform/db/client.ts';
 
 /** Which database the current test project runs on; set per Vitest project. */
 export const testDbKind = (process.env.MUSTER_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 export const TEMPLATE_DIR = path.resolve(import.meta.dirname, '../../../.tmp/test');
 export const PGLITE_TEMPLATE = path.join(TEMPLATE_DIR, 'pglite-template.tar.gz');
-export const PG_TEMPLATE_DB = 'muster_test_template';
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -33,9 +33,10 @@ export async function createTestDatabase(): Promise<{ database: Database; url?: 
   }
   const admin = new pg.Client({ connectionString: testDatabaseUrl() });
   await admin.connect();
-  const name = `muster_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const template = inject('pgTemplate');
+  const name = `${template.replace('muster_tpl_', 'muster_t_')}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   } finally {
     await admin.end();
   }
