@@ -46,6 +46,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['apps/server/**/*.e2e.test.ts'],
           env: { MUSTER_TEST_DB: 'pglite' },
+          globalSetup: ['apps/server/test/global-setup.ts'],
         },
       },
       {

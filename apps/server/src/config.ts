@@ -9,6 +9,7 @@ const EnvSchema = Type.Object({
   PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   HOST: Type.Optional(Type.String({ minLength: 1 })),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: '^https?://[^,\\s]+(,https?://[^,\\s]+)*$' })),
   MUSTER_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_READ_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
@@ -25,6 +26,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  /** Browser origins allowed to open a socket: PUBLIC_URL's origin plus ALLOWED_ORIGINS. */
+  allowedOrigins: ReadonlySet<string>;
   dataDir: string;
   databaseUrl: string | undefined;
   databaseReadUrl: string | undefined;
@@ -61,11 +64,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!problems.some((p) => p.startsWith('PORT')) && port > 65535)
     problems.push('PORT: must be between 0 and 65535');
   if (problems.length) throw new ConfigError(problems);
+  const publicUrl = (picked.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const allowedOrigins = new Set([
+    new URL(publicUrl).origin,
+    ...(picked.ALLOWED_ORIGINS?.split(',') ?? []).map((o) => new URL(o).origin),
+  ]);
   const roles = (picked.MUSTER_ROLES ?? Roles.join(',')).split(',') as Role[];
   return {
     port,
     host: picked.HOST ?? '0.0.0.0',
-    publicUrl: (picked.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrl,
+    allowedOrigins,
     dataDir: path.resolve(picked.MUSTER_DATA_DIR ?? '.muster'),
     databaseUrl: picked.DATABASE_URL,
     databaseReadUrl: picked.DATABASE_READ_URL,

@@ -1,14 +1,18 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { modules } from './modules/registry.ts';
+import { scopeAuthorizer } from './modules/sync/index.ts';
 import type { Platform } from './platform/context.ts';
 import { registerHealth } from './platform/health.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { type App, createHttpServer } from './platform/http/server.ts';
+import { createGateway, type Gateway } from './platform/realtime/gateway.ts';
 import { type OpenOptions, openPlatform } from './platform/runtime.ts';
 
 export interface RunningServer {
   app: App;
+  /** The Socket.IO gateway when this node has the `realtime` role. */
+  gateway: Gateway | undefined;
   platform: Platform;
   freshDatabase: boolean;
   /** Bound address, e.g. `http://127.0.0.1:3000`; empty when `listen` was false. */
@@ -18,6 +22,7 @@ export interface RunningServer {
 }
 
 export interface StartOptions extends OpenOptions {
+  headsIntervalMs?: number;
   /** Tests use `app.inject` and skip the socket. */
   listen?: boolean;
   /** Runs once routes are ready and before the port opens (first-run seeding goes through `app.inject`). */
@@ -42,6 +47,12 @@ export async function startServer(
     registerHealth(app, platform, () => draining);
     if (config.roles.has('api')) for (const module of modules) module.routes?.(app, platform);
     await app.ready();
+    const gateway = config.roles.has('realtime')
+      ? await createGateway(app.server, platform, scopeAuthorizer(platform), {
+          headsIntervalMs: options.headsIntervalMs,
+        })
+      : undefined;
+    if (gateway) for (const module of modules) module.socket?.(gateway, platform);
     await options.beforeListen?.({ app, platform }, opened.freshDatabase);
 
     if (config.roles.has('worker')) await platform.jobs.startWorkers();
@@ -56,13 +67,16 @@ export async function startServer(
     const running = app;
     return {
       app: running,
+      gateway,
       platform,
       freshDatabase: opened.freshDatabase,
       url,
       async stop() {
         draining = true;
         clearInterval(purge);
+        await gateway?.drain();
         await running.close();
+        await gateway?.close();
         await platform.jobs.stopWorkers();
         await opened.close();
       },

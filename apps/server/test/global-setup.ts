@@ -58,7 +58,7 @@ async function dropDatabases(client: pg.Client, shouldDrop: (name: string) => bo
  */
 export default async function setup(project: Project) {
   fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
-  if (project.name === 'pglite') return preparePglite();
+  if (project.name === 'pglite' || project.name === 'e2e') return preparePglite();
   const runId = `${Math.floor(Date.now() / 1000)}_${Math.random().toString(36).slice(2, 8)}`;
   const template = `muster_tpl_${runId}`;
   const admin = new pg.Client({ connectionString: testDatabaseUrl() });

@@ -1,23 +1,31 @@
 import type { Change } from '@muster/protocol';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
+import { openPostgres } from '../src/platform/db/client.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export interface TestServer extends RunningServer {
   /** Every change published on this node's bus, in order, for assertions. */
   published: Change[];
+  /** PostgreSQL URL of this server's database (undefined on PGlite). */
+  databaseUrl: string | undefined;
 }
 
 export interface TestServerOptions {
   env?: Record<string, string>;
   /** Start HTTP on a random loopback port (for real clients); default is `app.inject` only. */
   listen?: boolean;
+  headsIntervalMs?: number;
+  /** Join an existing PostgreSQL database (a second node of the same deployment). */
+  databaseUrl?: string;
 }
 
 /** A real Muster node on a fresh database; call `stop()` in `afterAll`. */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { database } = await createTestDatabase();
+  const { database, url } = options.databaseUrl
+    ? { database: await openPostgres({ url: options.databaseUrl, max: 10 }), url: options.databaseUrl }
+    : await createTestDatabase();
   const config = loadConfig({
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     PORT: '0',
@@ -30,8 +38,9 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     database,
     listen: options.listen ?? false,
     monitorIntervalSeconds: 1,
+    ...(options.headsIntervalMs ? { headsIntervalMs: options.headsIntervalMs } : {}),
   });
   const published: Change[] = [];
   server.platform.bus.subscribe((change) => published.push(change));
-  return Object.assign(server, { published });
+  return Object.assign(server, { published, databaseUrl: url });
 }

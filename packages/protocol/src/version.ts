@@ -4,6 +4,7 @@
  *
  * History:
  * 1 — identity, communities, events, RSVP, agenda, bookmarks, notes, sync.
+ * 2 — real-time gateway (subscribe, change, heads, typing, presence, draining), messaging.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

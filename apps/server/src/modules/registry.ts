@@ -1,6 +1,7 @@
 import type { Platform } from '../platform/context.ts';
 import type { App } from '../platform/http/server.ts';
 import type { JobDefinition } from '../platform/jobs/jobs.ts';
+import type { Gateway } from '../platform/realtime/gateway.ts';
 import { agendaRoutes } from './agenda/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
@@ -10,6 +11,8 @@ import { syncRoutes } from './sync/index.ts';
 export interface Module {
   name: string;
   routes?(app: App, platform: Platform): void;
+  /** Socket events this module answers (e.g. `message.send`). */
+  socket?(gateway: Gateway, platform: Platform): void;
   // biome-ignore lint/suspicious/noExplicitAny: each module defines jobs of its own payload types
   jobs?(platform: Platform): JobDefinition<any>[];
 }

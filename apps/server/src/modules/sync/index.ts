@@ -1,2 +1,8 @@
 export { syncRoutes } from './sync.routes.ts';
-export { authorizeScope, parseScopeItem, parseScopes, type ScopeCursor } from './sync.scopes.ts';
+export {
+  authorizeScope,
+  parseScopeItem,
+  parseScopes,
+  type ScopeCursor,
+  scopeAuthorizer,
+} from './sync.scopes.ts';

@@ -1,4 +1,5 @@
 import { ErrorCode, MAX_SYNC_SCOPES } from '@muster/protocol';
+import type { Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { invalid } from '../../platform/errors.ts';
 import { communityRoleOf } from '../communities/index.ts';
@@ -74,4 +75,14 @@ export async function authorizeScope(
 ): Promise<ErrorCode | null> {
   const authorize = scopeKinds[cursor.kind];
   return authorize ? authorize(q, userId, cursor.id) : ErrorCode.not_found;
+}
+
+/** The same rules for the realtime gateway's `subscribe`: a scope string → its normalised name or a refusal. */
+export function scopeAuthorizer(platform: Platform) {
+  return async (userId: string, scope: string): Promise<{ scope: string } | { refused: string }> => {
+    const parsed = parseScopeItem(`${scope}@0`);
+    if ('refused' in parsed) return { refused: parsed.refused };
+    const refusal = await authorizeScope(platform.db, userId, parsed.cursor);
+    return refusal ? { refused: refusal } : { scope: parsed.cursor.scope };
+  };
 }

@@ -12,10 +12,15 @@ export interface AccessClaims {
   familyId: string;
 }
 
+export interface VerifiedAccess extends AccessClaims {
+  /** When the token stops being valid (ms since epoch); long-lived sockets re-check it. */
+  expiresAt: number;
+}
+
 export interface TokenService {
   signAccess(claims: AccessClaims): Promise<string>;
   /** Throws on anything but a valid, unexpired access token of this server (pinned alg, aud, iss, typ). */
-  verifyAccess(token: string): Promise<AccessClaims>;
+  verifyAccess(token: string): Promise<VerifiedAccess>;
 }
 
 export class InvalidTokenError extends Error {}
@@ -43,7 +48,7 @@ export function createTokenService(secret: string): TokenService {
         if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.fam !== 'string') {
           throw new InvalidTokenError('not an access token');
         }
-        return { userId: payload.sub, familyId: payload.fam };
+        return { userId: payload.sub, familyId: payload.fam, expiresAt: (payload.exp ?? 0) * 1000 };
       } catch (error) {
         if (error instanceof InvalidTokenError || error instanceof errors.JOSEError) {
           throw new InvalidTokenError(error.message);

@@ -47,7 +47,8 @@ export async function createHttpServer(platform: Platform): Promise<App> {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header);
     if (!match?.[1]) throw new AppError(ErrorCode.unauthorized, 'Malformed Authorization header');
     try {
-      request.actor = await platform.tokens.verifyAccess(match[1]);
+      const { userId, familyId } = await platform.tokens.verifyAccess(match[1]);
+      request.actor = { userId, familyId };
     } catch (error) {
       if (error instanceof InvalidTokenError)
         throw new AppError(ErrorCode.unauthorized, 'Invalid or expired access token');

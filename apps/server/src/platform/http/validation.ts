@@ -24,3 +24,8 @@ const textAjv = build({ coerceTypes: 'array' });
 export function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: string }) {
   return (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
 }
+
+/** Compiles a schema for a JSON payload that arrives outside HTTP (socket events): no coercion. */
+export function compilePayloadSchema(schema: object) {
+  return bodyAjv.compile(schema);
+}

@@ -1,0 +1,291 @@
+import type { Server as HttpServer } from 'node:http';
+import {
+  type DrainingEvent,
+  HEADS_INTERVAL_MS,
+  MAX_SUBSCRIBE_SCOPES,
+  MIN_SUPPORTED_PROTOCOL_VERSION,
+  type SocketAckError,
+  SubscribeRequest,
+  TypingRequest,
+  UnsubscribeRequest,
+} from '@muster/protocol';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server, type Socket } from 'socket.io';
+import type { TSchema } from 'typebox';
+import { InvalidTokenError } from '../auth/tokens.ts';
+import { readHeads } from '../changes/change-log.ts';
+import type { Actor, AuthedCtx, Platform } from '../context.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import { toAppError } from '../http/problem.ts';
+import { compilePayloadSchema } from '../http/validation.ts';
+import { createPresence } from './presence.ts';
+import { createTokenBucket } from './socket-rate-limit.ts';
+
+/** Authorises one scope string for a user: the normalised scope, or why it is refused. */
+export type ScopeAuthorizer = (
+  userId: string,
+  scope: string,
+) => Promise<{ scope: string } | { refused: string }>;
+
+export interface SocketHandler<T> {
+  event: string;
+  schema: TSchema;
+  /** Returns the ack payload (without `ok`); throw AppError to refuse. */
+  handle(ctx: AuthedCtx, payload: T, socket: Socket): Promise<object | undefined>;
+}
+
+export interface Gateway {
+  io: Server;
+  handle<T>(handler: SocketHandler<T>): void;
+  /** Tells every socket on this node to reconnect elsewhere and closes their connections. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface SocketData {
+  actor: Actor;
+  expiresAt: number;
+  bucket: ReturnType<typeof createTokenBucket>;
+}
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+const isScopeRoom = (room: string) => room.includes(':');
+
+/**
+ * The real-time gateway on the API's HTTP server. Changes reach sockets only from the bus (every
+ * node hears every committed change and emits to its own sockets), never from Socket.IO's
+ * adapter, so delivery rests on the change log: a socket that misses anything learns it from the
+ * seqs, from the `heads` heartbeat or on reconnection, and pulls `/api/v1/sync`.
+ */
+export interface GatewayOptions {
+  /** How often `heads` is sent; tests shorten it. */
+  headsIntervalMs?: number;
+}
+
+export async function createGateway(
+  httpServer: HttpServer,
+  platform: Platform,
+  authorizeScope: ScopeAuthorizer,
+  options: GatewayOptions = {},
+): Promise<Gateway> {
+  const { config, log } = platform;
+  const io = new Server(httpServer, {
+    path: '/socket.io',
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    connectTimeout: 10_000,
+    // Browsers must come from our own origins; native apps and scripts send no Origin.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, !origin || config.allowedOrigins.has(origin));
+    },
+    cors: { origin: [...config.allowedOrigins], credentials: false },
+  });
+  if (platform.redis) {
+    const pub = platform.redis.duplicate();
+    const sub = platform.redis.duplicate();
+    io.adapter(createAdapter(pub, sub, { key: 'muster:io' }));
+  }
+  const presence = createPresence(platform.redis);
+  const dirtyPresence = new Set<string>();
+
+  io.use(async (socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocolVersion?: unknown };
+    if (typeof auth.protocolVersion === 'number' && auth.protocolVersion < MIN_SUPPORTED_PROTOCOL_VERSION) {
+      return next(new Error('unsupported_protocol'));
+    }
+    if (typeof auth.token !== 'string' || auth.token.length > 4096) return next(new Error('unauthorized'));
+    try {
+      const verified = await platform.tokens.verifyAccess(auth.token);
+      const data: SocketData = {
+        actor: { userId: verified.userId, familyId: verified.familyId },
+        expiresAt: verified.expiresAt,
+        bucket: createTokenBucket(20, 60),
+      };
+      socket.data = data;
+      next();
+    } catch (error) {
+      next(new Error(error instanceof InvalidTokenError ? 'unauthorized' : 'unavailable'));
+    }
+  });
+
+  const handlers: SocketHandler<unknown>[] = [];
+  const gateway: Gateway = {
+    io,
+    handle(handler) {
+      handlers.push(handler as SocketHandler<unknown>);
+    },
+    async drain() {
+      for (const socket of await io.local.fetchSockets()) {
+        socket.emit('draining', { reconnectInMs: Math.floor(Math.random() * 2000) } satisfies DrainingEvent);
+      }
+      // Closing the transport (not `disconnect()`) makes clients reconnect by themselves.
+      for (const socket of io.of('/').sockets.values()) socket.conn.close();
+    },
+    async close() {
+      clearInterval(heartbeat);
+      clearInterval(presenceTicker);
+      unsubscribeBus();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+
+  /** Wraps every client event: size/rate limits, token expiry, schema validation, one error model. */
+  function bind<T>(socket: Socket, handler: SocketHandler<T>) {
+    const validate = compilePayloadSchema(handler.schema);
+    socket.on(handler.event, async (payload: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: object) => void) : () => {};
+      const data = socket.data as SocketData;
+      try {
+        if (!data.bucket.take()) throw new AppError(ErrorCode.rate_limited, 'Too many events; slow down');
+        if (Date.now() >= data.expiresAt) {
+          throw new AppError(ErrorCode.unauthorized, 'Access token expired; send `auth` with a fresh token');
+        }
+        if (!validate(payload)) {
+          const issue = validate.errors?.[0];
+          const field = `${handler.event}${issue?.instancePath.replaceAll('/', '.') ?? ''}`;
+          throw new AppError(ErrorCode.validation_failed, `${field} ${issue?.message ?? 'is invalid'}`, {
+            errors: [{ field, message: issue?.message ?? 'is invalid' }],
+          });
+        }
+        const ctx: AuthedCtx = { platform, actor: data.actor, requestId: `${socket.id}:${handler.event}` };
+        reply({ ok: true, ...((await handler.handle(ctx, payload as T, socket)) ?? {}) });
+      } catch (error) {
+        const appError = toAppError(error);
+        if (appError.status >= 500) log.error({ err: error, event: handler.event }, 'socket event failed');
+        reply({ ok: false, code: appError.code, message: appError.message } satisfies SocketAckError);
+      }
+    });
+  }
+
+  gateway.handle<SubscribeRequest>({
+    event: 'subscribe',
+    schema: SubscribeRequest,
+    async handle(ctx, { scopes }, socket) {
+      const refused: Record<string, string> = {};
+      const accepted: string[] = [];
+      for (const requested of new Set(scopes)) {
+        const result = await authorizeScope(ctx.actor.userId, requested);
+        if ('refused' in result) refused[requested] = result.refused;
+        else accepted.push(result.scope);
+      }
+      const current = [...socket.rooms].filter(isScopeRoom).length;
+      if (current + accepted.length > MAX_SUBSCRIBE_SCOPES) {
+        throw new AppError(
+          ErrorCode.validation_failed,
+          `A socket may follow at most ${MAX_SUBSCRIBE_SCOPES} scopes`,
+        );
+      }
+      for (const scope of accepted) {
+        if (socket.rooms.has(scope)) continue;
+        await socket.join(scope);
+        if (scope.startsWith('event:')) {
+          presence.join(scope, ctx.actor.userId);
+          dirtyPresence.add(scope);
+        }
+      }
+      const heads = await readHeads(platform.db, accepted);
+      return { heads, refused };
+    },
+  });
+
+  gateway.handle<UnsubscribeRequest>({
+    event: 'unsubscribe',
+    schema: UnsubscribeRequest,
+    async handle(ctx, { scopes }, socket) {
+      for (const scope of scopes) {
+        if (!socket.rooms.has(scope)) continue;
+        await socket.leave(scope);
+        if (scope.startsWith('event:')) {
+          presence.leave(scope, ctx.actor.userId);
+          dirtyPresence.add(scope);
+        }
+      }
+      return {};
+    },
+  });
+
+  gateway.handle<{ token: string }>({
+    event: 'auth',
+    schema: {
+      type: 'object',
+      properties: { token: { type: 'string', maxLength: 4096 } },
+      required: ['token'],
+      additionalProperties: false,
+    } as unknown as TSchema,
+    async handle(ctx, { token }, socket) {
+      const verified = await platform.tokens.verifyAccess(token).catch(() => {
+        throw new AppError(ErrorCode.unauthorized, 'Invalid access token');
+      });
+      if (verified.userId !== ctx.actor.userId)
+        throw new AppError(ErrorCode.unauthorized, 'Token belongs to another user');
+      (socket.data as SocketData).expiresAt = verified.expiresAt;
+      return {};
+    },
+  });
+
+  gateway.handle<TypingRequest>({
+    event: 'typing',
+    schema: TypingRequest,
+    async handle(ctx, { channelId }, socket) {
+      // Only a socket whose subscription to the channel was authorised may signal typing in it.
+      const room = `channel:${channelId.toLowerCase()}`;
+      if (!socket.rooms.has(room)) throw new AppError(ErrorCode.not_found, 'Subscribe to the channel first');
+      socket.to(room).emit('typing', { channelId, userId: ctx.actor.userId });
+      return {};
+    },
+  });
+
+  io.on('connection', (socket) => {
+    const data = socket.data as SocketData;
+    for (const handler of handlers) bind(socket, handler);
+    socket.on('disconnecting', () => {
+      for (const room of socket.rooms) {
+        if (room.startsWith('event:')) {
+          presence.leave(room, data.actor.userId);
+          dirtyPresence.add(room);
+        }
+      }
+    });
+  });
+
+  const unsubscribeBus = platform.bus.subscribe((change) => {
+    io.local.to(change.scope).emit('change', change);
+  });
+
+  const heartbeat = setInterval(() => {
+    sendHeads().catch((error: unknown) => log.warn({ err: error }, 'heads heartbeat failed'));
+  }, options.headsIntervalMs ?? HEADS_INTERVAL_MS);
+  heartbeat.unref();
+
+  /** The gap detector of last resort: every subscribed scope's head, read from the log itself. */
+  async function sendHeads() {
+    const rooms = io.of('/').adapter.rooms;
+    const scopes = [...rooms.keys()].filter(isScopeRoom);
+    const heads: Record<string, number> = {};
+    for (let i = 0; i < scopes.length; i += 500)
+      Object.assign(heads, await readHeads(platform.db, scopes.slice(i, i + 500)));
+    for (const socket of io.of('/').sockets.values()) {
+      const mine: Record<string, number> = {};
+      for (const room of socket.rooms) if (room in heads) mine[room] = heads[room]!;
+      if (Object.keys(mine).length) socket.emit('heads', mine);
+    }
+  }
+
+  // Presence is coalesced: a mass connect would otherwise send N presence events to N sockets.
+  const presenceTicker = setInterval(() => {
+    void presence.refresh();
+    const scopes = [...dirtyPresence];
+    dirtyPresence.clear();
+    for (const scope of scopes) {
+      presence
+        .online(scope)
+        .then((online) => io.local.to(scope).emit('presence', { scope, online }))
+        .catch(() => {});
+    }
+  }, 2000);
+  presenceTicker.unref();
+
+  return gateway;
+}
