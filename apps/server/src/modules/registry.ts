@@ -2,7 +2,7 @@ import type { Platform } from '../platform/context.ts';
 import type { App } from '../platform/http/server.ts';
 import type { JobDefinition } from '../platform/jobs/jobs.ts';
 import type { Gateway } from '../platform/realtime/gateway.ts';
-import { agendaRoutes } from './agenda/index.ts';
+import { agendaJobs, agendaRoutes } from './agenda/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
 import { identityRoutes } from './identity/index.ts';
@@ -22,6 +22,6 @@ export const modules: Module[] = [
   { name: 'identity', routes: identityRoutes },
   communitiesModule,
   eventsModule,
-  { name: 'agenda', routes: agendaRoutes },
+  { name: 'agenda', routes: agendaRoutes, jobs: agendaJobs },
   { name: 'sync', routes: syncRoutes },
 ];

@@ -8,6 +8,7 @@ import { AppError, ErrorCode, invalid } from '../../platform/errors.ts';
 import { canEditAgenda, canSeeAgendaHistory, canViewEvent, requireEvent } from '../events/index.ts';
 import { requireSession } from './agenda.access.ts';
 import { checkTimes, sessionColumns } from './agenda.input.ts';
+import { PLAN_FIELDS, SESSION_CHANGE_FANNED_OUT, type SessionChangeFanout } from './agenda.jobs.ts';
 import { diffSessions, presentHistory, presentSession, snapshotOf } from './agenda.presenter.ts';
 import { type AgendaSnapshot, agendaEtag, agendaReadModelOf, etagMatches } from './agenda.read-model.ts';
 import * as repo from './agenda.repository.ts';
@@ -82,7 +83,7 @@ export async function updateSession(
 ): Promise<Session> {
   const columns = sessionColumns(input);
   const actorId = ctx.actor.userId;
-  return withTx(ctx.platform, async ({ tx, append }) => {
+  return withTx(ctx.platform, async ({ tx, append, enqueue }) => {
     const { session: row } = await requireSession(tx, sessionId, actorId, canEditAgenda, { forUpdate: true });
     if (row.cancelledAt) throw new AppError(ErrorCode.conflict, 'A cancelled session cannot be edited');
     checkTimes(
@@ -106,7 +107,7 @@ export async function updateSession(
       before: diff.before,
       after: diff.after,
     });
-    await append({
+    const record = await append({
       scope: eventScope(row.eventId),
       entity: 'agenda.sessionUpdated',
       op: 'upsert',
@@ -114,6 +115,18 @@ export async function updateSession(
       data: { ...session, changed: diff.changed },
       actorId,
     });
+    if (diff.changed.some((field) => PLAN_FIELDS.includes(field))) {
+      const fanout: SessionChangeFanout = {
+        eventId: row.eventId,
+        sessionId,
+        seq: record.seq,
+        kind: 'updated',
+        changed: diff.changed,
+        before: diff.before,
+        after: session,
+      };
+      await enqueue(SESSION_CHANGE_FANNED_OUT, fanout);
+    }
     return session;
   });
 }
@@ -121,7 +134,7 @@ export async function updateSession(
 /** Cancelling keeps the session as a tombstone (bookmarks and history still resolve); twice is a no-op. */
 export async function cancelSession(ctx: AuthedCtx, sessionId: string): Promise<Session> {
   const actorId = ctx.actor.userId;
-  return withTx(ctx.platform, async ({ tx, append }) => {
+  return withTx(ctx.platform, async ({ tx, append, enqueue }) => {
     const { session: row } = await requireSession(tx, sessionId, actorId, canEditAgenda, { forUpdate: true });
     if (row.cancelledAt) return presentSession(row);
     const now = new Date();
@@ -138,7 +151,7 @@ export async function cancelSession(ctx: AuthedCtx, sessionId: string): Promise<
       before: { cancelled: false },
       after: { cancelled: true },
     });
-    await append({
+    const record = await append({
       scope: eventScope(row.eventId),
       entity: 'agenda.sessionCancelled',
       op: 'upsert',
@@ -146,6 +159,16 @@ export async function cancelSession(ctx: AuthedCtx, sessionId: string): Promise<
       data: session,
       actorId,
     });
+    const fanout: SessionChangeFanout = {
+      eventId: row.eventId,
+      sessionId,
+      seq: record.seq,
+      kind: 'cancelled',
+      changed: ['cancelled'],
+      before: { cancelled: false },
+      after: session,
+    };
+    await enqueue(SESSION_CHANGE_FANNED_OUT, fanout);
     return session;
   });
 }

@@ -4,6 +4,7 @@ import { personalAgendaRoutes } from './agenda.personal.routes.ts';
 import { sessionRoutes } from './agenda.routes.ts';
 
 export { findConflicts, type TimeRange } from './agenda.conflicts.ts';
+export { agendaJobs } from './agenda.jobs.ts';
 export { presentSession } from './agenda.presenter.ts';
 export { bookmarks, notes, sessionHistory, sessions } from './agenda.tables.ts';
 

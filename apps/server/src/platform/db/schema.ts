@@ -6,3 +6,4 @@ export * from '../../modules/identity/identity.tables.ts';
 export * from '../../modules/notifications/notifications.tables.ts';
 export * from '../changes/changes.tables.ts';
 export * from '../http/idempotency.tables.ts';
+export * from '../jobs/processed-jobs.tables.ts';
