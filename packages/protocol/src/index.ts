@@ -4,6 +4,7 @@ export * from './community.ts';
 export * from './errors.ts';
 export * from './event.ts';
 export * from './identity.ts';
+export * from './messaging.ts';
 export * from './realtime.ts';
 export * from './rsvp.ts';
 export * from './sync.ts';

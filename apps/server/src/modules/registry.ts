@@ -6,6 +6,7 @@ import { agendaJobs, agendaRoutes } from './agenda/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
 import { identityRoutes } from './identity/index.ts';
+import { messagingModule } from './messaging/index.ts';
 import { syncRoutes } from './sync/index.ts';
 
 export interface Module {
@@ -23,5 +24,6 @@ export const modules: Module[] = [
   communitiesModule,
   eventsModule,
   { name: 'agenda', routes: agendaRoutes, jobs: agendaJobs },
+  messagingModule,
   { name: 'sync', routes: syncRoutes },
 ];

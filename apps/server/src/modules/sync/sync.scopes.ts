@@ -4,6 +4,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { invalid } from '../../platform/errors.ts';
 import { communityRoleOf } from '../communities/index.ts';
 import { canViewEvent, loadEventAccess } from '../events/index.ts';
+import { channelReadAccess } from '../messaging/index.ts';
 
 /** One `kind:id@seq` item of a sync request; `scope` is normalised (lower-case id) for reading the log. */
 export interface ScopeCursor {
@@ -32,6 +33,8 @@ const scopeKinds: Record<string, ScopeAuthorizer> = {
   user: async (_q, userId, id) => (id === userId ? null : ErrorCode.forbidden),
   community: async (q, userId, id) =>
     (await communityRoleOf(q, id, userId)) !== null ? null : ErrorCode.not_found,
+  // Readers of the channel by its kind's rule (event role, or DM/group membership).
+  channel: async (q, userId, id) => ((await channelReadAccess(q, id, userId)) ? null : ErrorCode.not_found),
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

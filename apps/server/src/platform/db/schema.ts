@@ -3,6 +3,7 @@ export * from '../../modules/agenda/agenda.tables.ts';
 export * from '../../modules/communities/communities.tables.ts';
 export * from '../../modules/events/events.tables.ts';
 export * from '../../modules/identity/identity.tables.ts';
+export * from '../../modules/messaging/messaging.tables.ts';
 export * from '../../modules/notifications/notifications.tables.ts';
 export * from '../changes/changes.tables.ts';
 export * from '../http/idempotency.tables.ts';

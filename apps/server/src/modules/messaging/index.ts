@@ -1,0 +1,27 @@
+import type { Platform } from '../../platform/context.ts';
+import type { App } from '../../platform/http/server.ts';
+import type { Module } from '../registry.ts';
+import { channelRoutes } from './messaging.channels.routes.ts';
+import { messageRoutes } from './messaging.messages.routes.ts';
+import { messagingSocket } from './messaging.socket.ts';
+
+/**
+ * The messaging module's public face. The realtime gateway calls `sendMessage` (`message.send`),
+ * `recordReceipt` (`receipt`) and `channelReadAccess` (`subscribe` to `channel:<id>`); sync uses
+ * `channelReadAccess` too, so both apply one rule. Errors are thrown as AppError.
+ */
+export { channelReadAccess } from './messaging.access.ts';
+export { type SendInput, sendMessage } from './messaging.messages.service.ts';
+export { type ReceiptKind, recordReceipt } from './messaging.receipts.service.ts';
+export { channelMembers, channels, messages, reactions } from './messaging.tables.ts';
+
+function routes(app: App, platform: Platform) {
+  channelRoutes(app, platform);
+  messageRoutes(app, platform);
+}
+
+export const messagingModule: Module = {
+  name: 'messaging',
+  routes,
+  socket: (gateway) => messagingSocket(gateway),
+};

@@ -1,0 +1,168 @@
+import type { ReactionCount } from '@muster/protocol';
+import { and, asc, count, desc, eq, gt, inArray, lt, lte, max, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { messages, reactions } from './messaging.tables.ts';
+
+export type MessageRow = typeof messages.$inferSelect;
+
+export async function findMessage(
+  q: Queryable,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<MessageRow | undefined> {
+  const query = q.select().from(messages).where(eq(messages.id, id));
+  const [row] = options.forUpdate ? await query.for('no key update') : await query;
+  return row;
+}
+
+export async function findByClientMsgId(
+  q: Queryable,
+  channelId: string,
+  senderId: string,
+  clientMsgId: string,
+): Promise<MessageRow | undefined> {
+  const [row] = await q
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.channelId, channelId),
+        eq(messages.senderId, senderId),
+        eq(messages.clientMsgId, clientMsgId),
+      ),
+    );
+  return row;
+}
+
+/** Undefined when the sender already sent this `clientMsgId` in the channel (a retry). */
+export async function insertMessage(
+  q: Queryable,
+  values: typeof messages.$inferInsert,
+): Promise<MessageRow | undefined> {
+  const [row] = await q
+    .insert(messages)
+    .values(values)
+    .onConflictDoNothing({ target: [messages.channelId, messages.senderId, messages.clientMsgId] })
+    .returning();
+  return row;
+}
+
+export async function updateMessage(
+  q: Queryable,
+  id: string,
+  values: Partial<typeof messages.$inferInsert>,
+): Promise<MessageRow> {
+  const [row] = await q.update(messages).set(values).where(eq(messages.id, id)).returning();
+  return row!;
+}
+
+/**
+ * A page of a channel by seq, always returned in seq order. With `after` it reads forward from
+ * there; otherwise it reads back from `before` (or from `head`) and keeps the newest `limit`.
+ */
+export async function listMessages(
+  q: Queryable,
+  channelId: string,
+  page: { after?: number | undefined; before?: number | undefined; head: number; limit: number },
+): Promise<MessageRow[]> {
+  const where = and(
+    eq(messages.channelId, channelId),
+    lte(messages.seq, page.head),
+    page.before !== undefined ? lt(messages.seq, page.before) : undefined,
+    page.after !== undefined ? gt(messages.seq, page.after) : undefined,
+  );
+  if (page.after !== undefined)
+    return q.select().from(messages).where(where).orderBy(asc(messages.seq)).limit(page.limit);
+  const rows = await q.select().from(messages).where(where).orderBy(desc(messages.seq)).limit(page.limit);
+  return rows.reverse();
+}
+
+/** The seq of the newest message at or before `seq` (0 if none): receipts point at messages. */
+export async function lastMessageSeqAtOrBefore(
+  q: Queryable,
+  channelId: string,
+  seq: number,
+): Promise<number> {
+  const [row] = await q
+    .select({ seq: max(messages.seq) })
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), lte(messages.seq, seq)));
+  return Number(row?.seq ?? 0);
+}
+
+// ── Reactions ───────────────────────────────────────────────────────────────────────────────────
+
+export interface ReactionSummary {
+  reactions: ReactionCount[];
+  mine: string[];
+}
+
+/** Totals per emoji (in order of first use) and the caller's own, for each of `messageIds`. */
+export async function reactionsOf(
+  q: Queryable,
+  messageIds: readonly string[],
+  userId: string | null,
+): Promise<Map<string, ReactionSummary>> {
+  const result = new Map<string, ReactionSummary>();
+  if (!messageIds.length) return result;
+  const rows = await q
+    .select({
+      messageId: reactions.messageId,
+      emoji: reactions.emoji,
+      count: count(),
+      mine: userId ? sql<boolean>`bool_or(${reactions.userId} = ${userId})` : sql<boolean>`false`,
+    })
+    .from(reactions)
+    .where(inArray(reactions.messageId, [...messageIds]))
+    .groupBy(reactions.messageId, reactions.emoji)
+    .orderBy(sql`min(${reactions.createdAt})`, asc(reactions.emoji));
+  for (const row of rows) {
+    const summary = result.get(row.messageId) ?? { reactions: [], mine: [] };
+    summary.reactions.push({ emoji: row.emoji, count: Number(row.count) });
+    if (row.mine) summary.mine.push(row.emoji);
+    result.set(row.messageId, summary);
+  }
+  return result;
+}
+
+/** False when the reaction was already there: a repeated PUT changes nothing. */
+export async function insertReaction(
+  q: Queryable,
+  values: { messageId: string; emoji: string; userId: string },
+): Promise<boolean> {
+  const rows = await q
+    .insert(reactions)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({ emoji: reactions.emoji });
+  return rows.length > 0;
+}
+
+export async function deleteReaction(
+  q: Queryable,
+  values: { messageId: string; emoji: string; userId: string },
+): Promise<boolean> {
+  const rows = await q
+    .delete(reactions)
+    .where(
+      and(
+        eq(reactions.messageId, values.messageId),
+        eq(reactions.emoji, values.emoji),
+        eq(reactions.userId, values.userId),
+      ),
+    )
+    .returning({ emoji: reactions.emoji });
+  return rows.length > 0;
+}
+
+export async function countUserReactions(q: Queryable, messageId: string, userId: string): Promise<number> {
+  const [row] = await q
+    .select({ n: count() })
+    .from(reactions)
+    .where(and(eq(reactions.messageId, messageId), eq(reactions.userId, userId)));
+  return Number(row?.n ?? 0);
+}
+
+export async function deleteReactionsOf(q: Queryable, messageId: string): Promise<void> {
+  await q.delete(reactions).where(eq(reactions.messageId, messageId));
+}

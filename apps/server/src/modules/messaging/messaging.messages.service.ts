@@ -1,0 +1,248 @@
+import type { EditMessageBody, Message, MessageListQuery, MessagePage } from '@muster/protocol';
+import { uuidv7 } from 'uuidv7';
+import { readHeads } from '../../platform/changes/change-log.ts';
+import type { AuthedCtx } from '../../platform/context.ts';
+import type { Queryable } from '../../platform/db/client.ts';
+import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
+import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { type ChannelAccess, loadChannelAccess, readersAmong, requireChannel } from './messaging.access.ts';
+import { lockScopeHead } from './messaging.channels.repository.ts';
+import { checkClientMsgId, checkMessageBody, checkUuid, parseMentions } from './messaging.input.ts';
+import * as repo from './messaging.messages.repository.ts';
+import { presentMention, presentMessage } from './messaging.presenter.ts';
+import { channelScope, userScope } from './messaging.scopes.ts';
+
+export interface SendInput {
+  channelId: string;
+  clientMsgId: string;
+  body: string;
+  replyToId?: string | null | undefined;
+}
+
+/** 30 messages per 10 s per person, across all channels and nodes. */
+export const SEND_LIMIT = { name: 'message-send', points: 30, durationSeconds: 10 };
+
+/** Tells mentioned readers (other than the author) on their own scope, once per message. */
+async function notifyMentions(
+  work: Work,
+  access: ChannelAccess,
+  row: repo.MessageRow,
+  userIds: readonly string[],
+  actorId: string,
+) {
+  const candidates = userIds.filter((id) => id !== actorId);
+  const readers = await readersAmong(
+    work.tx,
+    { channelId: access.channel.id, kind: access.facts.kind, event: access.facts.event?.event ?? null },
+    candidates,
+  );
+  if (!readers.size) return;
+  const data = presentMention(row, access.channel.eventId);
+  await work.appendMany(
+    [...readers].sort().map((userId) => ({
+      scope: userScope(userId),
+      entity: 'messaging.mentioned',
+      op: 'upsert' as const,
+      id: row.id,
+      data,
+      actorId,
+    })),
+  );
+}
+
+async function checkReplyTarget(q: Queryable, channelId: string, replyToId: string | null | undefined) {
+  if (replyToId === undefined || replyToId === null) return null;
+  const id = checkUuid('body.replyToId', replyToId);
+  const target = await repo.findMessage(q, id);
+  if (!target || target.channelId !== channelId)
+    throw invalid('body.replyToId', 'is not a message of this channel');
+  return id;
+}
+
+async function present(q: Queryable, row: repo.MessageRow, viewerId: string): Promise<Message> {
+  return presentMessage(row, (await repo.reactionsOf(q, [row.id], viewerId)).get(row.id));
+}
+
+/**
+ * Sends a message exactly once per `(channel, sender, clientMsgId)`. The channel scope's head is
+ * locked first, so the message's seq is known before it is written (head + 1) and the duplicate
+ * check, the insert and the `messaging.messageSent` record are one step per channel: concurrent
+ * senders get consecutive seqs in commit order, and a retry (even concurrent with the first try)
+ * finds the first message and appends nothing. A retry of a stored message spends no rate-limit point.
+ */
+export async function sendWithOutcome(
+  ctx: AuthedCtx,
+  input: SendInput,
+): Promise<{ message: Message; created: boolean }> {
+  const channelId = checkUuid('body.channelId', input.channelId);
+  const clientMsgId = checkClientMsgId('body.clientMsgId', input.clientMsgId);
+  const body = checkMessageBody('body.body', input.body);
+  const mentions = parseMentions('body.body', body);
+  const me = ctx.actor.userId;
+  const db = ctx.platform.db;
+  const earlier = await repo.findByClientMsgId(db, channelId, me, clientMsgId);
+  if (earlier) {
+    await requireChannel(db, channelId, me, 'read');
+    return { message: await present(db, earlier, me), created: false };
+  }
+  await ctx.platform.limits.consume(SEND_LIMIT, me);
+  return withTx(ctx.platform, async (work) => {
+    const access = await requireChannel(work.tx, channelId, me, 'post');
+    const replyToId = await checkReplyTarget(work.tx, channelId, input.replyToId);
+    const scope = channelScope(channelId);
+    const head = await lockScopeHead(work.tx, scope);
+    const row = await repo.insertMessage(work.tx, {
+      id: uuidv7(),
+      channelId,
+      seq: head + 1,
+      senderId: me,
+      clientMsgId,
+      body,
+      replyToId,
+      mentions,
+    });
+    if (!row) {
+      const first = await repo.findByClientMsgId(work.tx, channelId, me, clientMsgId);
+      return { message: await present(work.tx, first!, me), created: false };
+    }
+    const message = presentMessage(row, undefined, false);
+    const change = await work.append({
+      scope,
+      entity: 'messaging.messageSent',
+      op: 'upsert',
+      id: row.id,
+      data: message,
+      actorId: me,
+    });
+    if (change.seq !== row.seq)
+      throw new Error(`channel seq drifted: message ${row.seq}, change ${change.seq}`);
+    await notifyMentions(work, access, row, mentions, me);
+    return { message: { ...message, myReactions: [] }, created: true };
+  });
+}
+
+/** The gateway's `message.send`: the committed message, with the seq that is its delivery confirmation. */
+export async function sendMessage(ctx: AuthedCtx, input: SendInput): Promise<Message> {
+  return (await sendWithOutcome(ctx, input)).message;
+}
+
+/** A page of the channel by seq; tombstones included. `head` is read first, so following it misses nothing. */
+export async function listMessages(
+  ctx: AuthedCtx,
+  channelId: string,
+  query: MessageListQuery,
+): Promise<MessagePage> {
+  const q = ctx.platform.db;
+  const me = ctx.actor.userId;
+  const { channel } = await requireChannel(q, channelId, me, 'read');
+  if (query.after !== undefined && query.before !== undefined && query.before <= query.after)
+    throw invalid('querystring.before', 'must be greater than after');
+  const scope = channelScope(channel.id);
+  const head = (await readHeads(q, [scope]))[scope] ?? 0;
+  const limit = query.limit ?? 50;
+  const rows = await repo.listMessages(q, channel.id, {
+    after: query.after,
+    before: query.before,
+    head,
+    limit: limit + 1,
+  });
+  const forward = query.after !== undefined;
+  // One extra row tells whether another page exists; it is dropped from the far end.
+  const items = rows.length > limit ? (forward ? rows.slice(0, limit) : rows.slice(1)) : rows;
+  const edge = forward ? items.at(-1) : items[0];
+  const summaries = await repo.reactionsOf(
+    q,
+    items.map((r) => r.id),
+    me,
+  );
+  return {
+    items: items.map((row) => presentMessage(row, summaries.get(row.id))),
+    nextCursor: rows.length > limit && edge ? String(edge.seq) : null,
+    head,
+  };
+}
+
+/**
+ * Loads a message for a change by the caller, locked until commit; 404 unless they may read its
+ * channel (a message id reveals nothing to others).
+ */
+export async function requireMessage(work: Work, messageId: string, userId: string) {
+  const id = checkUuid('params.id', messageId);
+  const row = await repo.findMessage(work.tx, id, { forUpdate: true });
+  if (!row) throw notFound('Message');
+  const access = await loadChannelAccess(work.tx, row.channelId, userId);
+  if (!access?.canRead) throw notFound('Message');
+  return { row, access };
+}
+
+/**
+ * Only the sender edits, while they may still post there; a deleted message stays deleted. An edit
+ * that changes nothing records nothing. People newly mentioned by the edit are told.
+ */
+export async function editMessage(
+  ctx: AuthedCtx,
+  messageId: string,
+  input: EditMessageBody,
+): Promise<Message> {
+  const body = checkMessageBody('body.body', input.body);
+  const mentions = parseMentions('body.body', body);
+  const me = ctx.actor.userId;
+  return withTx(ctx.platform, async (work) => {
+    const { row, access } = await requireMessage(work, messageId, me);
+    if (row.senderId !== me) throw new AppError(ErrorCode.forbidden, 'Only the sender may edit a message');
+    if (!access.canPost) throw new AppError(ErrorCode.forbidden, 'You may no longer post in this channel');
+    if (row.deletedAt) throw new AppError(ErrorCode.conflict, 'A deleted message cannot be edited');
+    if (row.body === body) return present(work.tx, row, me);
+    const updated = await repo.updateMessage(work.tx, row.id, { body, mentions, editedAt: new Date() });
+    const summary = (await repo.reactionsOf(work.tx, [row.id], me)).get(row.id);
+    await work.append({
+      scope: channelScope(row.channelId),
+      entity: 'messaging.messageEdited',
+      op: 'upsert',
+      id: row.id,
+      data: presentMessage(updated, summary, false),
+      actorId: me,
+    });
+    const known = new Set(row.mentions);
+    await notifyMentions(
+      work,
+      access,
+      updated,
+      mentions.filter((id) => !known.has(id)),
+      me,
+    );
+    return presentMessage(updated, summary);
+  });
+}
+
+/**
+ * The sender deletes their own message; event staff delete anyone's in event channels
+ * (moderation). The row stays as a tombstone: body, mentions and reactions are cleared, and the
+ * record is an upsert of the tombstone (`deleted: true`) so clients replace the message in place.
+ * Deleting twice is a no-op.
+ */
+export async function deleteMessage(ctx: AuthedCtx, messageId: string): Promise<Message> {
+  const me = ctx.actor.userId;
+  return withTx(ctx.platform, async (work) => {
+    const { row, access } = await requireMessage(work, messageId, me);
+    if (row.senderId !== me && !access.canModerate)
+      throw new AppError(ErrorCode.forbidden, 'Only the sender or event staff may delete a message');
+    if (row.deletedAt) return presentMessage(row, undefined);
+    await repo.deleteReactionsOf(work.tx, row.id);
+    const tombstone = await repo.updateMessage(work.tx, row.id, {
+      body: '',
+      mentions: [],
+      deletedAt: new Date(),
+    });
+    const message = presentMessage(tombstone, undefined, false);
+    await work.append({
+      scope: channelScope(row.channelId),
+      entity: 'messaging.messageDeleted',
+      op: 'upsert',
+      id: row.id,
+      data: message,
+      actorId: me,
+    });
+    return { ...message, myReactions: [] };
+  });
+}

@@ -1,0 +1,103 @@
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { sessions } from '../agenda/agenda.tables.ts';
+import { events } from '../events/events.tables.ts';
+import { users } from '../identity/identity.tables.ts';
+
+export const channels = pgTable(
+  'channels',
+  {
+    id: uuid('id').primaryKey(),
+    /** Null for DMs and groups, whose access rule is membership. */
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
+    /** announcements | topic | session | staff | vendors | dm | group */
+    kind: text('kind').notNull(),
+    name: text('name'),
+    sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The two member ids of a DM, sorted and joined: opening a DM with the same person finds it. */
+    dmKey: text('dm_key'),
+  },
+  (t) => [
+    index('channels_event_idx').on(t.eventId, t.id),
+    uniqueIndex('channels_dm_key').on(t.dmKey),
+    // One chat per agenda session.
+    uniqueIndex('channels_session_key').on(t.sessionId),
+  ],
+);
+
+/**
+ * One row per (channel, user) that has a relation to the channel. For DMs and groups `isMember`
+ * rows are the access rule. For every channel the row also holds the user's markers, created on
+ * their first receipt in event channels (where membership is not a thing: access follows roles).
+ */
+export const channelMembers = pgTable(
+  'channel_members',
+  {
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    isMember: boolean('is_member').notNull().default(false),
+    lastDeliveredSeq: bigint('last_delivered_seq', { mode: 'number' }).notNull().default(0),
+    lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.userId] }), index('channel_members_user_idx').on(t.userId)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    /** The seq of the `messaging.messageSent` record in `channel:<id>`. */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
+    clientMsgId: text('client_msg_id').notNull(),
+    body: text('body').notNull(),
+    replyToId: uuid('reply_to_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
+    mentions: uuid('mentions').array().notNull().default([]),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    /** Tombstone: the body is cleared, the row stays so replies and seqs still resolve. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('messages_channel_seq_key').on(t.channelId, t.seq),
+    // A client's retry of the same send finds the first message instead of writing a second.
+    unique('messages_client_msg_key').on(t.channelId, t.senderId, t.clientMsgId),
+  ],
+);
+
+export const reactions = pgTable(
+  'reactions',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],
+);
