@@ -1,4 +1,4 @@
-import type { EventRole, EventStatus } from '@muster/protocol';
+import type { CommunityRole, EventRole, EventStatus } from '@muster/protocol';
 import { and, asc, count, eq, gt, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { communityMembers } from '../communities/index.ts';
@@ -29,6 +29,51 @@ export async function updateEvent(
     .where(eq(events.id, id))
     .returning();
   return row!;
+}
+
+/** Locks the event row for the rest of the transaction (RSVP capacity, counters, role changes). */
+export async function lockEvent(q: Queryable, id: string): Promise<EventRow | undefined> {
+  const [row] = await q.select().from(events).where(eq(events.id, id)).for('update');
+  return row;
+}
+
+/**
+ * Many ids as one bound array parameter: a batch of 500 stays one short statement instead of 500
+ * parameters for the query builder and the driver to expand.
+ */
+export const uuidArray = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
+
+/** Event roles of many users at once (batched authorisation); users without one are absent. */
+export async function eventRolesOf(
+  q: Queryable,
+  eventId: string,
+  userIds: readonly string[],
+): Promise<Map<string, EventRole>> {
+  if (!userIds.length) return new Map();
+  const rows = await q
+    .select({ userId: eventRoles.userId, role: eventRoles.role })
+    .from(eventRoles)
+    .where(and(eq(eventRoles.eventId, eventId), sql`${eventRoles.userId} = any(${uuidArray(userIds)})`));
+  return new Map(rows.map((r) => [r.userId, r.role as EventRole]));
+}
+
+/** Community roles of many users at once (batched authorisation); non-members are absent. */
+export async function communityRolesOf(
+  q: Queryable,
+  communityId: string,
+  userIds: readonly string[],
+): Promise<Map<string, CommunityRole>> {
+  if (!userIds.length) return new Map();
+  const rows = await q
+    .select({ userId: communityMembers.userId, role: communityMembers.role })
+    .from(communityMembers)
+    .where(
+      and(
+        eq(communityMembers.communityId, communityId),
+        sql`${communityMembers.userId} = any(${uuidArray(userIds)})`,
+      ),
+    );
+  return new Map(rows.map((r) => [r.userId, r.role as CommunityRole]));
 }
 
 /** Counters change on every RSVP; they do not bump `updatedAt`, which tracks what organisers edit. */

@@ -1,7 +1,8 @@
 import type { RsvpStatus } from '@muster/protocol';
 import { and, asc, count, eq, gt, inArray, lt, sql } from 'drizzle-orm';
-import type { Queryable } from '../../platform/db/client.ts';
+import { type Queryable, queryRows } from '../../platform/db/client.ts';
 import { users } from '../identity/index.ts';
+import { uuidArray } from './events.repository.ts';
 import { rsvps } from './events.tables.ts';
 
 export type RsvpRow = typeof rsvps.$inferSelect;
@@ -15,29 +16,84 @@ export async function findRsvp(q: Queryable, eventId: string, userId: string): P
   return row;
 }
 
-/**
- * Writes the caller's new status with a fresh `queue_order`. It is drawn while the event row is
- * locked, so the sequence order is the order in which RSVPs were accepted.
- */
-export async function saveRsvp(
+/** The stored RSVPs of many users for one event (a batch's starting point). */
+export async function findRsvpsOf(
   q: Queryable,
-  values: { eventId: string; userId: string; status: RsvpStatus },
-): Promise<RsvpRow> {
-  const now = new Date();
-  const queueOrder = sql`nextval('rsvp_queue_order')`;
-  const [row] = await q
-    .insert(rsvps)
-    .values({ ...values, queueOrder, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [rsvps.eventId, rsvps.userId],
-      set: { status: values.status, queueOrder, updatedAt: now },
-    })
-    .returning();
-  return row!;
+  eventId: string,
+  userIds: readonly string[],
+): Promise<RsvpRow[]> {
+  if (!userIds.length) return [];
+  return q
+    .select()
+    .from(rsvps)
+    .where(and(eq(rsvps.eventId, eventId), sql`${rsvps.userId} = any(${uuidArray(userIds)})`));
 }
 
-export async function deleteRsvp(q: Queryable, eventId: string, userId: string): Promise<void> {
-  await q.delete(rsvps).where(and(eq(rsvps.eventId, eventId), eq(rsvps.userId, userId)));
+/**
+ * Draws `n` fresh queue orders, ascending. Drawn while the event row is locked, so every one is
+ * above any queue order already stored for that event.
+ */
+export async function drawQueueOrders(q: Queryable, n: number): Promise<number[]> {
+  const rows = await queryRows<{ v: number | string }>(
+    q,
+    sql`select nextval('rsvp_queue_order') as v from generate_series(1, ${n})`,
+  );
+  return rows.map((r) => Number(r.v)).sort((a, b) => a - b);
+}
+
+/**
+ * Writes many RSVPs of one event in one statement, passed as arrays rather than rows of parameters.
+ * `created_at` of an existing row is kept.
+ */
+export async function upsertRsvps(q: Queryable, eventId: string, rows: readonly RsvpRow[]): Promise<void> {
+  if (!rows.length) return;
+  const column = <T>(pick: (r: RsvpRow) => T) => sql.param(rows.map(pick));
+  await q.execute(sql`
+    insert into ${rsvps} (event_id, user_id, status, queue_order, created_at, updated_at)
+    select ${eventId}::uuid, u.user_id, u.status, u.queue_order, u.created_at, u.updated_at
+    from unnest(
+      ${column((r) => r.userId)}::uuid[],
+      ${column((r) => r.status)}::text[],
+      ${column((r) => r.queueOrder)}::bigint[],
+      ${column((r) => r.createdAt.toISOString())}::timestamptz[],
+      ${column((r) => r.updatedAt.toISOString())}::timestamptz[]
+    ) as u(user_id, status, queue_order, created_at, updated_at)
+    on conflict (event_id, user_id) do update
+      set status = excluded.status, queue_order = excluded.queue_order, updated_at = excluded.updated_at`);
+}
+
+export async function deleteRsvps(q: Queryable, eventId: string, userIds: readonly string[]): Promise<void> {
+  if (!userIds.length) return;
+  await q
+    .delete(rsvps)
+    .where(and(eq(rsvps.eventId, eventId), sql`${rsvps.userId} = any(${uuidArray(userIds)})`));
+}
+
+/** The first `limit` waitlisted RSVPs in queue order (all of them when `limit` is null). */
+export async function waitlistHead(q: Queryable, eventId: string, limit: number | null): Promise<RsvpRow[]> {
+  const query = q
+    .select()
+    .from(rsvps)
+    .where(and(eq(rsvps.eventId, eventId), eq(rsvps.status, 'waitlisted')))
+    .orderBy(asc(rsvps.queueOrder));
+  return limit === null ? query : query.limit(limit);
+}
+
+/** 1-based waitlist places of many users in one query (those not waitlisted are absent). */
+export async function waitlistPlaces(
+  q: Queryable,
+  eventId: string,
+  userIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (!userIds.length) return new Map();
+  const rows = await queryRows<{ user_id: string; place: number | string }>(
+    q,
+    sql`select user_id, place from (
+      select user_id, row_number() over (order by queue_order) as place
+      from ${rsvps} where event_id = ${eventId} and status = 'waitlisted'
+    ) w where user_id = any(${uuidArray(userIds)})`,
+  );
+  return new Map(rows.map((r) => [r.user_id, Number(r.place)]));
 }
 
 /** 1-based place in the queue: one more than the waitlisted RSVPs that arrived earlier. */

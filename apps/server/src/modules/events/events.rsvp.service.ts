@@ -1,5 +1,11 @@
-import type { EventStatus, Rsvp, RsvpChoice, RsvpEntry, RsvpListQuery, RsvpStatus } from '@muster/protocol';
-import type { AuthedCtx } from '../../platform/context.ts';
+import type { EventStatus, Rsvp, RsvpChoice, RsvpEntry, RsvpListQuery } from '@muster/protocol';
+import {
+  createKeyedBatcher,
+  type KeyedBatcher,
+  type Outcome,
+} from '../../platform/batching/keyed-batcher.ts';
+import type { ChangeInput } from '../../platform/changes/change-log.ts';
+import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
@@ -7,111 +13,157 @@ import { decodeCursor, pageOf } from '../communities/index.ts';
 import { type EventRow, requireEvent } from './events.access.ts';
 import { PROMOTION_NOTIFIED, type PromotionNotified } from './events.jobs.ts';
 import { acceptsRsvps } from './events.lifecycle.ts';
-import { canSeeRsvps } from './events.policy.ts';
+import { canSeeRsvps, canViewEvent, type EventAccess } from './events.policy.ts';
 import { presentEvent, presentRsvp, presentRsvpEntry } from './events.presenter.ts';
-import { setCounts } from './events.repository.ts';
+import { communityRolesOf, eventRolesOf, lockEvent, setCounts } from './events.repository.ts';
+import {
+  type BatchStart,
+  isWholeWaitlist,
+  planRsvpBatch,
+  type RsvpIntent,
+  waitlistHeadLimit,
+} from './events.rsvp.batch.ts';
 import * as repo from './events.rsvp.repository.ts';
 
 const anyone = () => true;
 
-/**
- * Locks the event row for the rest of the transaction: every RSVP of one event is serialised on it,
- * which is what makes capacity, counters and queue order exact under concurrency.
- */
-async function lockOpenEvent(tx: Queryable, eventId: string, userId: string): Promise<EventRow> {
-  const { event } = await requireEvent(tx, eventId, userId, anyone, { forUpdate: true });
-  if (!acceptsRsvps(event.status as EventStatus))
-    throw new AppError(ErrorCode.invalid_transition, `RSVPs are closed: the event is ${event.status}`);
-  return event;
-}
+type RsvpBatcher = KeyedBatcher<RsvpIntent, Rsvp | null>;
+/** Up to this many RSVPs of one event share a transaction; the rest wait for the next one. */
+const MAX_BATCH = 500;
+/** One batcher per node, per Platform (so that test servers in one process never share one). */
+const batchers = new WeakMap<Platform, RsvpBatcher>();
 
-/** Re-sending what is already in effect changes nothing (a waitlisted "going" keeps its place). */
-const alreadyInEffect = (current: RsvpStatus, choice: RsvpChoice) =>
-  current === choice || (choice === 'going' && current === 'waitlisted');
-
-function countsAfter(event: EventRow, from: RsvpStatus | null, to: RsvpStatus | null) {
-  let goingCount = event.goingCount;
-  let waitlistCount = event.waitlistCount;
-  if (from === 'going') goingCount -= 1;
-  if (from === 'waitlisted') waitlistCount -= 1;
-  if (to === 'going') goingCount += 1;
-  if (to === 'waitlisted') waitlistCount += 1;
-  return { goingCount, waitlistCount };
-}
-
-async function positionOf(q: Queryable, row: repo.RsvpRow): Promise<number | null> {
-  return row.status === 'waitlisted' ? repo.waitlistPosition(q, row.eventId, row.queueOrder) : null;
-}
-
-export async function putRsvp(ctx: AuthedCtx, eventId: string, choice: RsvpChoice): Promise<Rsvp> {
-  const userId = ctx.actor.userId;
-  return withTx(ctx.platform, async (work) => {
-    const event = await lockOpenEvent(work.tx, eventId, userId);
-    const current = await repo.findRsvp(work.tx, eventId, userId);
-    if (current && alreadyInEffect(current.status as RsvpStatus, choice))
-      return presentRsvp(current, await positionOf(work.tx, current));
-    const from = (current?.status as RsvpStatus | undefined) ?? null;
-    const left = countsAfter(event, from, null);
-    // A free seat goes to the queue first: newcomers wait while anyone is waitlisted.
-    const hasSeat = event.capacity === null || (left.goingCount < event.capacity && left.waitlistCount === 0);
-    const status: RsvpStatus = choice === 'going' ? (hasSeat ? 'going' : 'waitlisted') : choice;
-    let row = await repo.saveRsvp(work.tx, { eventId, userId, status });
-    await settleCounts(work, event, countsAfter(event, from, status), userId);
-    // Settling may have seated this very RSVP (only if the counters had drifted); answer the truth.
-    if (status === 'waitlisted') row = (await repo.findRsvp(work.tx, eventId, userId)) ?? row;
-    const rsvp = presentRsvp(row, await positionOf(work.tx, row));
-    await work.append({
-      scope: `user:${userId}`,
-      entity: 'events.rsvpChanged',
-      op: 'upsert',
-      id: eventId,
-      data: rsvp,
-      actorId: userId,
+function batcherOf(platform: Platform): RsvpBatcher {
+  let batcher = batchers.get(platform);
+  if (!batcher) {
+    batcher = createKeyedBatcher({
+      maxBatch: MAX_BATCH,
+      run: (eventId, intents) => runBatch(platform, eventId, intents),
     });
-    return rsvp;
-  });
+    batchers.set(platform, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * Sets the caller's RSVP. RSVPs to one event that arrive together on this node are committed
+ * together (group commit, see `runBatch`); each caller is answered as if its RSVP had run alone,
+ * in arrival order.
+ */
+export async function putRsvp(ctx: AuthedCtx, eventId: string, choice: RsvpChoice): Promise<Rsvp> {
+  const rsvp = await batcherOf(ctx.platform).submit(eventId, { userId: ctx.actor.userId, action: choice });
+  if (!rsvp) throw new Error('RSVP batch answered a PUT without an RSVP');
+  return rsvp;
 }
 
 /** Withdraws the caller's RSVP; a freed seat goes to the first waitlisted person. Idempotent. */
 export async function deleteRsvp(ctx: AuthedCtx, eventId: string): Promise<void> {
-  const userId = ctx.actor.userId;
-  await withTx(ctx.platform, async (work) => {
-    const event = await lockOpenEvent(work.tx, eventId, userId);
-    const current = await repo.findRsvp(work.tx, eventId, userId);
-    if (!current) return;
-    await repo.deleteRsvp(work.tx, eventId, userId);
-    await settleCounts(work, event, countsAfter(event, current.status as RsvpStatus, null), userId);
-    await work.append({
-      scope: `user:${userId}`,
-      entity: 'events.rsvpChanged',
-      op: 'delete',
-      id: eventId,
-      data: null,
-      actorId: userId,
+  await batcherOf(ctx.platform).submit(eventId, { userId: ctx.actor.userId, action: 'withdraw' });
+}
+
+/**
+ * One batch, one short transaction. The event row is locked once (every RSVP of an event, on any
+ * node, is serialised on it: capacity, counters and queue order stay exact), every item is
+ * authorised with set-based queries, the batch is planned in memory in arrival order and written in
+ * a few statements. A refused item gets its own error and does not affect the others.
+ */
+async function runBatch(
+  platform: Platform,
+  eventId: string,
+  intents: RsvpIntent[],
+): Promise<Outcome<Rsvp | null>[]> {
+  return withTx(platform, async (work) => {
+    const event = await lockEvent(work.tx, eventId);
+    const refusals = event ? await refusalsOf(work.tx, event, intents) : intents.map(() => notFound('Event'));
+    const accepted = intents.filter((_, i) => !refusals[i]);
+    const answers = event && accepted.length ? await applyBatch(work, event, accepted) : [];
+    let next = 0;
+    return intents.map((_, i): Outcome<Rsvp | null> => {
+      const error = refusals[i];
+      return error ? { ok: false, error } : { ok: true, value: answers[next++] ?? null };
     });
   });
 }
 
 /**
- * Fills free seats from the waitlist, then stores the counters and, when they changed, tells every
- * viewer of the event (counts only — who RSVP'd is never on the shared event scope).
+ * Authorise before revealing, per item: `not_found` for a caller who may not see the event (a
+ * draft, a private event of another community), `invalid_transition` once RSVPs are closed.
  */
-async function settleCounts(
-  work: Work,
+async function refusalsOf(
+  tx: Queryable,
   event: EventRow,
-  counts: { goingCount: number; waitlistCount: number },
-  actorId: string,
-): Promise<void> {
-  const settled = await fillFreeSeats(work, { ...event, ...counts }, actorId);
-  if (settled.goingCount === event.goingCount && settled.waitlistCount === event.waitlistCount) return;
-  await work.append({
-    scope: `event:${event.id}`,
-    entity: 'events.eventUpdated',
-    op: 'upsert',
-    id: event.id,
-    data: presentEvent(settled),
-    actorId,
+  intents: RsvpIntent[],
+): Promise<(AppError | null)[]> {
+  const userIds = [...new Set(intents.map((i) => i.userId))];
+  const eventRoles = await eventRolesOf(tx, event.id, userIds);
+  const communityRoles = await communityRolesOf(tx, event.communityId, userIds);
+  const open = acceptsRsvps(event.status as EventStatus);
+  return intents.map(({ userId }) => {
+    const access: EventAccess = {
+      event,
+      userId,
+      eventRole: eventRoles.get(userId) ?? null,
+      communityRole: communityRoles.get(userId) ?? null,
+    };
+    if (!canViewEvent(access)) return notFound('Event');
+    if (!open)
+      return new AppError(ErrorCode.invalid_transition, `RSVPs are closed: the event is ${event.status}`);
+    return null;
   });
+}
+
+async function applyBatch(work: Work, event: EventRow, intents: RsvpIntent[]): Promise<(Rsvp | null)[]> {
+  const plan = planRsvpBatch(await loadStart(work.tx, event, intents), intents);
+  await repo.deleteRsvps(work.tx, event.id, plan.deletes);
+  await repo.upsertRsvps(work.tx, event.id, plan.upserts);
+  const changes: ChangeInput[] = plan.records.map((r) => ({
+    scope: `user:${r.userId}`,
+    entity: 'events.rsvpChanged',
+    op: r.data ? 'upsert' : 'delete',
+    id: event.id,
+    data: r.data,
+    actorId: r.actorId,
+  }));
+  // Viewers of the event get the counts once per batch (who RSVP'd is never on the shared scope).
+  if (plan.countsActorId)
+    changes.push({
+      scope: `event:${event.id}`,
+      entity: 'events.eventUpdated',
+      op: 'upsert',
+      id: event.id,
+      data: presentEvent(await setCounts(work.tx, event.id, plan.counts)),
+      actorId: plan.countsActorId,
+    });
+  await work.appendMany(changes);
+  for (const row of plan.promoted) {
+    const job: PromotionNotified = { eventId: event.id, userId: row.userId, queueOrder: row.queueOrder };
+    await work.enqueue(PROMOTION_NOTIFIED, job);
+  }
+  return plan.answers;
+}
+
+/** Reads what the planner needs: the batch's own rows and places, the waitlist head, queue orders. */
+async function loadStart(tx: Queryable, event: EventRow, intents: RsvpIntent[]): Promise<BatchStart> {
+  const userIds = [...new Set(intents.map((i) => i.userId))];
+  const rows = await repo.findRsvpsOf(tx, event.id, userIds);
+  const waitlisted = rows.filter((r) => r.status === 'waitlisted').map((r) => r.userId);
+  const positions = await repo.waitlistPlaces(tx, event.id, waitlisted);
+  const head = await loadWaitlistHead(tx, event, intents);
+  const puts = intents.filter((i) => i.action !== 'withdraw').length;
+  const draws = puts ? await repo.drawQueueOrders(tx, puts) : [];
+  const { id: eventId, capacity, goingCount, waitlistCount } = event;
+  return { eventId, capacity, goingCount, waitlistCount, rows, positions, ...head, draws, now: new Date() };
+}
+
+/** The part of the stored waitlist this batch may promote from (see `waitlistHeadLimit`). */
+async function loadWaitlistHead(tx: Queryable, event: EventRow, intents: RsvpIntent[]) {
+  const limit = waitlistHeadLimit(event, intents);
+  const waitlistHead = limit === 0 ? [] : await repo.waitlistHead(tx, event.id, limit);
+  return { waitlistHead, headComplete: isWholeWaitlist(event.waitlistCount, limit, waitlistHead.length) };
+}
+
+async function positionOf(q: Queryable, row: repo.RsvpRow): Promise<number | null> {
+  return row.status === 'waitlisted' ? repo.waitlistPosition(q, row.eventId, row.queueOrder) : null;
 }
 
 /**
