@@ -50,7 +50,8 @@ function send(agent: http.Agent, url: string, method: string, token?: string, bo
 
 async function run(job: LoadJob): Promise<LoadResult[]> {
   const n = job.tokens.length;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: n, keepAliveMsecs: 60_000 });
+  // maxFreeSockets: the default (256) closes the other pre-opened connections before the burst.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: n, maxFreeSockets: n, keepAliveMsecs: 60_000 });
   // N idle sockets in the pool, so the burst measures the RSVP, not N simultaneous TCP handshakes
   // against the listen backlog.
   if (!job.cold) await Promise.all(job.tokens.map(() => send(agent, `${job.url}/healthz`, 'GET')));

@@ -76,14 +76,17 @@ describe('bookmarks and schedule', () => {
 
     expect((await inject('DELETE', `/api/v1/sessions/${ten.id}/bookmark`, attendee)).statusCode).toBe(200);
     expect((await inject('DELETE', `/api/v1/sessions/${ten.id}/bookmark`, attendee)).statusCode).toBe(200);
-    const changes = await userChanges(attendee);
-    expect(changes.map((c) => [c.seq, c.entity, c.op, c.id])).toEqual([
-      [1, 'agenda.bookmarkAdded', 'upsert', nine.id],
-      [2, 'agenda.bookmarkAdded', 'upsert', ten.id],
-      [3, 'agenda.bookmarkAdded', 'upsert', nineThirty.id],
-      [4, 'agenda.bookmarkAdded', 'upsert', noon.id],
-      [5, 'agenda.bookmarkRemoved', 'delete', ten.id],
+    // The cancellation also reaches this scope as a "what changed for you" record, from a job
+    // whose timing is its own; the bookmark records keep their order around it.
+    const changes = (await userChanges(attendee)).filter((c) => c.entity.startsWith('agenda.bookmark'));
+    expect(changes.map((c) => [c.entity, c.op, c.id])).toEqual([
+      ['agenda.bookmarkAdded', 'upsert', nine.id],
+      ['agenda.bookmarkAdded', 'upsert', ten.id],
+      ['agenda.bookmarkAdded', 'upsert', nineThirty.id],
+      ['agenda.bookmarkAdded', 'upsert', noon.id],
+      ['agenda.bookmarkRemoved', 'delete', ten.id],
     ]);
+    expect(changes.map((c) => c.seq)).toEqual([...changes.map((c) => c.seq)].sort((a, b) => a - b));
     expect(changes[0]?.data).toMatchObject({ sessionId: nine.id, eventId: e1.id });
     expect(changes[4]?.data).toBeNull();
   });

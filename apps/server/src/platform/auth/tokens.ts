@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -26,7 +26,8 @@ export interface TokenService {
 export class InvalidTokenError extends Error {}
 
 export function createTokenService(secret: string): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // A KeyObject built once: given raw bytes, jose would import the key again on every request.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   return {
     async signAccess({ userId, familyId }) {
       return new SignJWT({ typ: 'access', fam: familyId })

@@ -1,6 +1,6 @@
 import type { Change } from '@muster/protocol';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../db/client.ts';
+import { type Queryable, queryRows, type Tx } from '../db/client.ts';
 import { changeOutbox, changes, scopeHeads } from './changes.tables.ts';
 
 export interface ChangeInput {
@@ -59,12 +59,17 @@ export async function appendChanges(tx: Tx, inputs: readonly ChangeInput[]): Pro
   const counts = new Map<string, number>();
   for (const input of inputs) counts.set(input.scope, (counts.get(input.scope) ?? 0) + 1);
   const scopes = [...counts.keys()].sort();
-  const heads = await tx
-    .insert(scopeHeads)
-    .values(scopes.map((scope) => ({ scope, seq: counts.get(scope)! })))
-    .onConflictDoUpdate({ target: scopeHeads.scope, set: { seq: sql`${scopeHeads.seq} + excluded.seq` } })
-    .returning({ scope: scopeHeads.scope, seq: scopeHeads.seq });
-  const next = new Map(heads.map((h) => [h.scope, h.seq - counts.get(h.scope)! + 1]));
+  // One JSON parameter per statement instead of thousands of bound parameters: ~3× cheaper at 500 rows.
+  const heads = await queryRows<{ scope: string; seq: number | string }>(
+    tx,
+    sql`insert into ${scopeHeads} (scope, seq)
+      select r.scope, r.seq from jsonb_to_recordset(${JSON.stringify(scopes.map((scope) => ({ scope, seq: counts.get(scope) })))}::jsonb)
+        as r(scope text, seq bigint)
+      order by r.scope
+      on conflict (scope) do update set seq = ${scopeHeads.seq} + excluded.seq
+      returning scope, seq`,
+  );
+  const next = new Map(heads.map((h) => [h.scope, Number(h.seq) - counts.get(h.scope)! + 1]));
   const rows = inputs.map((input) => {
     const seq = next.get(input.scope)!;
     next.set(input.scope, seq + 1);
@@ -74,20 +79,30 @@ export async function appendChanges(tx: Tx, inputs: readonly ChangeInput[]): Pro
       seq,
       entity: input.entity,
       op: input.op,
-      entityId: input.id,
+      entity_id: input.id,
       data,
-      actorId: input.actorId ?? null,
+      actor_id: input.actorId ?? null,
     };
   });
-  const inserted = await tx.insert(changes).values(rows).returning({ at: changes.at });
-  await tx.insert(changeOutbox).values(rows.map(({ scope, seq }) => ({ scope, seq })));
-  const at = inserted[0]!.at.toISOString();
+  const json = JSON.stringify(rows);
+  const inserted = await queryRows<{ at: string | Date }>(
+    tx,
+    sql`insert into ${changes} (scope, seq, entity, op, entity_id, data, actor_id)
+      select r.scope, r.seq, r.entity, r.op, r.entity_id, r.data, r.actor_id
+      from jsonb_to_recordset(${json}::jsonb) as r(scope text, seq bigint, entity text, op text, entity_id text, data jsonb, actor_id uuid)
+      returning at`,
+  );
+  await tx.execute(
+    sql`insert into ${changeOutbox} (scope, seq)
+      select r.scope, r.seq from jsonb_to_recordset(${json}::jsonb) as r(scope text, seq bigint)`,
+  );
+  const at = new Date(inserted[0]!.at).toISOString();
   return rows.map((r) => ({
     scope: r.scope,
     seq: r.seq,
     entity: r.entity,
     op: r.op,
-    id: r.entityId,
+    id: r.entity_id,
     data: r.data,
     at,
   }));

@@ -75,6 +75,20 @@ describe('HTTP edge', () => {
     expect(wrongType.json().errors[0].field).toBe('body.interests');
   });
 
+  it('refuses NUL characters anywhere in the query or the body with a 400 naming the field', async () => {
+    const query = await server.app.inject({ method: 'GET', url: '/api/v1/events?q=%00' });
+    expect(query.statusCode).toBe(400);
+    expect(query.json().errors[0].field).toBe('querystring.q');
+    const body = await server.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: user.headers,
+      payload: { interests: ['ok', 'bad\u0000'] },
+    });
+    expect(body.statusCode).toBe(400);
+    expect(body.json().errors[0].field).toBe('body.interests.1');
+  });
+
   it('answers problem+json 404 for unknown routes and 415 for non-JSON bodies', async () => {
     const missing = await server.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(missing.statusCode).toBe(404);

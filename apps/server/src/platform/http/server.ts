@@ -10,6 +10,7 @@ import type { Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { sendProblem, toAppError } from './problem.ts';
+import { registerTextGuard } from './text-guard.ts';
 import { validatorCompiler } from './validation.ts';
 
 export type App = FastifyInstance<
@@ -56,6 +57,7 @@ export async function createHttpServer(platform: Platform): Promise<App> {
     }
   });
 
+  registerTextGuard(app);
   registerIdempotency(app, platform.db);
 
   app.addHook('onResponse', async (request, reply) => {
