@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Latest seq per scope. The row lock taken by the increment serialises writers of one scope. */
@@ -32,7 +33,9 @@ export const changeOutbox = pgTable(
   {
     scope: text('scope').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // clock_timestamp, not now(): a transaction that waited long for a lock must not look stale
+    // to the relay the moment it commits (now() is the transaction's start).
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
   },
   (t) => [primaryKey({ columns: [t.scope, t.seq] }), index('change_outbox_created_idx').on(t.createdAt)],
 );

@@ -188,7 +188,7 @@ CREATE TABLE "notifications" (
 CREATE TABLE "change_outbox" (
 	"scope" text NOT NULL,
 	"seq" bigint NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
 	CONSTRAINT "change_outbox_scope_seq_pk" PRIMARY KEY("scope","seq")
 );
 --> statement-breakpoint
