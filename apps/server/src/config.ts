@@ -19,6 +19,7 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  HTTP_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,6}$' })),
   MUSTER_SEED: Type.Optional(Type.String({ pattern: '^(auto|never|always)$' })),
 });
 
@@ -38,6 +39,8 @@ export interface Config {
   logLevel: string;
   smtpUrl: string | undefined;
   otlpEndpoint: string | undefined;
+  /** Requests per minute per signed-in session (or per IP when anonymous). */
+  httpRateLimitPerMinute: number;
   /** `auto` seeds a demo only into a new embedded database. */
   seed: 'auto' | 'never' | 'always';
 }
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: picked.LOG_LEVEL ?? 'info',
     smtpUrl: picked.SMTP_URL,
     otlpEndpoint: picked.OTEL_EXPORTER_OTLP_ENDPOINT,
+    httpRateLimitPerMinute: Number(picked.HTTP_RATE_LIMIT_PER_MINUTE ?? 600),
     seed: (picked.MUSTER_SEED as Config['seed'] | undefined) ?? 'auto',
   };
 }

@@ -32,6 +32,8 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     HOST: '127.0.0.1',
     MUSTER_DATA_DIR: '.tmp/test/unused',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests fire hundreds of requests per token; the per-session HTTP limit has its own test.
+    HTTP_RATE_LIMIT_PER_MINUTE: '100000',
     ...options.env,
   });
   const server = await startServer(config, pino({ level: config.logLevel }), {

@@ -53,7 +53,7 @@ export function createPublisher(db: Db, bus: Bus, log: Logger): Publisher {
       .select({ scope: changeOutbox.scope, seq: changeOutbox.seq })
       .from(changeOutbox)
       .where(lt(changeOutbox.createdAt, cutoff))
-      .orderBy(asc(changeOutbox.scope), asc(changeOutbox.seq))
+      .orderBy(asc(changeOutbox.createdAt))
       .limit(500);
     if (!stale.length) return 0;
     const rows = await db

@@ -81,7 +81,7 @@ export async function createHttpServer(platform: Platform): Promise<App> {
 
   await app.register(rateLimit, {
     global: true,
-    max: 600,
+    max: platform.config.httpRateLimitPerMinute,
     timeWindow: 60_000,
     ...(platform.redis ? { redis: platform.redis, nameSpace: 'muster:http-rl:' } : {}),
     // Signed-in callers are limited per session, so a venue's shared NAT does not throttle everyone as one.
