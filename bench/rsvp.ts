@@ -15,17 +15,16 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { call, pool } from './lib/api.ts';
 import { printTable, type Row, verdict, writeResult } from './lib/results.ts';
 import type { LoadJob, LoadResult } from './lib/rsvp-load.ts';
 import { makeTempDir, startServer } from './lib/server.ts';
+import { clientAddress, createDatabase } from './lib/setup.ts';
 import { ms, summarize } from './lib/stats.ts';
 
 const TARGET_P99_MS = 500;
 const REGISTER_CONCURRENCY = 8;
 const LOAD_TIMEOUT_MS = 5 * 60_000;
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const XFF_NOTE =
   'users registered from distinct X-Forwarded-For addresses (198.18.0.0/15): registration is limited to 30 per hour per client address';
 
@@ -35,31 +34,6 @@ interface Auth {
 interface EventCounts {
   goingCount?: number;
   waitlistCount?: number;
-}
-
-/** The i-th address of 198.18.0.0/15, reserved for benchmarks (131,072 addresses). */
-function clientAddress(i: number): string {
-  return `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
-}
-
-/** A database of its own on the local PostgreSQL, dropped afterwards. */
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = new URL(process.env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL);
-  adminUrl.pathname = '/postgres';
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  const name = `muster_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Registers the organiser and N users, creates and publishes the event; returns what the load needs. */
@@ -202,7 +176,7 @@ export async function main(args: string[]): Promise<number> {
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const env: Record<string, string> = { MUSTER_SEED: 'never' };
     if (db === 'postgres') {
-      const database = await createDatabase();
+      const database = await createDatabase('muster_bench_rsvp');
       cleanups.push(() => database.drop());
       env.DATABASE_URL = database.url;
       env.JWT_SECRET = randomBytes(32).toString('hex');
