@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -15,6 +15,10 @@ export const users = pgTable(
     avatarUrl: text('avatar_url'),
     /** SHA-256 of the secret in the subscribable schedule feed URL; rotating it revokes old URLs. */
     calendarTokenHash: text('calendar_token_hash'),
+    /** Set when the person proves they read mail at `email` (link from the verification mail). */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /** Operates this Muster instance (queues, dev mailbox). The first account registered is one. */
+    isAdmin: boolean('is_admin').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

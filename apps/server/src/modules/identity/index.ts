@@ -1,3 +1,4 @@
+export { requirePlatformAdmin } from './identity.admin.ts';
 export { presentUser } from './identity.presenter.ts';
 export { findUserById, type UserRow } from './identity.repository.ts';
 export { identityRoutes } from './identity.routes.ts';
