@@ -7,10 +7,11 @@ import { messagingSocket } from './messaging.socket.ts';
 
 /**
  * The messaging module's public face. The realtime gateway calls `sendMessage` (`message.send`),
- * `recordReceipt` (`receipt`) and `channelReadAccess` (`subscribe` to `channel:<id>`); sync uses
- * `channelReadAccess` too, so both apply one rule. Errors are thrown as AppError.
+ * `recordReceipt` (`receipt`); who may follow `channel:<id>` (the gateway's `subscribe` and sync) is
+ * `channelReadersAmong`, the batched form of `channelReadAccess`'s rule. Errors are thrown as AppError.
  */
 export { channelReadAccess } from './messaging.access.ts';
+export { channelReadersAmong } from './messaging.access.batch.ts';
 export { type SendInput, sendMessage } from './messaging.messages.service.ts';
 export { type ReceiptKind, recordReceipt } from './messaging.receipts.service.ts';
 export { channelMembers, channels, messages, reactions } from './messaging.tables.ts';

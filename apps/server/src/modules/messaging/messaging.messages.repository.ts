@@ -34,17 +34,53 @@ export async function findByClientMsgId(
   return row;
 }
 
-/** Undefined when the sender already sent this `clientMsgId` in the channel (a retry). */
-export async function insertMessage(
+/** Stored messages of the channel for these `(sender, clientMsgId)` pairs, keyed `sender\nclientMsgId`. */
+export async function findByClientMsgIds(
   q: Queryable,
-  values: typeof messages.$inferInsert,
-): Promise<MessageRow | undefined> {
-  const [row] = await q
-    .insert(messages)
-    .values(values)
-    .onConflictDoNothing({ target: [messages.channelId, messages.senderId, messages.clientMsgId] })
-    .returning();
-  return row;
+  channelId: string,
+  pairs: readonly { senderId: string; clientMsgId: string }[],
+): Promise<Map<string, MessageRow>> {
+  const result = new Map<string, MessageRow>();
+  if (!pairs.length) return result;
+  const rows = await q
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.channelId, channelId),
+        inArray(messages.clientMsgId, [...new Set(pairs.map((p) => p.clientMsgId))]),
+      ),
+    );
+  const wanted = new Set(pairs.map((p) => `${p.senderId}\n${p.clientMsgId}`));
+  for (const row of rows) {
+    const key = `${row.senderId}\n${row.clientMsgId}`;
+    if (wanted.has(key)) result.set(key, row);
+  }
+  return result;
+}
+
+/** The channel of each of `ids` that exists (reply targets must be in the same channel). */
+export async function channelsOfMessages(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await q
+    .select({ id: messages.id, channelId: messages.channelId })
+    .from(messages)
+    .where(inArray(messages.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r.channelId]));
+}
+
+/**
+ * Inserts new messages in one statement. The caller holds the channel's head lock and has already
+ * excluded retries, so a conflict here is a bug and fails the batch rather than losing a message.
+ */
+export async function insertMessages(
+  q: Queryable,
+  values: (typeof messages.$inferInsert)[],
+): Promise<MessageRow[]> {
+  if (!values.length) return [];
+  const rows = await q.insert(messages).values(values).returning();
+  const bySeq = new Map(rows.map((row) => [row.seq, row]));
+  return values.map((v) => bySeq.get(v.seq)!);
 }
 
 export async function updateMessage(

@@ -1,16 +1,15 @@
 import type { EditMessageBody, Message, MessageListQuery, MessagePage } from '@muster/protocol';
-import { uuidv7 } from 'uuidv7';
 import { readHeads } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { type ChannelAccess, loadChannelAccess, readersAmong, requireChannel } from './messaging.access.ts';
-import { lockScopeHead } from './messaging.channels.repository.ts';
 import { checkClientMsgId, checkMessageBody, checkUuid, parseMentions } from './messaging.input.ts';
 import * as repo from './messaging.messages.repository.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
 import { channelScope, userScope } from './messaging.scopes.ts';
+import { submitSend } from './messaging.send.batch.ts';
 
 export interface SendInput {
   channelId: string;
@@ -50,25 +49,15 @@ async function notifyMentions(
   );
 }
 
-async function checkReplyTarget(q: Queryable, channelId: string, replyToId: string | null | undefined) {
-  if (replyToId === undefined || replyToId === null) return null;
-  const id = checkUuid('body.replyToId', replyToId);
-  const target = await repo.findMessage(q, id);
-  if (!target || target.channelId !== channelId)
-    throw invalid('body.replyToId', 'is not a message of this channel');
-  return id;
-}
-
 async function present(q: Queryable, row: repo.MessageRow, viewerId: string): Promise<Message> {
   return presentMessage(row, (await repo.reactionsOf(q, [row.id], viewerId)).get(row.id));
 }
 
 /**
- * Sends a message exactly once per `(channel, sender, clientMsgId)`. The channel scope's head is
- * locked first, so the message's seq is known before it is written (head + 1) and the duplicate
- * check, the insert and the `messaging.messageSent` record are one step per channel: concurrent
- * senders get consecutive seqs in commit order, and a retry (even concurrent with the first try)
- * finds the first message and appends nothing. A retry of a stored message spends no rate-limit point.
+ * Sends a message exactly once per `(channel, sender, clientMsgId)`. A retry of a stored message
+ * is answered from the store and spends no rate-limit point; everything else goes through the
+ * channel's group commit (`messaging.send.batch.ts`), which decides access, retries and seqs under
+ * the channel's head lock.
  */
 export async function sendWithOutcome(
   ctx: AuthedCtx,
@@ -78,6 +67,10 @@ export async function sendWithOutcome(
   const clientMsgId = checkClientMsgId('body.clientMsgId', input.clientMsgId);
   const body = checkMessageBody('body.body', input.body);
   const mentions = parseMentions('body.body', body);
+  const replyToId =
+    input.replyToId === undefined || input.replyToId === null
+      ? null
+      : checkUuid('body.replyToId', input.replyToId);
   const me = ctx.actor.userId;
   const db = ctx.platform.db;
   const earlier = await repo.findByClientMsgId(db, channelId, me, clientMsgId);
@@ -86,39 +79,7 @@ export async function sendWithOutcome(
     return { message: await present(db, earlier, me), created: false };
   }
   await ctx.platform.limits.consume(SEND_LIMIT, me);
-  return withTx(ctx.platform, async (work) => {
-    const access = await requireChannel(work.tx, channelId, me, 'post');
-    const replyToId = await checkReplyTarget(work.tx, channelId, input.replyToId);
-    const scope = channelScope(channelId);
-    const head = await lockScopeHead(work.tx, scope);
-    const row = await repo.insertMessage(work.tx, {
-      id: uuidv7(),
-      channelId,
-      seq: head + 1,
-      senderId: me,
-      clientMsgId,
-      body,
-      replyToId,
-      mentions,
-    });
-    if (!row) {
-      const first = await repo.findByClientMsgId(work.tx, channelId, me, clientMsgId);
-      return { message: await present(work.tx, first!, me), created: false };
-    }
-    const message = presentMessage(row, undefined, false);
-    const change = await work.append({
-      scope,
-      entity: 'messaging.messageSent',
-      op: 'upsert',
-      id: row.id,
-      data: message,
-      actorId: me,
-    });
-    if (change.seq !== row.seq)
-      throw new Error(`channel seq drifted: message ${row.seq}, change ${change.seq}`);
-    await notifyMentions(work, access, row, mentions, me);
-    return { message: { ...message, myReactions: [] }, created: true };
-  });
+  return submitSend(ctx.platform, channelId, { senderId: me, clientMsgId, body, mentions, replyToId });
 }
 
 /** The gateway's `message.send`: the committed message, with the seq that is its delivery confirmation. */

@@ -102,6 +102,30 @@ describe('sending', () => {
     expect(log.map((c) => c.seq)).toEqual([1, 2, 3]);
   });
 
+  it('refuses each message of a concurrent burst on its own merits, without disturbing the others', async () => {
+    const announcements = await buildChannel(server, organiser, eventId, { kind: 'announcements' });
+    const elsewhere = await sendMessage(server, organiser, (await topic()).id, 'elsewhere');
+    const attendees = await quickUsers(server, 4);
+    const sends = [
+      ...Array.from({ length: 6 }, (_, i) => postMessage(server, organiser, announcements.id, `news ${i}`)),
+      ...attendees.map((a) => postMessage(server, a, announcements.id, 'may I?')),
+      postMessage(server, organiser, announcements.id, 'bad reply', { replyToId: elsewhere.id }),
+    ];
+    const answers = await Promise.all(sends);
+    expect(answers.slice(0, 6).map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(answers.slice(6, 10).map((r) => r.json().code)).toEqual([
+      'forbidden',
+      'forbidden',
+      'forbidden',
+      'forbidden',
+    ]);
+    expect(answers[10]!.statusCode).toBe(400);
+    const seqs = answers.slice(0, 6).map((r) => r.json<Message>().seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    const log = await scopeChanges(server, organiser, `channel:${announcements.id}`, 0);
+    expect(log.map((c) => c.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('accepts replies to messages of the same channel only', async () => {
     const channel = await topic();
     const other = await topic();
