@@ -18,8 +18,14 @@ const EnvSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.Optional(
+    Type.String({ maxLength: 320, pattern: '^([^<>\\r\\n]*<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$' }),
+  ),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   HTTP_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,6}$' })),
+  QUEUE_VISIBILITY_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$' })),
+  QUEUE_MAX_RECEIVES: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9])$' })),
+  FORM_SUBMISSIONS_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,7}$' })),
   MUSTER_SEED: Type.Optional(Type.String({ pattern: '^(auto|never|always)$' })),
 });
 
@@ -37,10 +43,19 @@ export interface Config {
   /** Unset in embedded mode: the server generates one and keeps it in the data directory. */
   jwtSecret: string | undefined;
   logLevel: string;
+  /** Unset: mail goes to the dev mailbox under `dataDir/mailbox` instead of an SMTP server. */
   smtpUrl: string | undefined;
+  /** Sender of every mail, `addr@host` or `Name <addr@host>`; its domain also names Message-IDs. */
+  mailFrom: string;
   otlpEndpoint: string | undefined;
   /** Requests per minute per signed-in session (or per IP when anonymous). */
   httpRateLimitPerMinute: number;
+  /** Visibility timeout of every queue whose job definition does not set its own (default 30 s). */
+  queueVisibilityTimeoutSeconds: number;
+  /** Receives before a job is dead-lettered, for queues that do not set their own (default 5). */
+  queueMaxReceives: number;
+  /** Form submissions per minute across all forms (per node; cluster-wide with Redis). */
+  formSubmissionsPerMinute: number;
   /** `auto` seeds a demo only into a new embedded database. */
   seed: 'auto' | 'never' | 'always';
 }
@@ -86,8 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: picked.JWT_SECRET,
     logLevel: picked.LOG_LEVEL ?? 'info',
     smtpUrl: picked.SMTP_URL,
+    mailFrom: picked.MAIL_FROM ?? `Muster <no-reply@${new URL(publicUrl).hostname}>`,
     otlpEndpoint: picked.OTEL_EXPORTER_OTLP_ENDPOINT,
     httpRateLimitPerMinute: Number(picked.HTTP_RATE_LIMIT_PER_MINUTE ?? 600),
+    queueVisibilityTimeoutSeconds: Number(picked.QUEUE_VISIBILITY_TIMEOUT_SECONDS ?? 30),
+    queueMaxReceives: Number(picked.QUEUE_MAX_RECEIVES ?? 5),
+    formSubmissionsPerMinute: Number(picked.FORM_SUBMISSIONS_PER_MINUTE ?? 120_000),
     seed: (picked.MUSTER_SEED as Config['seed'] | undefined) ?? 'auto',
   };
 }

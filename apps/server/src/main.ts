@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.ts';
+import { setInstanceAdmin } from './modules/identity/index.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { createLogger } from './platform/logger.ts';
 import { openPlatform } from './platform/runtime.ts';
+import { queueCommand, runWorker } from './queue-cli.ts';
 import { printDemoLogins, seedDemo } from './seed/demo.ts';
 import { startServer } from './server.ts';
 
@@ -10,8 +12,14 @@ const usage = `Usage: muster <command>
 
 Commands:
   serve     run the server (roles from MUSTER_ROLES, default api,realtime,worker)
+  worker    run only the worker role: process jobs (health and metrics on PORT)
   migrate   apply database migrations and exit
   seed      add the demo community, event and users, print their logins, exit
+  admin grant <email>    make an account an administrator of this instance
+  admin revoke <email>   take administration away from an account
+  queue ls               queues with depth, in flight, oldest age and dead letters
+  queue dead <name>      the jobs in a queue's dead-letter queue
+  queue replay <name> <jobId>   move a dead job back to its queue
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -57,9 +65,37 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'worker':
+      return runWorker(config, log, waitForSignal);
+    case 'queue':
+      return queueCommand(argv.slice(1), config, log);
+    case 'admin':
+      return adminCommand(argv.slice(1), () => openPlatform(config, log));
     default:
       process.stderr.write(`Unknown command: ${command}\n\n${usage}`);
       return 2;
+  }
+}
+
+/** `muster admin grant|revoke <email>`: names instance administrators besides the first account. */
+async function adminCommand(args: string[], open: () => ReturnType<typeof openPlatform>): Promise<number> {
+  const [action, email] = args;
+  if ((action !== 'grant' && action !== 'revoke') || !email || args.length !== 2) {
+    process.stderr.write('Usage: muster admin grant|revoke <email>\n');
+    return 2;
+  }
+  const opened = await open();
+  try {
+    const user = await setInstanceAdmin(opened.platform, email, action === 'grant');
+    if (!user) {
+      process.stderr.write(`No account has the e-mail address ${email}\n`);
+      return 1;
+    }
+    const state = user.isAdmin ? 'is now an administrator' : 'is no longer an administrator';
+    process.stdout.write(`${user.email} ${state} of this instance.\n`);
+    return 0;
+  } finally {
+    await opened.close();
   }
 }
 

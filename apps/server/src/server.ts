@@ -6,6 +6,7 @@ import type { Platform } from './platform/context.ts';
 import { registerHealth } from './platform/health.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { type App, createHttpServer } from './platform/http/server.ts';
+import { registerQueueMetrics } from './platform/jobs/queue-metrics.ts';
 import { createGateway, type Gateway } from './platform/realtime/gateway.ts';
 import { type OpenOptions, openPlatform } from './platform/runtime.ts';
 
@@ -42,6 +43,7 @@ export async function startServer(
   try {
     for (const module of modules) for (const job of module.jobs?.(platform) ?? []) platform.jobs.define(job);
     await platform.jobs.provision();
+    registerQueueMetrics(platform);
 
     app = await createHttpServer(platform);
     registerHealth(app, platform, () => draining);

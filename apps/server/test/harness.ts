@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Change } from '@muster/protocol';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
@@ -10,6 +13,8 @@ export interface TestServer extends RunningServer {
   published: Change[];
   /** PostgreSQL URL of this server's database (undefined on PGlite). */
   databaseUrl: string | undefined;
+  /** This server's own data directory (the dev mailbox lives in it); removed on `stop()`. */
+  dataDir: string;
 }
 
 export interface TestServerOptions {
@@ -26,11 +31,13 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const { database, url } = options.databaseUrl
     ? { database: await openPostgres({ url: options.databaseUrl, max: 10 }), url: options.databaseUrl }
     : await createTestDatabase();
+  // Each server its own: the dev mailbox writes here, and tests must not read each other's mail.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'muster-test-'));
   const config = loadConfig({
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     PORT: '0',
     HOST: '127.0.0.1',
-    MUSTER_DATA_DIR: '.tmp/test/unused',
+    MUSTER_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests fire hundreds of requests per token; the per-session HTTP limit has its own test.
     HTTP_RATE_LIMIT_PER_MINUTE: '100000',
@@ -44,5 +51,14 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   });
   const published: Change[] = [];
   server.platform.bus.subscribe((change) => published.push(change));
-  return Object.assign(server, { published, databaseUrl: url });
+  const stop = server.stop;
+  return Object.assign(server, {
+    published,
+    databaseUrl: url,
+    dataDir: config.dataDir,
+    async stop() {
+      await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
 }

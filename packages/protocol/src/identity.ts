@@ -13,6 +13,10 @@ export const User = Type.Object({
   interests: Type.Array(Type.String()),
   avatarUrl: Type.Union([Type.String(), Type.Null()]),
   createdAt: Timestamp,
+  /** Only on the caller's own user: they proved they read mail at `email`. */
+  emailVerified: Type.Optional(Type.Boolean()),
+  /** Only on the caller's own user: they operate this instance (queues, dev mailbox). */
+  isAdmin: Type.Optional(Type.Boolean()),
 });
 export type User = Static<typeof User>;
 

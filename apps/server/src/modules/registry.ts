@@ -1,12 +1,17 @@
 import type { Platform } from '../platform/context.ts';
 import type { App } from '../platform/http/server.ts';
 import type { JobDefinition } from '../platform/jobs/jobs.ts';
+import { mailJobs } from '../platform/mail/index.ts';
 import type { Gateway } from '../platform/realtime/gateway.ts';
 import { agendaJobs, agendaRoutes } from './agenda/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
+import { formsModule } from './forms/index.ts';
 import { identityRoutes } from './identity/index.ts';
+import { leadsModule } from './leads/index.ts';
 import { messagingModule } from './messaging/index.ts';
+import { queuesModule } from './queues/index.ts';
+import { referralsModule } from './referrals/index.ts';
 import { syncRoutes } from './sync/index.ts';
 
 export interface Module {
@@ -25,5 +30,11 @@ export const modules: Module[] = [
   eventsModule,
   { name: 'agenda', routes: agendaRoutes, jobs: agendaJobs },
   messagingModule,
+  formsModule,
+  leadsModule,
+  referralsModule,
   { name: 'sync', routes: syncRoutes },
+  queuesModule,
+  // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.
+  { name: 'mail', jobs: mailJobs },
 ];

@@ -7,6 +7,7 @@ import type { Bus } from './bus/bus.ts';
 import type { Publisher } from './changes/publisher.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Jobs } from './jobs/jobs.ts';
+import type { Mailer } from './mail/mailer.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Infrastructure every service may use; built once per process by `runtime.ts`. */
@@ -24,6 +25,8 @@ export interface Platform {
   limits: RateLimits;
   metrics: Metrics;
   redis: Redis | undefined;
+  /** Sends rendered mail (SMTP or the dev mailbox); services enqueue with `enqueueMail` instead. */
+  mail: Mailer;
 }
 
 export interface Actor {

@@ -13,6 +13,7 @@ import { type Database, openPglite, openPostgres } from './db/client.ts';
 import { lockDataDir } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
 import { createJobs } from './jobs/jobs.ts';
+import { createMailer } from './mail/mailer.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateSecret } from './secrets.ts';
 
@@ -74,8 +75,16 @@ export async function openPlatform(
       ? await createRedisBus(config.redisUrl, (error) => log.warn({ err: error }, 'redis bus error'))
       : createMemoryBus();
     releases.push(() => bus.close());
+    // Before the job queue, so that it closes after it: a job still finishing may be sending mail.
+    const mail = createMailer(config, log);
+    releases.push(() => mail.close());
+    // Without an explicit monitor interval, createJobs derives one from the visibility timeout.
     const jobs = await createJobs(database, log, {
-      monitorIntervalSeconds: options.monitorIntervalSeconds ?? 10,
+      ...(options.monitorIntervalSeconds ? { monitorIntervalSeconds: options.monitorIntervalSeconds } : {}),
+      defaults: {
+        visibilityTimeoutSeconds: config.queueVisibilityTimeoutSeconds,
+        maxReceives: config.queueMaxReceives,
+      },
     });
     releases.push(() => jobs.stop());
     const publisher = createPublisher(database.db, bus, log);
@@ -94,6 +103,7 @@ export async function openPlatform(
       limits: createRateLimits(redis),
       metrics: createMetrics(),
       redis,
+      mail,
     };
     return {
       platform,

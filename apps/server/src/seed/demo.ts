@@ -5,6 +5,8 @@ export interface DemoLogin {
   email: string;
   password: string;
   role: string;
+  /** The first account of a fresh instance administers it (dev mailbox, queues). */
+  isAdmin: boolean;
 }
 
 interface Person {
@@ -121,10 +123,10 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
     return res.json<T>();
   };
 
-  const tokens: Record<string, { id: string; token: string; email: string }> = {};
+  const tokens: Record<string, { id: string; token: string; email: string; isAdmin: boolean }> = {};
   for (const person of people) {
     const email = `${person.key}@demo.muster.dev`;
-    const auth = await call<{ user: { id: string }; accessToken: string }>(
+    const auth = await call<{ user: { id: string; isAdmin?: boolean }; accessToken: string }>(
       'POST',
       '/api/v1/auth/register',
       null,
@@ -134,7 +136,7 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
       headline: person.headline,
       interests: person.interests,
     });
-    tokens[person.key] = { id: auth.user.id, token: auth.accessToken, email };
+    tokens[person.key] = { id: auth.user.id, token: auth.accessToken, email, isAdmin: !!auth.user.isAdmin };
   }
   const organiser = tokens.organiser!.token;
   const community = await call<{ id: string }>('POST', '/api/v1/communities', organiser, {
@@ -190,11 +192,19 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
   await call('PUT', `/api/v1/sessions/${sessionIds[1]}/note`, attendee, {
     body: 'Ask about sequence numbers.',
   });
-  return people.map((p) => ({ email: tokens[p.key]!.email, password, role: p.role }));
+  return people.map((p) => ({
+    email: tokens[p.key]!.email,
+    password,
+    role: p.role,
+    isAdmin: tokens[p.key]!.isAdmin,
+  }));
 }
 
 export function printDemoLogins(logins: DemoLogin[], publicUrl: string) {
   if (!logins.length) return;
-  const lines = logins.map((l) => `    ${l.role.padEnd(10)} ${l.email.padEnd(30)} ${l.password}`);
+  const lines = logins.map(
+    (l) =>
+      `    ${l.role.padEnd(10)} ${l.email.padEnd(30)} ${l.password}${l.isAdmin ? '  (administrator of this instance)' : ''}`,
+  );
   process.stdout.write(`\n  Demo event seeded. Sign in at ${publicUrl} with:\n\n${lines.join('\n')}\n\n`);
 }

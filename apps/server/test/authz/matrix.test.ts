@@ -150,6 +150,12 @@ const routes: Route[] = [
     }),
     allowed: communityAdmins,
   },
+  {
+    name: 'resend verification mail',
+    method: 'POST',
+    url: () => '/api/v1/auth/verify-email/request',
+    allowed: signedIn,
+  },
   // Last: cancelling changes the session for everything after it.
   {
     name: 'cancel session',

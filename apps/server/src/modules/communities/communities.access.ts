@@ -1,5 +1,5 @@
 import type { CommunityRole } from '@muster/protocol';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
 import { type CommunityRow, findCommunity } from './communities.repository.ts';
@@ -17,6 +17,28 @@ export async function communityRoleOf(
     .from(communityMembers)
     .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)));
   return (row?.role as CommunityRole | undefined) ?? null;
+}
+
+/**
+ * `communityRoleOf` for many users at once (batched authorisation), in one query with the ids as
+ * one array parameter; non-members are absent.
+ */
+export async function communityRolesAmong(
+  q: Queryable,
+  communityId: string,
+  userIds: readonly string[],
+): Promise<Map<string, CommunityRole>> {
+  if (!userIds.length) return new Map();
+  const rows = await q
+    .select({ userId: communityMembers.userId, role: communityMembers.role })
+    .from(communityMembers)
+    .where(
+      and(
+        eq(communityMembers.communityId, communityId),
+        sql`${communityMembers.userId} = any(${sql.param([...new Set(userIds)])}::uuid[])`,
+      ),
+    );
+  return new Map(rows.map((r) => [r.userId, r.role as CommunityRole]));
 }
 
 /**

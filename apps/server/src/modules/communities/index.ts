@@ -1,7 +1,7 @@
 import type { Module } from '../registry.ts';
 import { communityRoutes } from './communities.routes.ts';
 
-export { communityRoleOf, requireCommunityMember } from './communities.access.ts';
+export { communityRoleOf, communityRolesAmong, requireCommunityMember } from './communities.access.ts';
 export { decodeCursor, encodeCursor, pageOf } from './communities.cursor.ts';
 export {
   canCreateEventIn,

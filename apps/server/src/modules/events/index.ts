@@ -5,6 +5,7 @@ import { eventJobs } from './events.jobs.ts';
 import { eventRoutes } from './events.routes.ts';
 import { rsvpRoutes } from './events.rsvp.routes.ts';
 
+export { type EventAccessAmong, loadEventAccessAmong } from './events.access.batch.ts';
 export { type EventRow, loadEventAccess, requireEvent } from './events.access.ts';
 export { acceptsRsvps, nextStatus } from './events.lifecycle.ts';
 export {

@@ -1,7 +1,7 @@
 import type { User } from '@muster/protocol';
 import type { UserRow } from './identity.repository.ts';
 
-/** The caller's own profile includes the e-mail; other people's never do. */
+/** The caller's own profile includes the e-mail and account state; other people's never do. */
 export function presentUser(row: UserRow, { self }: { self: boolean }): User {
   return {
     id: row.id,
@@ -13,5 +13,6 @@ export function presentUser(row: UserRow, { self }: { self: boolean }): User {
     interests: row.interests,
     avatarUrl: row.avatarUrl,
     createdAt: row.createdAt.toISOString(),
+    ...(self ? { emailVerified: row.emailVerifiedAt !== null, isAdmin: row.isAdmin } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { refreshTokens, users } from './identity.tables.ts';
 
@@ -12,6 +12,37 @@ export async function findUserByEmail(q: Queryable, email: string): Promise<User
 
 export async function findUserById(q: Queryable, id: string): Promise<UserRow | undefined> {
   const [row] = await q.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** Locks the user row: a password reset checks and replaces the hash under it. */
+export async function findUserForUpdate(q: Queryable, id: string): Promise<UserRow | undefined> {
+  const [row] = await q.select().from(users).where(eq(users.id, id)).for('update');
+  return row;
+}
+
+/**
+ * True when no account exists yet, decided under a transaction-scoped advisory lock so that two
+ * concurrent first registrations cannot both see an empty table. Once any account exists the
+ * answer is false without the lock, so ordinary registrations never queue behind each other.
+ */
+export async function isFirstAccount(tx: Queryable): Promise<boolean> {
+  const anyUser = async () => (await tx.select({ id: users.id }).from(users).limit(1)).length > 0;
+  if (await anyUser()) return false;
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('muster.first-account'))`);
+  return !(await anyUser());
+}
+
+export async function setAdminByEmail(
+  q: Queryable,
+  email: string,
+  isAdmin: boolean,
+): Promise<UserRow | undefined> {
+  const [row] = await q
+    .update(users)
+    .set({ isAdmin, updatedAt: new Date() })
+    .where(eq(users.email, email.toLowerCase()))
+    .returning();
   return row;
 }
 

@@ -18,7 +18,8 @@ import * as identity from './identity.service.ts';
 const tags = ['identity'];
 const secured = [{ bearer: [] }];
 
-export function identityRoutes(app: App, platform: Platform) {
+/** Accounts and sessions: register, login, refresh, logout, the caller's own profile and devices. */
+export function sessionRoutes(app: App, platform: Platform) {
   const client = (request: { ip: string; headers: { 'user-agent'?: string } }) => ({
     ip: request.ip,
     userAgent: request.headers['user-agent'],

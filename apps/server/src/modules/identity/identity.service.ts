@@ -7,8 +7,10 @@ import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/client.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
+import { verifyEmailToken } from './identity.links.ts';
 import { presentUser } from './identity.presenter.ts';
 import * as repo from './identity.repository.ts';
+import { enqueueVerificationMail } from './identity.verification.service.ts';
 
 export const LOGIN_PER_ACCOUNT: Limit = { name: 'login-account', points: 10, durationSeconds: 15 * 60 };
 export const LOGIN_PER_IP: Limit = { name: 'login-ip', points: 100, durationSeconds: 15 * 60 };
@@ -39,19 +41,30 @@ async function issueTokens(
   return { accessToken, refreshToken };
 }
 
+/**
+ * Creates the account and its first session, and enqueues the verification mail in the same
+ * transaction. The very first account of an instance becomes its administrator (decided under a
+ * lock in this transaction, so two simultaneous first registrations cannot both be it).
+ */
 export async function register(ctx: Ctx, input: RegisterBody, client: ClientInfo): Promise<AuthResult> {
   await ctx.platform.limits.consume(REGISTER_PER_IP, client.ip);
   // Hash before the transaction: it takes ~50 ms of CPU and must not hold the database.
   const passwordHash = await hashPassword(input.password);
-  return withTx(ctx.platform, async ({ tx }) => {
-    const user = await repo.insertUser(tx, {
-      id: uuidv7(),
-      email: input.email.toLowerCase(),
+  const id = uuidv7();
+  const email = input.email.toLowerCase();
+  const verifyToken = await verifyEmailToken(ctx.platform, id, email);
+  return withTx(ctx.platform, async (work) => {
+    const isAdmin = await repo.isFirstAccount(work.tx);
+    const user = await repo.insertUser(work.tx, {
+      id,
+      email,
       passwordHash,
       name: input.name.trim(),
+      isAdmin,
     });
     if (!user) throw new AppError(ErrorCode.conflict, 'An account with this e-mail already exists');
-    const tokens = await issueTokens(ctx, tx, user.id, uuidv7(), client.userAgent);
+    await enqueueVerificationMail(ctx.platform, work, user, verifyToken);
+    const tokens = await issueTokens(ctx, work.tx, user.id, uuidv7(), client.userAgent);
     return { user: presentUser(user, { self: true }), ...tokens };
   });
 }

@@ -1,10 +1,11 @@
 import { ErrorCode, MAX_SYNC_SCOPES } from '@muster/protocol';
+import { createKeyedBatcher } from '../../platform/batching/keyed-batcher.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { invalid } from '../../platform/errors.ts';
-import { communityRoleOf } from '../communities/index.ts';
-import { canViewEvent, loadEventAccess } from '../events/index.ts';
-import { channelReadAccess } from '../messaging/index.ts';
+import { communityRolesAmong } from '../communities/index.ts';
+import { canViewEvent, loadEventAccessAmong } from '../events/index.ts';
+import { channelReadersAmong } from '../messaging/index.ts';
 
 /** One `kind:id@seq` item of a sync request; `scope` is normalised (lower-case id) for reading the log. */
 export interface ScopeCursor {
@@ -17,24 +18,40 @@ export interface ScopeCursor {
 /** Either a cursor to serve or a per-scope refusal; `key` is the scope as the client wrote it. */
 export type ScopeRequest = { key: string; cursor: ScopeCursor } | { key: string; refused: ErrorCode };
 
-/** Why a caller may not follow a scope (`null`: they may). Nothing else about the scope is revealed. */
-type ScopeAuthorizer = (q: Queryable, userId: string, id: string) => Promise<ErrorCode | null>;
+/**
+ * Who may follow the scopes of one kind: which of `userIds` may follow `kind:<id>` (decided for many
+ * users at once, in a fixed number of queries), and the code everyone else is refused with. Nothing
+ * else about the scope is revealed.
+ */
+interface ScopeKind {
+  refusal: ErrorCode;
+  followers(q: Queryable, id: string, userIds: readonly string[]): Promise<Set<string>>;
+}
 
 /**
- * Who may follow which scope. The realtime gateway's `subscribe` must apply the same rules, so it
- * calls `authorizeScope` too; a module adding a scope kind (e.g. `channel`) adds one line here.
+ * Who may follow which scope: the one set of rules for sync and for the realtime gateway's
+ * `subscribe` (which batches the subscriptions of many sockets to one scope). A module adding a
+ * scope kind (e.g. `channel`) adds one entry here.
  */
-const scopeKinds: Record<string, ScopeAuthorizer> = {
-  event: async (q, userId, id) => {
-    const access = await loadEventAccess(q, id, userId);
-    return access && canViewEvent(access) ? null : ErrorCode.not_found;
+const scopeKinds: Record<string, ScopeKind> = {
+  event: {
+    refusal: ErrorCode.not_found,
+    async followers(q, id, userIds) {
+      const access = await loadEventAccessAmong(q, id, userIds);
+      return new Set(access ? userIds.filter((userId) => canViewEvent(access.accessOf(userId))) : []);
+    },
   },
   // Bookmarks and private notes travel on `user:<id>`: only its owner, and no lookup is needed.
-  user: async (_q, userId, id) => (id === userId ? null : ErrorCode.forbidden),
-  community: async (q, userId, id) =>
-    (await communityRoleOf(q, id, userId)) !== null ? null : ErrorCode.not_found,
+  user: {
+    refusal: ErrorCode.forbidden,
+    followers: async (_q, id, userIds) => new Set(userIds.filter((userId) => userId === id)),
+  },
+  community: {
+    refusal: ErrorCode.not_found,
+    followers: async (q, id, userIds) => new Set((await communityRolesAmong(q, id, userIds)).keys()),
+  },
   // Readers of the channel by its kind's rule (event role, or DM/group membership).
-  channel: async (q, userId, id) => ((await channelReadAccess(q, id, userId)) ? null : ErrorCode.not_found),
+  channel: { refusal: ErrorCode.not_found, followers: channelReadersAmong },
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,16 +93,37 @@ export async function authorizeScope(
   userId: string,
   cursor: ScopeCursor,
 ): Promise<ErrorCode | null> {
-  const authorize = scopeKinds[cursor.kind];
-  return authorize ? authorize(q, userId, cursor.id) : ErrorCode.not_found;
+  const kind = scopeKinds[cursor.kind];
+  if (!kind) return ErrorCode.not_found;
+  return (await kind.followers(q, cursor.id, [userId])).has(userId) ? null : kind.refusal;
 }
 
-/** The same rules for the realtime gateway's `subscribe`: a scope string → its normalised name or a refusal. */
+/** At most this many subscriptions to one scope are decided together (one array parameter each). */
+const SUBSCRIBE_BATCH = 1000;
+
+/**
+ * The same rules for the realtime gateway's `subscribe`: a scope string → its normalised name or a
+ * refusal. Subscriptions to one scope that arrive together (a crowd connecting to one event) are
+ * decided together: while one decision for a scope runs, the next requests for it queue and are
+ * then decided as one batch, so N sockets cost a handful of queries instead of N × 4.
+ */
 export function scopeAuthorizer(platform: Platform) {
+  const batcher = createKeyedBatcher<{ userId: string; cursor: ScopeCursor }, boolean>({
+    maxBatch: SUBSCRIBE_BATCH,
+    async run(_scope, items) {
+      const { kind, id } = items[0]!.cursor;
+      // Ids go to the database as one uuid[]: a malformed one must not fail the whole batch.
+      const userIds = items.map((item) => item.userId).filter((userId) => UUID.test(userId));
+      const followers = await scopeKinds[kind]!.followers(platform.db, id, userIds);
+      return items.map(({ userId }) => ({ ok: true, value: followers.has(userId) }));
+    },
+  });
   return async (userId: string, scope: string): Promise<{ scope: string } | { refused: string }> => {
     const parsed = parseScopeItem(`${scope}@0`);
     if ('refused' in parsed) return { refused: parsed.refused };
-    const refusal = await authorizeScope(platform.db, userId, parsed.cursor);
-    return refusal ? { refused: refusal } : { scope: parsed.cursor.scope };
+    const { cursor } = parsed;
+    return (await batcher.submit(cursor.scope, { userId, cursor }))
+      ? { scope: cursor.scope }
+      : { refused: scopeKinds[cursor.kind]!.refusal };
   };
 }

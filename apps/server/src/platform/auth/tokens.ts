@@ -1,4 +1,4 @@
-import { createHash, createSecretKey, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -21,9 +21,30 @@ export interface TokenService {
   signAccess(claims: AccessClaims): Promise<string>;
   /** Throws on anything but a valid, unexpired access token of this server (pinned alg, aud, iss, typ). */
   verifyAccess(token: string): Promise<VerifiedAccess>;
+  /**
+   * A single-purpose token for a link sent by mail (`verify-email`, `password-reset`). It has its own
+   * audience and `typ`, so it is never an access token and one purpose never passes for another.
+   */
+  signPurpose(
+    purpose: string,
+    subject: string,
+    claims: Record<string, string>,
+    ttlSeconds: number,
+  ): Promise<string>;
+  /** Throws `ExpiredTokenError` when only the expiry is wrong, `InvalidTokenError` for anything else. */
+  verifyPurpose(token: string, purpose: string): Promise<PurposeClaims>;
+}
+
+export interface PurposeClaims {
+  subject: string;
+  claims: Record<string, string>;
 }
 
 export class InvalidTokenError extends Error {}
+/** Genuine and of the right purpose but past its expiry: the client can offer to send a new link. */
+export class ExpiredTokenError extends InvalidTokenError {}
+
+const PURPOSE_AUDIENCE = 'muster-link';
 
 export function createTokenService(secret: string): TokenService {
   // A KeyObject built once: given raw bytes, jose would import the key again on every request.
@@ -51,6 +72,41 @@ export function createTokenService(secret: string): TokenService {
         }
         return { userId: payload.sub, familyId: payload.fam, expiresAt: (payload.exp ?? 0) * 1000 };
       } catch (error) {
+        if (error instanceof InvalidTokenError || error instanceof errors.JOSEError) {
+          throw new InvalidTokenError(error.message);
+        }
+        throw new InvalidTokenError('malformed token');
+      }
+    },
+    async signPurpose(purpose, subject, claims, ttlSeconds) {
+      return new SignJWT({ ...claims, typ: purpose })
+        .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+        .setJti(randomUUID())
+        .setSubject(subject)
+        .setIssuer(ISSUER)
+        .setAudience(PURPOSE_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(key);
+    },
+    async verifyPurpose(token, purpose) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALG],
+          audience: PURPOSE_AUDIENCE,
+          issuer: ISSUER,
+          typ: 'JWT',
+        });
+        if (payload.typ !== purpose || typeof payload.sub !== 'string')
+          throw new InvalidTokenError(`not a ${purpose} token`);
+        const claims: Record<string, string> = {};
+        for (const [name, value] of Object.entries(payload))
+          if (typeof value === 'string') claims[name] = value;
+        return { subject: payload.sub, claims };
+      } catch (error) {
+        // jose checks claims only after the signature, so an expired token here is genuine.
+        if (error instanceof errors.JWTExpired && error.payload.typ === purpose)
+          throw new ExpiredTokenError('token has expired');
         if (error instanceof InvalidTokenError || error instanceof errors.JOSEError) {
           throw new InvalidTokenError(error.message);
         }

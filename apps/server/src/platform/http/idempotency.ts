@@ -15,6 +15,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { owner: string; key: string } | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route de-duplicates `Idempotency-Key` itself, in the same transaction as its write (form
+     * submissions: a burst must not cost two extra statements per request here).
+     */
+    ownIdempotency?: boolean;
+  }
 }
 
 /**
@@ -28,6 +35,7 @@ export function registerIdempotency(app: App, db: Db) {
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (key === undefined || !WRITE_METHODS.has(request.method)) return;
+    if (request.routeOptions.config.ownIdempotency) return;
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new AppError(
         ErrorCode.validation_failed,

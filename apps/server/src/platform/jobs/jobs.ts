@@ -1,22 +1,62 @@
 import { fromPglite, type Job, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { type Database, positionalSql, queryRows, type Tx } from '../db/client.ts';
+import { startWorker } from './jobs.worker.ts';
 
 export type JobResult = 'done' | 'skipped';
 
-export interface JobDefinition<T> {
+/** A job handed to a batch handler. `receive` counts deliveries, 1 on the first. */
+export interface LeasedJob<T> {
+  id: string;
+  data: T;
+  receive: number;
+  /** A failure of this receive moves the job to the dead-letter queue: no retry follows. */
+  lastReceive: boolean;
+}
+
+/** Per job of a batch: how it ended, or the error that fails this receive (the job is retried). */
+export type BatchOutcome = JobResult | Error;
+
+interface QueueSettings {
   /** Queue name, `<module>.<verb>`. */
   name: string;
   /** Visibility timeout: a job not completed within it is given to another worker. */
   visibilityTimeoutSeconds?: number;
   /** Receives before the job moves to the dead-letter queue. */
   maxReceives?: number;
-  /** Must be idempotent: a job can run more than once (crash after work, before ack). */
-  handle(data: T, job: Job<T>): Promise<JobResult>;
+  /** First retry delay; later ones double (exponential backoff with jitter), up to 5 minutes. */
+  retryDelaySeconds?: number;
+  /** Set false for a fixed `retryDelaySeconds` between receives. */
+  retryBackoff?: boolean;
 }
 
+/**
+ * A queue and its handler. Handlers must be idempotent: a job can run more than once (a crash
+ * after the work, before the acknowledgement). `handle` takes one job at a time; `handleBatch`
+ * leases up to `batchSize` jobs at once and answers one outcome per job, in order.
+ */
+export type JobDefinition<T> = QueueSettings &
+  (
+    | { handle(data: T, job: Job<T>): Promise<JobResult>; handleBatch?: never; batchSize?: never }
+    | { batchSize: number; handleBatch(jobs: LeasedJob<T>[]): Promise<BatchOutcome[]>; handle?: never }
+  );
+
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of many payload types
-type AnyJobDefinition = JobDefinition<any>;
+export type AnyJobDefinition = JobDefinition<any>;
+
+/** The settings a queue runs with once deployment defaults are applied. */
+export interface EffectiveQueue {
+  name: string;
+  visibilityTimeoutSeconds: number;
+  maxReceives: number;
+}
+
+export interface JobDefaults {
+  visibilityTimeoutSeconds: number;
+  maxReceives: number;
+}
+
+export type SettledResult = JobResult | 'failed';
 
 export interface Jobs {
   boss: PgBoss;
@@ -28,24 +68,43 @@ export interface Jobs {
     data: T,
     options?: { singletonKey?: string; startAfterSeconds?: number },
   ): Promise<string | null>;
-  /** Creates queues (and their dead-letter queues) for every definition; safe to run on each boot. */
+  /** Many jobs of one queue in one statement, inside the caller's transaction (batched writers). */
+  enqueueMany<T extends object>(tx: Tx, name: string, items: readonly T[]): Promise<void>;
+  /** Every defined queue with the settings it runs with. */
+  queues(): EffectiveQueue[];
+  /** Creates or updates queues (and their dead-letter queues) for every definition; safe on each boot. */
   provision(): Promise<void>;
   startWorkers(): Promise<void>;
   stopWorkers(): Promise<void>;
+  /** Called after every job a worker of this node settled (metrics). */
+  onSettled(listener: (queue: string, result: SettledResult) => void): void;
   stop(): Promise<void>;
 }
 
 export const deadLetterName = (name: string) => `${name}.dead`;
+/** Completed jobs are deleted this long after success (SQS deletes on success; a minute helps debugging). */
+const COMPLETED_RETENTION_SECONDS = 60;
+const DEAD_RETENTION_SECONDS = 30 * 24 * 3600;
 
 export async function createJobs(
   database: Database,
   log: Logger,
-  options: { monitorIntervalSeconds?: number } = {},
+  options: { monitorIntervalSeconds?: number; defaults?: Partial<JobDefaults> } = {},
 ): Promise<Jobs> {
+  const defaults: JobDefaults = {
+    visibilityTimeoutSeconds: options.defaults?.visibilityTimeoutSeconds ?? 30,
+    maxReceives: options.defaults?.maxReceives ?? 5,
+  };
+  // Expiry runs only in pg-boss's monitor pass: it must run often enough to honour the timeout.
+  const monitor =
+    options.monitorIntervalSeconds ??
+    Math.max(1, Math.min(10, Math.floor(defaults.visibilityTimeoutSeconds / 3)));
   const common = {
     schema: 'pgboss',
-    monitorIntervalSeconds: options.monitorIntervalSeconds ?? 10,
-    superviseIntervalSeconds: options.monitorIntervalSeconds ?? 10,
+    monitorIntervalSeconds: monitor,
+    superviseIntervalSeconds: monitor,
+    // Deletes completed jobs (and expired dead letters) every two minutes rather than once a day.
+    maintenanceIntervalSeconds: 120,
   };
   const boss =
     database.kind === 'pglite'
@@ -55,65 +114,100 @@ export async function createJobs(
   await boss.start();
 
   const definitions = new Map<string, AnyJobDefinition>();
-  const workerIds: string[] = [];
+  const listeners: ((queue: string, result: SettledResult) => void)[] = [];
+  const settle = (queue: string, result: SettledResult) => {
+    for (const listener of listeners) listener(queue, result);
+  };
+  const effective = (def: AnyJobDefinition): EffectiveQueue => ({
+    name: def.name,
+    visibilityTimeoutSeconds: def.visibilityTimeoutSeconds ?? defaults.visibilityTimeoutSeconds,
+    maxReceives: def.maxReceives ?? defaults.maxReceives,
+  });
+  const inTx = (tx: Tx) => ({
+    executeSql: async (text: string, values?: unknown[]) => ({
+      rows: await queryRows(tx, positionalSql(text, values)),
+    }),
+  });
 
   return {
     boss,
     define(definition) {
+      if (!definition.handle === !definition.handleBatch)
+        throw new Error(`job ${definition.name} needs exactly one of handle and handleBatch`);
       definitions.set(definition.name, definition);
       return definition;
     },
     async enqueue(tx, name, data, opts = {}) {
       return boss.send(name, data, {
-        db: {
-          executeSql: async (text, values) => ({ rows: await queryRows(tx, positionalSql(text, values)) }),
-        },
+        db: inTx(tx),
         ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
         ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
       });
     },
+    async enqueueMany(tx, name, items) {
+      if (!items.length) return;
+      await boss.insert(
+        name,
+        items.map((data) => ({ data })),
+        { db: inTx(tx) },
+      );
+    },
+    queues: () => [...definitions.values()].map(effective),
     async provision() {
-      for (const def of definitions.values()) {
-        const dead = deadLetterName(def.name);
-        if (!(await boss.getQueue(dead))) await boss.createQueue(dead, { retentionSeconds: 30 * 24 * 3600 });
-        if (!(await boss.getQueue(def.name))) {
-          await boss.createQueue(def.name, {
-            expireInSeconds: def.visibilityTimeoutSeconds ?? 30,
-            retryLimit: (def.maxReceives ?? 5) - 1,
-            retryDelay: 1,
-            retryBackoff: true,
-            retryDelayMax: 300,
-            deadLetter: dead,
-          });
-        }
-        // Primes pg-boss's queue cache outside any transaction: a cache miss inside an enqueue
-        // would query through the main connection, which on PGlite waits for our own transaction.
-        await boss.getJobById(def.name, '00000000-0000-7000-8000-000000000000');
-      }
+      for (const def of definitions.values()) await provisionQueue(boss, def, effective(def));
     },
     async startWorkers() {
-      for (const def of definitions.values()) {
-        const id = await boss.work<unknown>(
-          def.name,
-          { batchSize: 1, pollingIntervalSeconds: 0.5 },
-          async ([job]) => {
-            if (!job) return;
-            const result = await def.handle(job.data, job);
-            log.debug({ job: def.name, id: job.id, result }, 'job finished');
-          },
-        );
-        workerIds.push(id);
-      }
+      for (const def of definitions.values())
+        await startWorker(boss, def, effective(def).maxReceives, { log, settle });
     },
     async stopWorkers() {
       const names = [...definitions.keys()];
-      workerIds.length = 0;
       await Promise.all(names.map((name) => boss.offWork(name, { wait: true }).catch(() => {})));
+    },
+    onSettled(listener) {
+      listeners.push(listener);
     },
     async stop() {
       await boss.stop({ graceful: true, close: false, timeout: 10_000 });
     },
   };
+}
+
+/**
+ * SQS semantics on pg-boss: expiry is the visibility timeout, `retryLimit = receives - 1`, then the
+ * job moves to `<name>.dead`. Settings are re-applied on every boot, so a changed definition (or
+ * deployment default) takes effect for new jobs; jobs already queued keep the settings they got.
+ */
+async function provisionQueue(boss: PgBoss, def: AnyJobDefinition, queue: EffectiveQueue) {
+  const dead = deadLetterName(def.name);
+  if (!(await boss.getQueue(dead)))
+    await boss.createQueue(dead, {
+      retentionSeconds: DEAD_RETENTION_SECONDS,
+      deleteAfterSeconds: COMPLETED_RETENTION_SECONDS,
+    });
+  const backoff = def.retryBackoff ?? true;
+  const settings = {
+    expireInSeconds: queue.visibilityTimeoutSeconds,
+    retryLimit: queue.maxReceives - 1,
+    retryDelay: def.retryDelaySeconds ?? 1,
+    retryBackoff: backoff,
+    ...(backoff ? { retryDelayMax: 300 } : {}),
+    deleteAfterSeconds: COMPLETED_RETENTION_SECONDS,
+  };
+  const existing = await boss.getQueue(def.name);
+  if (!existing) await boss.createQueue(def.name, { ...settings, deadLetter: dead });
+  else if (
+    existing.expireInSeconds !== settings.expireInSeconds ||
+    existing.retryLimit !== settings.retryLimit ||
+    existing.retryDelay !== settings.retryDelay ||
+    existing.retryBackoff !== settings.retryBackoff ||
+    existing.deleteAfterSeconds !== settings.deleteAfterSeconds ||
+    existing.deadLetter !== dead
+  )
+    await boss.updateQueue(def.name, { ...settings, retryDelayMax: backoff ? 300 : null, deadLetter: dead });
+  // Primes pg-boss's queue cache outside any transaction: a cache miss inside an enqueue would
+  // query through the main connection, which on PGlite waits for our own transaction.
+  await boss.getJobById(def.name, '00000000-0000-7000-8000-000000000000');
 }
 
 /** pg-boss on our own pool, so that it honours the same connection settings and limits. */

@@ -18,10 +18,15 @@ import type { Actor, AuthedCtx, Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { toAppError } from '../http/problem.ts';
 import { compilePayloadSchema } from '../http/validation.ts';
-import { createPresence } from './presence.ts';
+import { createHeadsReader } from './heads.ts';
+import { createPresence, startPresenceTicker } from './presence.ts';
 import { createTokenBucket } from './socket-rate-limit.ts';
 
-/** Authorises one scope string for a user: the normalised scope, or why it is refused. */
+/**
+ * Authorises one scope string for a user: the normalised scope, or why it is refused. Called
+ * concurrently for every scope of every subscribe, so an implementation can decide together the
+ * requests for one scope (sync's `scopeAuthorizer` does).
+ */
 export type ScopeAuthorizer = (
   userId: string,
   scope: string,
@@ -88,7 +93,13 @@ export async function createGateway(
     io.adapter(createAdapter(pub, sub, { key: 'muster:io' }));
   }
   const presence = createPresence(platform.redis);
-  const dirtyPresence = new Set<string>();
+  const headsReader = createHeadsReader(platform.db);
+  // Coalesced: a mass connect would otherwise send N presence events to N sockets.
+  const presenceTicker = startPresenceTicker(
+    presence,
+    (scope, online) => io.local.to(scope).emit('presence', { scope, online }),
+    (error) => log.warn({ err: error }, 'presence tick failed'),
+  );
 
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocolVersion?: unknown };
@@ -130,7 +141,7 @@ export async function createGateway(
     },
     async close() {
       clearInterval(heartbeat);
-      clearInterval(presenceTicker);
+      presenceTicker.stop();
       unsubscribeBus();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
@@ -173,11 +184,13 @@ export async function createGateway(
     async handle(ctx, { scopes }, socket) {
       const refused: Record<string, string> = {};
       const accepted: string[] = [];
-      for (const requested of new Set(scopes)) {
-        const result = await authorizeScope(ctx.actor.userId, requested);
-        if ('refused' in result) refused[requested] = result.refused;
+      // All at once: the authoriser batches them with other sockets' subscriptions to the same scopes.
+      const requested = [...new Set(scopes)];
+      const results = await Promise.all(requested.map((scope) => authorizeScope(ctx.actor.userId, scope)));
+      results.forEach((result, i) => {
+        if ('refused' in result) refused[requested[i]!] = result.refused;
         else accepted.push(result.scope);
-      }
+      });
       const current = [...socket.rooms].filter(isScopeRoom).length;
       if (current + accepted.length > MAX_SUBSCRIBE_SCOPES) {
         throw new AppError(
@@ -190,10 +203,11 @@ export async function createGateway(
         await socket.join(scope);
         if (scope.startsWith('event:')) {
           presence.join(scope, ctx.actor.userId);
-          dirtyPresence.add(scope);
+          presenceTicker.changed(scope);
         }
       }
-      const heads = await readHeads(platform.db, accepted);
+      // Read after joining: a change committed meanwhile is either pushed or already in the head.
+      const heads = await headsReader.read(accepted);
       return { heads, refused };
     },
   });
@@ -207,7 +221,7 @@ export async function createGateway(
         await socket.leave(scope);
         if (scope.startsWith('event:')) {
           presence.leave(scope, ctx.actor.userId);
-          dirtyPresence.add(scope);
+          presenceTicker.changed(scope);
         }
       }
       return {};
@@ -252,7 +266,7 @@ export async function createGateway(
       for (const room of socket.rooms) {
         if (room.startsWith('event:')) {
           presence.leave(room, data.actor.userId);
-          dirtyPresence.add(room);
+          presenceTicker.changed(room);
         }
       }
     });
@@ -280,20 +294,6 @@ export async function createGateway(
       if (Object.keys(mine).length) socket.emit('heads', mine);
     }
   }
-
-  // Presence is coalesced: a mass connect would otherwise send N presence events to N sockets.
-  const presenceTicker = setInterval(() => {
-    void presence.refresh();
-    const scopes = [...dirtyPresence];
-    dirtyPresence.clear();
-    for (const scope of scopes) {
-      presence
-        .online(scope)
-        .then((online) => io.local.to(scope).emit('presence', { scope, online }))
-        .catch(() => {});
-    }
-  }, 2000);
-  presenceTicker.unref();
 
   return gateway;
 }

@@ -9,6 +9,8 @@ export interface Presence {
   join(scope: string, userId: string): void;
   leave(scope: string, userId: string): void;
   online(scope: string): Promise<number>;
+  /** The counts of many scopes in one round trip. */
+  onlineMany(scopes: readonly string[]): Promise<Map<string, number>>;
   localScopes(): string[];
   /** Re-asserts this node's users in the shared store; call periodically. */
   refresh(): Promise<void>;
@@ -47,6 +49,16 @@ export function createPresence(redis: Redis | undefined): Presence {
         return local.get(scope)?.size ?? 0;
       }
     },
+    async onlineMany(scopes) {
+      const localCounts = () => new Map(scopes.map((scope) => [scope, local.get(scope)?.size ?? 0]));
+      if (!redis || !scopes.length) return localCounts();
+      const pipeline = redis.pipeline();
+      const now = Date.now();
+      for (const scope of scopes) pipeline.zcount(key(scope), now, '+inf');
+      const replies = await pipeline.exec().catch(() => null);
+      if (!replies || replies.some(([error]) => error)) return localCounts();
+      return new Map(scopes.map((scope, i) => [scope, Number(replies[i]![1])]));
+    },
     localScopes: () => [...local.keys()],
     async refresh() {
       if (!redis) return;
@@ -59,5 +71,50 @@ export function createPresence(redis: Redis | undefined): Presence {
       }
       await pipeline.exec().catch(() => {});
     },
+  };
+}
+
+/**
+ * Tells sockets the online count of their scopes, at most once per interval per scope. Each tick
+ * re-reads the count of every scope this node has users in and emits when it moved, whichever node
+ * moved it (someone connecting to or leaving another node, a crashed node's users fading out); a
+ * scope whose sockets changed here (`changed`) is emitted in any case, so a newcomer learns it.
+ */
+export function startPresenceTicker(
+  presence: Presence,
+  emit: (scope: string, online: number) => void,
+  onError: (error: unknown) => void,
+  intervalMs = 2000,
+) {
+  const changedHere = new Set<string>();
+  const lastOnline = new Map<string, number>();
+  let ticking = false;
+
+  async function tick() {
+    await presence.refresh();
+    const changed = new Set(changedHere);
+    changedHere.clear();
+    const counts = await presence.onlineMany(presence.localScopes());
+    for (const scope of lastOnline.keys()) if (!counts.has(scope)) lastOnline.delete(scope);
+    for (const [scope, online] of counts) {
+      if (lastOnline.get(scope) === online && !changed.has(scope)) continue;
+      lastOnline.set(scope, online);
+      emit(scope, online);
+    }
+  }
+
+  const timer = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    tick()
+      .catch(onError)
+      .finally(() => {
+        ticking = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    changed: (scope: string) => void changedHere.add(scope),
+    stop: () => clearInterval(timer),
   };
 }

@@ -1,0 +1,170 @@
+import type { SubmissionAccepted, SubmitFormBody } from '@muster/protocol';
+import {
+  createKeyedBatcher,
+  type KeyedBatcher,
+  type Outcome,
+} from '../../platform/batching/keyed-batcher.ts';
+import type { Ctx, Platform } from '../../platform/context.ts';
+import { withTx } from '../../platform/db/unit-of-work.ts';
+import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { canViewEvent, loadEventAccess } from '../events/index.ts';
+import { type Answers, fingerprintOf, validateAnswers } from './forms.answers.ts';
+import { type IntakeForm, intakeForm } from './forms.cache.ts';
+import { submissionIdForKey, unguessableUuidv7 } from './forms.ids.ts';
+import { PROCESS_SUBMISSION, type ProcessSubmission } from './forms.jobs.ts';
+import { counted } from './forms.live.ts';
+import * as repo from './forms.repository.ts';
+import { findFingerprints, insertSubmissions, type NewSubmission } from './forms.submissions.repository.ts';
+
+/** Up to this many submissions to one form share a transaction; the rest wait for the next one. */
+const MAX_BATCH = 500;
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const accepted = (submissionId: string): SubmissionAccepted => ({ submissionId, status: 'queued' });
+
+type IntakeBatcher = KeyedBatcher<NewSubmission, SubmissionAccepted>;
+const batchers = new WeakMap<Platform, IntakeBatcher>();
+
+function batcherOf(platform: Platform): IntakeBatcher {
+  let batcher = batchers.get(platform);
+  if (!batcher) {
+    batcher = createKeyedBatcher({
+      maxBatch: MAX_BATCH,
+      run: (formId, items) => runIntakeBatch(platform, formId, items),
+    });
+    batchers.set(platform, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * The burst path. Checks everything that needs no transaction (limits, visibility, the answers
+ * against the form's current version), then joins the form's micro-batch: concurrent submissions
+ * to one form on this node commit together, each answered only after that commit. Processing
+ * happens later, in workers; nothing here waits for it.
+ */
+export async function submitForm(
+  ctx: Ctx,
+  formId: string,
+  body: SubmitFormBody,
+  idempotencyKey: string | undefined,
+): Promise<SubmissionAccepted> {
+  const { platform } = ctx;
+  const global = {
+    name: 'forms.submissions',
+    points: platform.config.formSubmissionsPerMinute,
+    durationSeconds: 60,
+  };
+  await platform.limits.consume(global, 'all');
+  const form = await intakeForm(platform, formId);
+  if (!form || !(await maySubmit(ctx, form))) throw notFound('Form');
+  if (!form.row.isOpen) throw closed();
+  const burst = form.row.burstPerMinute;
+  await platform.limits.consume({ name: `forms.burst.${burst}`, points: burst, durationSeconds: 60 }, formId);
+  const answers = validateAnswers(form.fields, body.answers);
+  return batcherOf(platform).submit(formId, {
+    id: submissionIdOf(formId, body.submissionId, idempotencyKey),
+    version: form.row.version,
+    answers,
+    fingerprint: fingerprintOf(answers),
+    ref: body.ref ?? null,
+    submitterId: ctx.actor?.userId ?? null,
+  });
+}
+
+/** Client-chosen id first, then one derived from `Idempotency-Key`, else a fresh unguessable one. */
+function submissionIdOf(formId: string, chosen: string | undefined, key: string | undefined): string {
+  if (chosen) return chosen.toLowerCase();
+  if (key === undefined) return unguessableUuidv7();
+  if (!KEY_PATTERN.test(key))
+    throw invalid('headers.idempotency-key', 'must be 1–200 visible ASCII characters');
+  return submissionIdForKey(formId, key);
+}
+
+/** Public forms need no lookup; a private event's form only for those who can see the event. */
+async function maySubmit(ctx: Ctx, form: IntakeForm): Promise<boolean> {
+  if (form.public) return true;
+  if (!ctx.actor || !form.row.eventId) return false;
+  const access = await loadEventAccess(ctx.platform.db, form.row.eventId, ctx.actor.userId);
+  return access !== null && canViewEvent(access);
+}
+
+const closed = () => new AppError(ErrorCode.conflict, 'This form is closed and takes no submissions');
+
+/**
+ * One micro-batch, one short transaction: lock the form (open? which version?), re-validate what
+ * was checked against an older version, insert every new submission in one statement, enqueue
+ * their processing jobs in one statement, count them and tell the owner's scope once.
+ */
+async function runIntakeBatch(
+  platform: Platform,
+  formId: string,
+  items: NewSubmission[],
+): Promise<Outcome<SubmissionAccepted>[]> {
+  return withTx(platform, async (work) => {
+    const form = await repo.findForm(work.tx, formId, { lock: true });
+    if (!form) return items.map(() => ({ ok: false, error: notFound('Form') }));
+    if (!form.isOpen) return items.map(() => ({ ok: false, error: closed() }));
+    const current = items.some((i) => i.version !== form.version)
+      ? await repo.findFields(work.tx, formId, form.version)
+      : null;
+    const checked = items.map((item) =>
+      current && item.version !== form.version ? recheck(current, item, form.version) : item,
+    );
+    const fresh = new Map<string, NewSubmission>();
+    for (const c of checked) if (!(c instanceof AppError) && !fresh.has(c.id)) fresh.set(c.id, c);
+    const inserted = fresh.size
+      ? await insertSubmissions(work.tx, formId, [...fresh.values()])
+      : new Set<string>();
+    const existing = await findFingerprints(
+      work.tx,
+      [...fresh.keys()].filter((id) => !inserted.has(id)),
+    );
+    const outcomes = checked.map((c): Outcome<SubmissionAccepted> => {
+      if (c instanceof AppError) return { ok: false, error: c };
+      const first = fresh.get(c.id);
+      const stored =
+        inserted.has(c.id) && first ? { formId, fingerprint: first.fingerprint } : existing.get(c.id);
+      return answerFor(c, stored, formId);
+    });
+    if (inserted.size) {
+      const jobs: ProcessSubmission[] = [...inserted].map((submissionId) => ({ submissionId }));
+      await platform.jobs.enqueueMany(work.tx, PROCESS_SUBMISSION, jobs);
+      const received = await repo.addReceived(work.tx, formId, inserted.size);
+      const stats = await repo.findStats(work.tx, formId);
+      await work.appendMany([counted(form, { received, ...stats })]);
+    }
+    return outcomes;
+  });
+}
+
+/** An answer checked against a version that was replaced meanwhile is checked again. */
+function recheck(fields: Parameters<typeof validateAnswers>[0], item: NewSubmission, version: number) {
+  try {
+    const answers: Answers = validateAnswers(fields, item.answers);
+    return { ...item, answers, version, fingerprint: fingerprintOf(answers) };
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}
+
+/**
+ * The same id with the same answers (a retry, a double tap, the same Idempotency-Key) gets the
+ * first answer again; an id that already names another submission is a conflict, never revealed.
+ */
+function answerFor(
+  item: NewSubmission,
+  stored: { formId: string; fingerprint: string } | undefined,
+  formId: string,
+): Outcome<SubmissionAccepted> {
+  if (!stored) return { ok: false, error: new Error(`submission ${item.id} neither inserted nor found`) };
+  if (stored.formId !== formId || stored.fingerprint !== item.fingerprint)
+    return {
+      ok: false,
+      error: new AppError(
+        ErrorCode.conflict,
+        'This submissionId (or Idempotency-Key) was used for different answers',
+      ),
+    };
+  return { ok: true, value: accepted(item.id) };
+}

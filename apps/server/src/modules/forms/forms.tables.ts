@@ -1,0 +1,100 @@
+import type { FormField } from '@muster/protocol';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { communities } from '../communities/communities.tables.ts';
+import { events } from '../events/events.tables.ts';
+import { users } from '../identity/identity.tables.ts';
+
+/**
+ * A form owned by an event (`event_id` set) or a community. Its questions live in `form_versions`;
+ * `version` is the current one. `received_count` is bumped by the intake batch under this row's
+ * lock; processing counts live in `form_stats`, so workers never wait for intake.
+ */
+export const forms = pgTable(
+  'forms',
+  {
+    id: uuid('id').primaryKey(),
+    /** event | community */
+    ownerType: text('owner_type').notNull(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
+    /** registration | lead | survey */
+    purpose: text('purpose').notNull(),
+    title: text('title').notNull(),
+    version: integer('version').notNull().default(1),
+    isOpen: boolean('is_open').notNull().default(true),
+    burstPerMinute: integer('burst_per_minute').notNull(),
+    receivedCount: integer('received_count').notNull().default(0),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('forms_event_idx').on(t.eventId), index('forms_community_idx').on(t.communityId)],
+);
+
+/** Every version of a form's questions; a submission keeps the version it answered. */
+export const formVersions = pgTable(
+  'form_versions',
+  {
+    formId: uuid('form_id')
+      .notNull()
+      .references(() => forms.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    fields: jsonb('fields').$type<FormField[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.formId, t.version] })],
+);
+
+/**
+ * One accepted submission; the row is also the processing job's idempotency record (`status`).
+ * `seq` is the arrival order (lists and exports page on it); `fingerprint` tells a repeat of the
+ * same submission from a different one reusing its id.
+ */
+export const formSubmissions = pgTable(
+  'form_submissions',
+  {
+    id: uuid('id').primaryKey(),
+    formId: uuid('form_id')
+      .notNull()
+      .references(() => forms.id, { onDelete: 'cascade' }),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    version: integer('version').notNull(),
+    answers: jsonb('answers').$type<Record<string, unknown>>().notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    ref: text('ref'),
+    submitterId: uuid('submitter_id').references(() => users.id, { onDelete: 'set null' }),
+    /** queued | processing | done | failed */
+    status: text('status').notNull().default('queued'),
+    error: text('error'),
+    /** Set by the lead pipeline once it exists (no foreign key yet: the leads table comes with it). */
+    leadId: uuid('lead_id'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('form_submissions_form_seq_idx').on(t.formId, t.seq),
+    index('form_submissions_form_status_seq_idx').on(t.formId, t.status, t.seq),
+  ],
+);
+
+/** Processing counters per form, written by workers only. */
+export const formStats = pgTable('form_stats', {
+  formId: uuid('form_id')
+    .primaryKey()
+    .references(() => forms.id, { onDelete: 'cascade' }),
+  processed: integer('processed').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+});

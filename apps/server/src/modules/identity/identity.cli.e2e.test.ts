@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** `muster seed` and `muster admin grant|revoke` as an operator runs them, on one data directory. */
+const mainFile = path.join(import.meta.dirname, '../../main.ts');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'muster-admin-e2e-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = (port = 0) => ({
+  ...process.env,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  MUSTER_DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: '',
+  REDIS_URL: '',
+  SMTP_URL: '',
+  MUSTER_SEED: 'never',
+});
+
+function spawnMuster(args: string[], port = 0) {
+  const child = spawn(process.execPath, [mainFile, ...args], {
+    env: env(port),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+async function run(args: string[]) {
+  const proc = spawnMuster(args);
+  const code = await proc.exited;
+  return { code, stdout: proc.stdout(), stderr: proc.stderr() };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function json(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('muster admin', () => {
+  it('names administrators from the command line; the server honours it and shows them the dev mailbox', async () => {
+    const seeded = await run(['seed']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toMatch(
+      /organiser\s+organiser@demo\.muster\.dev\s+\S+\s+\(administrator of this instance\)/,
+    );
+    const password = /attendee\s+attendee@demo\.muster\.dev\s+(\S+)/.exec(seeded.stdout)?.[1];
+    expect(password).toBeDefined();
+
+    const granted = await run(['admin', 'grant', 'ATTENDEE@demo.muster.dev']);
+    expect(granted).toMatchObject({ code: 0 });
+    expect(granted.stdout).toContain('attendee@demo.muster.dev is now an administrator');
+    const revoked = await run(['admin', 'revoke', 'organiser@demo.muster.dev']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain('organiser@demo.muster.dev is no longer an administrator');
+    const unknown = await run(['admin', 'grant', 'nobody@example.test']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No account has the e-mail address nobody@example.test');
+    const misuse = await run(['admin', 'promote', 'someone@example.test']);
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toContain('Usage: muster admin grant|revoke <email>');
+
+    const port = await freePort();
+    const server = spawnMuster(['serve'], port);
+    const base = `http://127.0.0.1:${port}`;
+    for (;;) {
+      if (
+        await fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      expect(server.child.exitCode, server.stderr()).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const login = await json(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      body: JSON.stringify({ email: 'attendee@demo.muster.dev', password }),
+    });
+    expect(login.status).toBe(200);
+    const headers = { authorization: `Bearer ${login.body.accessToken}` };
+    expect((await json(`${base}/api/v1/me`, { headers })).body).toMatchObject({ isAdmin: true });
+    // The seed's five registrations each mailed a verification link into the data directory;
+    // those the seed process did not send before it stopped are sent by this server.
+    for (;;) {
+      const mailbox = await json(`${base}/api/v1/admin/mailbox`, { headers });
+      expect(mailbox.status).toBe(200);
+      const recipients = new Set((mailbox.body.items as { to: string }[]).map((i) => i.to));
+      if (
+        ['organiser', 'staff', 'speaker', 'speaker2', 'attendee'].every((k) =>
+          recipients.has(`${k}@demo.muster.dev`),
+        )
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 180_000);
+});

@@ -1,0 +1,140 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Platform } from '../../platform/context.ts';
+import type { Queryable } from '../../platform/db/client.ts';
+import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
+import type { JobDefinition, JobResult } from '../../platform/jobs/jobs.ts';
+import { enqueueMail } from '../../platform/mail/index.ts';
+import { findCommunity } from '../communities/index.ts';
+import { followUpEnrolments, followUpSequences } from './leads.followups.tables.ts';
+import type { LeadRow } from './leads.repository.ts';
+import { leads } from './leads.tables.ts';
+
+export const FOLLOW_UP_DUE = 'leads.followUpDue';
+/** Unsubscribe links stay valid for a year: mail is read late, and a dead link is a spam complaint. */
+const UNSUBSCRIBE_TTL_SECONDS = 365 * 24 * 3600;
+export const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
+
+/** The job of one step of one enrolment; `step` tells a redelivery from the next step. */
+export interface FollowUpDue {
+  enrolmentId: string;
+  step: number;
+}
+
+const ENDED_STAGES = new Set(['won', 'lost']);
+
+async function scheduleStep(work: Work, enrolmentId: string, step: number, delayMinutes: number) {
+  const job: FollowUpDue = { enrolmentId, step };
+  await work.enqueue(FOLLOW_UP_DUE, job, delayMinutes > 0 ? { startAfterSeconds: delayMinutes * 60 } : {});
+}
+
+/**
+ * Enrols a new lead in every active sequence of its community, in the transaction that created the
+ * lead, and schedules each first step. A lead that unsubscribed is never enrolled again.
+ */
+export async function enrolLead(work: Work, lead: Pick<LeadRow, 'id' | 'communityId' | 'unsubscribedAt'>) {
+  if (lead.unsubscribedAt) return;
+  const sequences = await work.tx
+    .select()
+    .from(followUpSequences)
+    .where(and(eq(followUpSequences.communityId, lead.communityId), eq(followUpSequences.active, true)));
+  for (const sequence of sequences) {
+    const [row] = await work.tx
+      .insert(followUpEnrolments)
+      .values({ id: uuidv7(), sequenceId: sequence.id, leadId: lead.id })
+      .onConflictDoNothing()
+      .returning({ id: followUpEnrolments.id });
+    if (row) await scheduleStep(work, row.id, 0, sequence.steps[0]?.delayMinutes ?? 0);
+  }
+}
+
+/** Stops every running sequence of a lead (won, lost, unsubscribed); idempotent. */
+export async function stopFollowUps(q: Queryable, leadId: string, reason: string) {
+  await q
+    .update(followUpEnrolments)
+    .set({ status: 'stopped', stoppedReason: reason, updatedAt: new Date() })
+    .where(and(eq(followUpEnrolments.leadId, leadId), eq(followUpEnrolments.status, 'active')));
+}
+
+export function unsubscribeLink(platform: Platform, token: string): string {
+  return `${platform.config.publicUrl}/api/v1/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Sends one step. The enrolment row is locked and must still expect this step: a redelivered job
+ * (a crash after commit, a duplicate) finds `nextStep` already past it and sends nothing. The mail
+ * itself is enqueued in the same transaction, so it goes out exactly when the step is recorded.
+ * The lead's stage and subscription are checked at send time, not at enrolment.
+ */
+export async function sendFollowUp(platform: Platform, job: FollowUpDue): Promise<JobResult> {
+  return withTx(platform, async (work) => {
+    const [enrolment] = await work.tx
+      .select()
+      .from(followUpEnrolments)
+      .where(eq(followUpEnrolments.id, job.enrolmentId))
+      .for('update');
+    if (enrolment?.status !== 'active' || enrolment.nextStep !== job.step) return 'skipped';
+    const [lead] = await work.tx.select().from(leads).where(eq(leads.id, enrolment.leadId));
+    const [sequence] = await work.tx
+      .select()
+      .from(followUpSequences)
+      .where(eq(followUpSequences.id, enrolment.sequenceId));
+    const stop = !lead
+      ? 'lead_gone'
+      : lead.unsubscribedAt
+        ? 'unsubscribed'
+        : ENDED_STAGES.has(lead.stage)
+          ? lead.stage
+          : !sequence?.active
+            ? 'sequence_paused'
+            : null;
+    if (stop || !lead || !sequence) {
+      await stopFollowUps(work.tx, enrolment.leadId, stop ?? 'lead_gone');
+      return 'skipped';
+    }
+    const step = sequence.steps[job.step];
+    if (!step) return 'skipped';
+    const community = await findCommunity(work.tx, lead.communityId);
+    const token = await platform.tokens.signPurpose(
+      UNSUBSCRIBE_PURPOSE,
+      lead.id,
+      {},
+      UNSUBSCRIBE_TTL_SECONDS,
+    );
+    const link = unsubscribeLink(platform, token);
+    await enqueueMail(work, {
+      to: lead.email,
+      template: { subject: step.subject, text: `${step.text}\n\n--\nUnsubscribe: {{{unsubscribeUrl}}}\n` },
+      data: {
+        name: lead.name ?? '',
+        company: lead.company ?? '',
+        communityName: community?.name ?? '',
+        unsubscribeUrl: link,
+      },
+      headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    const next = job.step + 1;
+    const done = next >= sequence.steps.length;
+    await work.tx
+      .update(followUpEnrolments)
+      .set({ nextStep: next, status: done ? 'completed' : 'active', updatedAt: new Date() })
+      .where(eq(followUpEnrolments.id, enrolment.id));
+    if (!done) await scheduleStep(work, enrolment.id, next, sequence.steps[next]!.delayMinutes);
+    return 'done';
+  });
+}
+
+/** How many leads each sequence has enrolled, for the sequence list. */
+export async function enrolledCounts(q: Queryable, sequenceIds: string[]): Promise<Map<string, number>> {
+  if (!sequenceIds.length) return new Map();
+  const rows = await q
+    .select({ id: followUpEnrolments.sequenceId, n: sql<number>`count(*)` })
+    .from(followUpEnrolments)
+    .where(inArray(followUpEnrolments.sequenceId, sequenceIds))
+    .groupBy(followUpEnrolments.sequenceId);
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
+}
+
+export function followUpJobs(platform: Platform): JobDefinition<FollowUpDue>[] {
+  return [{ name: FOLLOW_UP_DUE, maxReceives: 5, handle: (data) => sendFollowUp(platform, data) }];
+}

@@ -1,0 +1,130 @@
+import { and, asc, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { leadNotes, leadSources, leads } from './leads.tables.ts';
+
+export type LeadRow = typeof leads.$inferSelect;
+export type LeadSourceRow = typeof leadSources.$inferSelect;
+export type LeadNoteRow = typeof leadNotes.$inferSelect;
+
+/**
+ * Creates the community's lead for `email` or returns the existing one (de-duplication). Name and
+ * company fill in only where the lead has none: a later form never overwrites what a rep typed.
+ */
+export async function upsertLead(
+  q: Queryable,
+  values: { id: string; communityId: string; email: string; name: string | null; company: string | null },
+): Promise<{ lead: LeadRow; created: boolean }> {
+  const [row] = await q
+    .insert(leads)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [leads.communityId, leads.email],
+      set: {
+        name: sql`coalesce(${leads.name}, excluded.name)`,
+        company: sql`coalesce(${leads.company}, excluded.company)`,
+      },
+    })
+    .returning();
+  return { lead: row!, created: row!.id === values.id };
+}
+
+/** False when this source was already recorded (a re-run of the same job or request). */
+export async function insertSource(q: Queryable, values: typeof leadSources.$inferInsert): Promise<boolean> {
+  const rows = await q
+    .insert(leadSources)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({ id: leadSources.id });
+  return rows.length > 0;
+}
+
+export async function findLead(
+  q: Queryable,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<LeadRow | undefined> {
+  const query = q.select().from(leads).where(eq(leads.id, id));
+  const [row] = options.forUpdate ? await query.for('no key update') : await query;
+  return row;
+}
+
+export async function updateLead(
+  q: Queryable,
+  id: string,
+  values: Partial<Pick<LeadRow, 'stage' | 'assigneeId'>>,
+): Promise<LeadRow> {
+  const [row] = await q
+    .update(leads)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(leads.id, id))
+    .returning();
+  return row!;
+}
+
+export interface LeadFilter {
+  communityId: string;
+  stage?: string | undefined;
+  assigneeId?: string | undefined;
+}
+
+const filterOf = (f: LeadFilter): SQL | undefined =>
+  and(
+    eq(leads.communityId, f.communityId),
+    f.stage !== undefined ? eq(leads.stage, f.stage) : undefined,
+    f.assigneeId !== undefined ? eq(leads.assigneeId, f.assigneeId) : undefined,
+  );
+
+/** Newest first, keyset-paged on `(createdAt, id)`. */
+export async function listRecentLeads(
+  q: Queryable,
+  filter: LeadFilter,
+  page: { after: readonly [string, string] | null; limit: number },
+): Promise<LeadRow[]> {
+  const after = page.after
+    ? or(
+        lt(leads.createdAt, new Date(page.after[0])),
+        and(eq(leads.createdAt, new Date(page.after[0])), lt(leads.id, page.after[1])),
+      )
+    : undefined;
+  return q
+    .select()
+    .from(leads)
+    .where(and(filterOf(filter), after))
+    .orderBy(desc(leads.createdAt), desc(leads.id))
+    .limit(page.limit);
+}
+
+/** Every lead matching the filter, for lists ordered or filtered by score (computed, not stored). */
+export async function listAllLeads(q: Queryable, filter: LeadFilter, max: number): Promise<LeadRow[]> {
+  return q
+    .select()
+    .from(leads)
+    .where(filterOf(filter))
+    .orderBy(desc(leads.createdAt), desc(leads.id))
+    .limit(max);
+}
+
+export async function sourcesOf(q: Queryable, leadId: string): Promise<LeadSourceRow[]> {
+  return q
+    .select()
+    .from(leadSources)
+    .where(eq(leadSources.leadId, leadId))
+    .orderBy(asc(leadSources.createdAt));
+}
+
+export async function notesOf(q: Queryable, leadId: string): Promise<LeadNoteRow[]> {
+  return q.select().from(leadNotes).where(eq(leadNotes.leadId, leadId)).orderBy(asc(leadNotes.createdAt));
+}
+
+export async function insertNote(q: Queryable, values: typeof leadNotes.$inferInsert): Promise<LeadNoteRow> {
+  const [row] = await q.insert(leadNotes).values(values).returning();
+  return row!;
+}
+
+export async function countNotes(q: Queryable, leadId: string): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number>`count(*)` })
+    .from(leadNotes)
+    .where(eq(leadNotes.leadId, leadId));
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,66 @@
+import {
+  AddLeadNoteBody,
+  CaptureLeadBody,
+  IdParams,
+  Lead,
+  LeadDetail,
+  LeadListQuery,
+  LeadNote,
+  LeadPage,
+  PatchLeadBody,
+} from '@muster/protocol';
+import type { Platform } from '../../platform/context.ts';
+import { authedCtx } from '../../platform/http/request-context.ts';
+import type { App } from '../../platform/http/server.ts';
+import * as leads from './leads.service.ts';
+
+const tags = ['leads'];
+const security = [{ bearer: [] }];
+
+/** A community's leads: list (and the hot list), detail with the score explained, pipeline, notes. */
+export function leadRoutes(app: App, platform: Platform) {
+  app.get(
+    '/api/v1/communities/:id/leads',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Hot leads: `?sort=score&minScore=50`. Members other than owners/admins see their own.',
+        params: IdParams,
+        querystring: LeadListQuery,
+        response: { 200: LeadPage },
+      },
+    },
+    async (request) => leads.listLeads(authedCtx(platform, request), request.params.id, request.query),
+  );
+
+  app.post(
+    '/api/v1/communities/:id/leads',
+    { schema: { tags, security, params: IdParams, body: CaptureLeadBody, response: { 201: Lead } } },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await leads.captureLead(authedCtx(platform, request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/v1/leads/:id',
+    { schema: { tags, security, params: IdParams, response: { 200: LeadDetail } } },
+    async (request) => leads.getLead(authedCtx(platform, request), request.params.id),
+  );
+
+  app.patch(
+    '/api/v1/leads/:id',
+    { schema: { tags, security, params: IdParams, body: PatchLeadBody, response: { 200: LeadDetail } } },
+    async (request) => leads.patchLead(authedCtx(platform, request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/v1/leads/:id/notes',
+    { schema: { tags, security, params: IdParams, body: AddLeadNoteBody, response: { 201: LeadNote } } },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await leads.addLeadNote(authedCtx(platform, request), request.params.id, request.body)),
+  );
+}

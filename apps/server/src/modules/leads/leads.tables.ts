@@ -1,0 +1,69 @@
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { communities } from '../communities/communities.tables.ts';
+import { users } from '../identity/identity.tables.ts';
+
+/** One lead per person per community: de-duplicated by the lower-cased e-mail. */
+export const leads = pgTable(
+  'leads',
+  {
+    id: uuid('id').primaryKey(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    name: text('name'),
+    company: text('company'),
+    /** new | contacted | qualified | won | lost */
+    stage: text('stage').notNull().default('new'),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Set by the signed unsubscribe link: no follow-up mail to this lead again, from any sequence. */
+    unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('leads_community_email_uq').on(t.communityId, t.email),
+    index('leads_community_created_idx').on(t.communityId, t.createdAt),
+    index('leads_assignee_idx').on(t.assigneeId),
+  ],
+);
+
+/**
+ * Where a lead came from. `dedupeKey` makes recording a source idempotent: a submission processed
+ * twice (a job re-run after a crash) adds its source once.
+ */
+export const leadSources = pgTable(
+  'lead_sources',
+  {
+    id: uuid('id').primaryKey(),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    /** form | event | referral | rep */
+    kind: text('kind').notNull(),
+    eventId: uuid('event_id'),
+    formId: uuid('form_id'),
+    submissionId: uuid('submission_id'),
+    referralCode: text('referral_code'),
+    repId: uuid('rep_id'),
+    dedupeKey: text('dedupe_key').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('lead_sources_dedupe_uq').on(t.leadId, t.dedupeKey)],
+);
+
+export const leadNotes = pgTable(
+  'lead_notes',
+  {
+    id: uuid('id').primaryKey(),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('lead_notes_lead_idx').on(t.leadId, t.createdAt)],
+);

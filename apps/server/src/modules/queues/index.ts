@@ -1,0 +1,7 @@
+import type { Module } from '../registry.ts';
+import { queueRoutes } from './queues.routes.ts';
+
+/** Job queue inspection and dead-letter replay for instance admins (HTTP) and operators (CLI). */
+export { deadJobsOf, queuesOf, replayOf } from './queues.service.ts';
+
+export const queuesModule: Module = { name: 'queues', routes: queueRoutes };

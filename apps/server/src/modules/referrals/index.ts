@@ -1,0 +1,7 @@
+import type { Module } from '../registry.ts';
+import { referralRoutes } from './referrals.routes.ts';
+
+export { type AttributionInput, attributeReferral, normaliseCode } from './referrals.service.ts';
+export { referralAttributions, referralCodes } from './referrals.tables.ts';
+
+export const referralsModule: Module = { name: 'referrals', routes: referralRoutes };

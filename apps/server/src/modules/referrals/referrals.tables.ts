@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm';
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { events } from '../events/events.tables.ts';
+import { users } from '../identity/identity.tables.ts';
+
+/** A person's personal code, one per person and event (`eventId` null: for the whole platform). */
+export const referralCodes = pgTable(
+  'referral_codes',
+  {
+    code: text('code').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('referral_codes_user_event_uq').on(t.userId, t.eventId).where(sql`event_id is not null`),
+    uniqueIndex('referral_codes_user_global_uq').on(t.userId).where(sql`event_id is null`),
+  ],
+);
+
+/**
+ * The ledger: who brought whom. One row per attributed subject (an account, an RSVP, a form
+ * submission), so a retried request or a re-run job attributes once.
+ */
+export const referralAttributions = pgTable(
+  'referral_attributions',
+  {
+    id: uuid('id').primaryKey(),
+    code: text('code')
+      .notNull()
+      .references(() => referralCodes.code, { onDelete: 'cascade' }),
+    referrerId: uuid('referrer_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** registration | rsvp | submission */
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    /** The referred person when known (a registration, an RSVP); null for an anonymous submission. */
+    referredUserId: uuid('referred_user_id').references(() => users.id, { onDelete: 'set null' }),
+    eventId: uuid('event_id'),
+    communityId: uuid('community_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('referral_attributions_subject_uq').on(t.kind, t.subjectId),
+    index('referral_attributions_referrer_idx').on(t.referrerId, t.createdAt),
+    index('referral_attributions_community_idx').on(t.communityId, t.referrerId),
+  ],
+);

@@ -1,0 +1,123 @@
+import type { LeadDetail, ReferralCode, ReferralLeaderboard, ReferralLedger } from '@muster/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, call, quickUsers } from '../../../test/factories/events.ts';
+import { buildForm, eventually, leadAnswers, statusOf, submit } from '../../../test/factories/forms.ts';
+import { registerUser, type TestUser } from '../../../test/factories.ts';
+import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { withTx } from '../../platform/db/unit-of-work.ts';
+import { type AttributionInput, attributeReferral, normaliseCode } from './referrals.service.ts';
+
+let server: TestServer;
+let organiser: TestUser;
+let eventId: string;
+beforeAll(async () => {
+  server = await createTestServer();
+  organiser = await registerUser(server, { name: 'Organiser' });
+  eventId = (await buildEvent(server, organiser)).id;
+});
+afterAll(async () => server?.stop());
+
+const codeFor = (user: TestUser, body: object = { eventId }) =>
+  call<ReferralCode>(server, 'POST', '/api/v1/referrals', user, body);
+const attribute = (input: AttributionInput) =>
+  withTx(server.platform, (work) => attributeReferral(work, input));
+
+describe('referral codes', () => {
+  it('gives each person one code per event, with a link to share', async () => {
+    const [ambassador] = await quickUsers(server, 1);
+    const code = await codeFor(ambassador!);
+    expect(code.code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    expect(code.url).toMatch(new RegExp(`/events/${eventId}\\?ref=${code.code}$`));
+    expect((await codeFor(ambassador!)).code).toBe(code.code);
+    const platformWide = await codeFor(ambassador!, {});
+    expect(platformWide.code).not.toBe(code.code);
+    expect(platformWide.eventId).toBeNull();
+  });
+
+  it('refuses codes for events the caller cannot see and names bad fields', async () => {
+    const [someone] = await quickUsers(server, 1);
+    const draft = await buildEvent(server, organiser, { status: 'draft' });
+    await call(server, 'POST', '/api/v1/referrals', someone!, { eventId: draft.id }, [404]);
+    const bad = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/referrals',
+      headers: someone!.headers,
+      payload: { eventId: 'nope', extra: 1 },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(() => normaliseCode('body.ref', 'x; drop table')).toThrow(/referral code/);
+    expect(normaliseCode('body.ref', 'abcd2345')).toBe('ABCD2345');
+  });
+});
+
+describe('attribution and the ledger', () => {
+  it('credits the first code once per subject, never the referrer themselves', async () => {
+    const [ambassador, friend, other] = await quickUsers(server, 3);
+    const { code } = await codeFor(ambassador!);
+    const { code: otherCode } = await codeFor(other!);
+    const signup = { kind: 'registration' as const, subjectId: friend!.id, referredUserId: friend!.id };
+    expect(await attribute({ code: code.toLowerCase(), ...signup })).toEqual({ referrerId: ambassador!.id });
+    expect(await attribute({ code, ...signup })).toBeNull();
+    expect(await attribute({ code: otherCode, ...signup })).toBeNull();
+    expect(
+      await attribute({
+        code,
+        kind: 'rsvp',
+        subjectId: `${eventId}:${ambassador!.id}`,
+        referredUserId: ambassador!.id,
+      }),
+    ).toBeNull();
+    expect(await attribute({ code: 'UNKNOWN1', kind: 'submission', subjectId: 'a' })).toBeNull();
+    await attribute({
+      code,
+      kind: 'rsvp',
+      subjectId: `${eventId}:${friend!.id}`,
+      referredUserId: friend!.id,
+      eventId,
+    });
+
+    const ledger = await call<ReferralLedger>(server, 'GET', '/api/v1/me/referrals?limit=1', ambassador!);
+    expect(ledger.total).toBe(2);
+    expect(ledger.items).toHaveLength(1);
+    expect(ledger.codes.map((c) => c.code)).toContain(code);
+    const next = await call<ReferralLedger>(
+      server,
+      'GET',
+      `/api/v1/me/referrals?limit=1&cursor=${ledger.nextCursor}`,
+      ambassador!,
+    );
+    expect([...ledger.items, ...next.items].map((r) => r.kind).sort()).toEqual(['registration', 'rsvp']);
+
+    const board = await call<ReferralLeaderboard>(
+      server,
+      'GET',
+      `/api/v1/events/${eventId}/referrals/leaderboard`,
+      friend!,
+    );
+    expect(board.items[0]).toMatchObject({ userId: ambassador!.id, referrals: 1 });
+  });
+});
+
+describe('referrals through forms', () => {
+  it('credits a submission that carries a code, and records the referral on the lead', async () => {
+    const [ambassador] = await quickUsers(server, 1);
+    const { code } = await codeFor(ambassador!);
+    const form = await buildForm(server, organiser, { ownerType: 'event', ownerId: eventId });
+    const res = await submit(server, form.id, { answers: leadAnswers(42), ref: code.toLowerCase() });
+    expect(res.statusCode).toBe(202);
+    const { submissionId } = res.json();
+    const done = await eventually(async () => {
+      const status = await statusOf(server, submissionId);
+      return status.status === 'done' ? status : undefined;
+    });
+    const lead = await call<LeadDetail>(server, 'GET', `/api/v1/leads/${done.leadId}`, organiser);
+    expect(lead.sources.map((s) => [s.kind, s.referralCode])).toEqual([
+      ['form', null],
+      ['referral', code],
+    ]);
+    const ledger = await call<ReferralLedger>(server, 'GET', '/api/v1/me/referrals', ambassador!);
+    expect(ledger.items).toEqual([
+      expect.objectContaining({ kind: 'submission', eventId, referredUserId: null }),
+    ]);
+  });
+});
