@@ -48,3 +48,16 @@ export type ReferralLeader = Static<typeof ReferralLeader>;
 
 export const ReferralLeaderboard = Type.Object({ items: Type.Array(ReferralLeader) });
 export type ReferralLeaderboard = Static<typeof ReferralLeaderboard>;
+
+/**
+ * The client claims the code it arrived with (`?ref=` of a shared link) right after signing up
+ * (no `eventId`) or RSVPing (`eventId`); the code's owner is credited once.
+ */
+export const ClaimReferralBody = Type.Object(
+  { code: ReferralCodeText, eventId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type ClaimReferralBody = Static<typeof ClaimReferralBody>;
+
+export const ReferralClaimed = Type.Object({ credited: Type.Boolean(), kind: ReferralKind });
+export type ReferralClaimed = Static<typeof ReferralClaimed>;

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leadFields } from '../../../test/factories/forms.ts';
 import { AppError } from '../../platform/errors.ts';
+import { safeCell } from '../../platform/http/csv.ts';
 import { fingerprintOf, validateAnswers } from './forms.answers.ts';
-import { csvColumns, safeCell } from './forms.csv.ts';
+import { csvColumns } from './forms.csv.ts';
 import { submissionIdForKey, unguessableUuidv7 } from './forms.ids.ts';
 
 const fieldsOf = (error: unknown) => (error as AppError).errors?.map((e) => e.field) ?? [];

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { FormField } from '@muster/protocol';
 import { stringify } from 'csv-stringify';
+import { csvCell } from '../../platform/http/csv.ts';
 import type { SubmissionRow } from './forms.presenter.ts';
 
 const FIXED = ['submissionId', 'receivedAt', 'status', 'version', 'ref', 'leadId', 'error'] as const;
@@ -29,21 +30,6 @@ export function csvColumns(versionsOldestFirst: FormField[][]): CsvColumn[] {
   ];
 }
 
-/**
- * A spreadsheet opening the file must not run what a submitter typed: a text cell starting with
- * `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` (OWASP CSV injection).
- */
-export function safeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-function cell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return safeCell(value);
-  if (Array.isArray(value)) return safeCell(value.map(String).join('; '));
-  return String(value);
-}
-
 function rowOf(row: SubmissionRow, columns: CsvColumn[]): string[] {
   const own: Record<string, unknown> = {
     submissionId: row.id,
@@ -55,7 +41,7 @@ function rowOf(row: SubmissionRow, columns: CsvColumn[]): string[] {
     error: row.error,
   };
   return columns.map((c) =>
-    cell(c.own ? own[c.key] : Object.hasOwn(row.answers, c.key) ? row.answers[c.key] : undefined),
+    csvCell(c.own ? own[c.key] : Object.hasOwn(row.answers, c.key) ? row.answers[c.key] : undefined),
   );
 }
 

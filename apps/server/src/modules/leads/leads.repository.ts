@@ -128,3 +128,23 @@ export async function countNotes(q: Queryable, leadId: string): Promise<number> 
     .where(eq(leadNotes.leadId, leadId));
   return Number(row?.n ?? 0);
 }
+
+/** The distinct source kinds of each lead, in first-seen order (for exports). */
+export async function sourceKindsOf(
+  q: Queryable,
+  leadIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  if (!leadIds.length) return result;
+  const rows = await q
+    .select({ leadId: leadSources.leadId, kind: leadSources.kind })
+    .from(leadSources)
+    .where(sql`${leadSources.leadId} = any(${sql.param([...leadIds])}::uuid[])`)
+    .orderBy(asc(leadSources.createdAt));
+  for (const { leadId, kind } of rows) {
+    const kinds = result.get(leadId) ?? [];
+    if (!kinds.includes(kind)) kinds.push(kind);
+    result.set(leadId, kinds);
+  }
+  return result;
+}

@@ -44,6 +44,26 @@ export function leadRoutes(app: App, platform: Platform) {
   );
 
   app.get(
+    '/api/v1/communities/:id/leads.csv',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: { description: 'CSV (RFC 4180)', content: { 'text/csv': { schema: {} } } } },
+      },
+    },
+    async (request, reply) => {
+      const csv = await leads.exportLeads(authedCtx(platform, request), request.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="leads-${request.params.id}.csv"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(csv);
+    },
+  );
+
+  app.get(
     '/api/v1/leads/:id',
     { schema: { tags, security, params: IdParams, response: { 200: LeadDetail } } },
     async (request) => leads.getLead(authedCtx(platform, request), request.params.id),

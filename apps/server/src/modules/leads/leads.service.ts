@@ -8,11 +8,13 @@ import type {
   LeadPage,
   PatchLeadBody,
 } from '@muster/protocol';
+import { stringify } from 'csv-stringify/sync';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { csvCell } from '../../platform/http/csv.ts';
 import {
   communityRoleOf,
   decodeCursor,
@@ -33,6 +35,7 @@ import { signalsOf } from './leads.signals.repository.ts';
 const MAX_SCORED_LEADS = 20_000;
 const MAX_NOTES_PER_LEAD = 500;
 export const LEAD_WRITE_LIMIT = { name: 'lead-write', points: 120, durationSeconds: 60 };
+const LEAD_EXPORT_LIMIT = { name: 'lead-export', points: 10, durationSeconds: 60 };
 
 async function scored(q: Queryable, communityId: string, rows: repo.LeadRow[]) {
   const signals = await signalsOf(q, communityId, rows);
@@ -189,4 +192,48 @@ export async function captureLead(ctx: AuthedCtx, communityId: string, body: Cap
     const [withScore] = await scored(work.tx, communityId, [lead]);
     return presentLead(lead, withScore!.score);
   });
+}
+
+const CSV_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'company',
+  'stage',
+  'assigneeId',
+  'score',
+  'sources',
+  'createdAt',
+] as const;
+
+/**
+ * The community's leads as CSV (RFC 4180) for a CRM import: managers only, every lead with its
+ * score and source kinds, cells defused against formula injection.
+ */
+export async function exportLeads(ctx: AuthedCtx, communityId: string): Promise<string> {
+  const q = ctx.platform.db;
+  const me = ctx.actor.userId;
+  const { role } = await requireCommunityMember(q, communityId, me, () => true);
+  if (!canManageLeads({ communityRole: role, userId: me }))
+    throw new AppError(ErrorCode.forbidden, 'Only community owners and admins export leads');
+  await ctx.platform.limits.consume(LEAD_EXPORT_LIMIT, me);
+  const leads = await scored(q, communityId, await repo.listAllLeads(q, { communityId }, MAX_SCORED_LEADS));
+  const kinds = await repo.sourceKindsOf(
+    q,
+    leads.map((l) => l.row.id),
+  );
+  const rows = leads.map(({ row, score }) =>
+    [
+      row.id,
+      row.email,
+      row.name,
+      row.company,
+      row.stage,
+      row.assigneeId,
+      score,
+      kinds.get(row.id) ?? [],
+      row.createdAt.toISOString(),
+    ].map(csvCell),
+  );
+  return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
 }

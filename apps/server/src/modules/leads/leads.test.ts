@@ -171,3 +171,35 @@ describe('the pipeline', () => {
     expect(notes.map((n) => [n.body, n.authorId])).toEqual([['Called, wants a demo', owner.id]]);
   });
 });
+
+describe('export', () => {
+  it('exports every lead with its score and sources as CSV, defusing formulas, for managers only', async () => {
+    await capture(owner, { email: 'formula@example.test', name: '=HYPERLINK("http://evil.test")' });
+    const res = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/communities/${communityId}/leads.csv`,
+      headers: owner.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = res.body.trim().split('\n');
+    expect(lines[0]).toBe('id,email,name,company,stage,assigneeId,score,sources,createdAt');
+    const formula = lines.find((l) => l.includes('formula@example.test'))!;
+    expect(formula).toContain(`"'=HYPERLINK(""http://evil.test"")"`);
+    expect(formula).toContain(',rep,');
+    const [member, outsider] = await quickUsers(server, 2);
+    await addMember(server, communityId, owner, member!);
+    const asMember = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/communities/${communityId}/leads.csv`,
+      headers: member!.headers,
+    });
+    expect(asMember.statusCode).toBe(403);
+    const asOutsider = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/communities/${communityId}/leads.csv`,
+      headers: outsider!.headers,
+    });
+    expect(asOutsider.statusCode).toBe(404);
+  });
+});

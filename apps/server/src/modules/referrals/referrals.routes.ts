@@ -1,7 +1,9 @@
 import {
+  ClaimReferralBody,
   CreateReferralBody,
   IdParams,
   PageQuery,
+  ReferralClaimed,
   ReferralCode,
   ReferralLeaderboard,
   ReferralLedger,
@@ -27,6 +29,20 @@ export function referralRoutes(app: App, platform: Platform) {
       },
     },
     async (request) => referrals.createReferral(authedCtx(platform, request), request.body),
+  );
+
+  app.post(
+    '/api/v1/referrals/claim',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Credits the code of the link the caller arrived with, after their sign-up or RSVP.',
+        body: ClaimReferralBody,
+        response: { 200: ReferralClaimed },
+      },
+    },
+    async (request) => referrals.claimReferral(authedCtx(platform, request), request.body),
   );
 
   app.get(

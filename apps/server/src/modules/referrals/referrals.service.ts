@@ -1,20 +1,24 @@
 import { randomInt } from 'node:crypto';
 import type {
+  ClaimReferralBody,
   CreateReferralBody,
   PageQuery,
   Referral,
+  ReferralClaimed,
   ReferralCode,
   ReferralKind,
   ReferralLeaderboard,
   ReferralLedger,
 } from '@muster/protocol';
+import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import type { Work } from '../../platform/db/unit-of-work.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
-import { invalid, notFound } from '../../platform/errors.ts';
+import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { decodeCursor, pageOf } from '../communities/index.ts';
-import { canViewEvent, loadEventAccess } from '../events/index.ts';
+import { canViewEvent, loadEventAccess, rsvps } from '../events/index.ts';
+import { findUserById } from '../identity/index.ts';
 import * as repo from './referrals.repository.ts';
 
 /** No 0/O, 1/I/L: codes are read aloud and typed from posters. */
@@ -117,4 +121,50 @@ export async function referralLeaderboard(ctx: AuthedCtx, eventId: string): Prom
   const access = await loadEventAccess(ctx.platform.db, eventId, ctx.actor.userId);
   if (!access || !canViewEvent(access)) throw notFound('Event');
   return { items: await repo.leadersOf(ctx.platform.db, access.event.id, 20) };
+}
+
+/** A sign-up is credited to a link only soon after it happened. */
+const SIGNUP_CLAIM_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Credits the code the caller arrived with: their sign-up (within a week of it) or, with
+ * `eventId`, their RSVP to that event (which must exist and not be declined). The client calls it
+ * right after the sign-up or RSVP, so identity and events stay unaware of referrals. First code
+ * wins; claiming again, or with another code, credits nobody.
+ */
+export async function claimReferral(ctx: AuthedCtx, body: ClaimReferralBody): Promise<ReferralClaimed> {
+  const me = ctx.actor.userId;
+  const code = normaliseCode('body.code', body.code);
+  await ctx.platform.limits.consume(REFERRAL_CREATE_LIMIT, me);
+  return withTx(ctx.platform, async (work) => {
+    if (!body.eventId) {
+      const user = await findUserById(work.tx, me);
+      if (!user || Date.now() - user.createdAt.getTime() > SIGNUP_CLAIM_WINDOW_MS)
+        throw new AppError(ErrorCode.conflict, 'A sign-up can be credited only within a week of it');
+      const credited = await attributeReferral(work, {
+        code,
+        kind: 'registration',
+        subjectId: me,
+        referredUserId: me,
+      });
+      return { credited: credited !== null, kind: 'registration' as const };
+    }
+    const access = await loadEventAccess(work.tx, body.eventId, me);
+    if (!access || !canViewEvent(access)) throw notFound('Event');
+    const [rsvp] = await work.tx
+      .select({ status: rsvps.status })
+      .from(rsvps)
+      .where(and(eq(rsvps.eventId, access.event.id), eq(rsvps.userId, me)));
+    if (!rsvp || rsvp.status === 'declined')
+      throw new AppError(ErrorCode.conflict, 'Only an RSVP to the event can be credited');
+    const credited = await attributeReferral(work, {
+      code,
+      kind: 'rsvp',
+      subjectId: `${access.event.id}:${me}`,
+      referredUserId: me,
+      eventId: access.event.id,
+      communityId: access.event.communityId,
+    });
+    return { credited: credited !== null, kind: 'rsvp' as const };
+  });
 }

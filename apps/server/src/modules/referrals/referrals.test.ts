@@ -1,6 +1,6 @@
 import type { LeadDetail, ReferralCode, ReferralLeaderboard, ReferralLedger } from '@muster/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, call, quickUsers } from '../../../test/factories/events.ts';
+import { buildEvent, call, quickUsers, rsvp } from '../../../test/factories/events.ts';
 import { buildForm, eventually, leadAnswers, statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { createTestServer, type TestServer } from '../../../test/harness.ts';
@@ -119,5 +119,35 @@ describe('referrals through forms', () => {
     expect(ledger.items).toEqual([
       expect.objectContaining({ kind: 'submission', eventId, referredUserId: null }),
     ]);
+  });
+});
+
+describe('claiming the code a person arrived with', () => {
+  it('credits a fresh sign-up and an RSVP once each, and refuses what cannot be credited', async () => {
+    const [ambassador] = await quickUsers(server, 1);
+    const { code } = await codeFor(ambassador!);
+    const newcomer = await registerUser(server, { name: 'Newcomer' });
+    const claim = (body: object, expected = [200]) =>
+      call<{ credited: boolean; kind: string }>(
+        server,
+        'POST',
+        '/api/v1/referrals/claim',
+        newcomer,
+        body,
+        expected,
+      );
+    expect(await claim({ code })).toEqual({ credited: true, kind: 'registration' });
+    expect(await claim({ code })).toEqual({ credited: false, kind: 'registration' });
+    await claim({ code, eventId }, [409]);
+    await rsvp(server, newcomer, eventId, 'going');
+    expect(await claim({ code, eventId })).toEqual({ credited: true, kind: 'rsvp' });
+    await claim({ code: 'bad code!' }, [400]);
+    const board = await call<ReferralLeaderboard>(
+      server,
+      'GET',
+      `/api/v1/events/${eventId}/referrals/leaderboard`,
+      newcomer,
+    );
+    expect(board.items.find((l) => l.userId === ambassador!.id)).toMatchObject({ referrals: 1 });
   });
 });
