@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import {
+  type Change,
   type DrainingEvent,
   HEADS_INTERVAL_MS,
   MAX_SUBSCRIBE_SCOPES,
@@ -272,8 +273,19 @@ export async function createGateway(
     });
   });
 
+  // Broadcast on the next turn of the event loop, in publication order: writing one change to
+  // 10,000 sockets takes ~100 ms, which the request that committed it (its HTTP answer, a sender's
+  // ack) should not wait for. The in-memory bus calls listeners synchronously on purpose (read
+  // models must be current when the write returns); only this listener defers.
+  let pending: Change[] = [];
+  const broadcastPending = () => {
+    const batch = pending;
+    pending = [];
+    for (const change of batch) io.local.to(change.scope).emit('change', change);
+  };
   const unsubscribeBus = platform.bus.subscribe((change) => {
-    io.local.to(change.scope).emit('change', change);
+    if (!pending.length) setImmediate(broadcastPending);
+    pending.push(change);
   });
 
   const heartbeat = setInterval(() => {
