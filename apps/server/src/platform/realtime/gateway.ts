@@ -38,6 +38,8 @@ export interface SocketHandler<T> {
   schema: TSchema;
   /** Returns the ack payload (without `ok`); throw AppError to refuse. */
   handle(ctx: AuthedCtx, payload: T, socket: Socket): Promise<object | undefined>;
+  /** Runs even after the socket's access token expired (only `auth`, which renews it). */
+  allowExpiredToken?: boolean;
 }
 
 export interface Gateway {
@@ -159,7 +161,7 @@ export async function createGateway(
       const data = socket.data as SocketData;
       try {
         if (!data.bucket.take()) throw new AppError(ErrorCode.rate_limited, 'Too many events; slow down');
-        if (Date.now() >= data.expiresAt) {
+        if (!handler.allowExpiredToken && Date.now() >= data.expiresAt) {
           throw new AppError(ErrorCode.unauthorized, 'Access token expired; send `auth` with a fresh token');
         }
         if (!validate(payload)) {
@@ -231,6 +233,7 @@ export async function createGateway(
 
   gateway.handle<{ token: string }>({
     event: 'auth',
+    allowExpiredToken: true,
     schema: {
       type: 'object',
       properties: { token: { type: 'string', maxLength: 4096 } },
