@@ -37,6 +37,18 @@ function batcherOf(platform: Platform): IntakeBatcher {
 }
 
 /**
+ * Resolves when no submission is waiting to be committed on this node, or after `maxWaitMs`.
+ * Workers call it before each batch: during a burst, answering 202s comes first (on the embedded
+ * database there is one connection, and a processing transaction holds up every intake batch).
+ */
+export function intakeQuiet(platform: Platform, maxWaitMs: number): Promise<void> {
+  return Promise.race([
+    batcherOf(platform).idle(),
+    new Promise<void>((resolve) => setTimeout(resolve, maxWaitMs).unref()),
+  ]);
+}
+
+/**
  * The burst path. Checks everything that needs no transaction (limits, visibility, the answers
  * against the form's current version), then joins the form's micro-batch: concurrent submissions
  * to one form on this node commit together, each answered only after that commit. Processing

@@ -1,6 +1,6 @@
 import type { FormField } from '@muster/protocol';
 import type { Work } from '../../platform/db/unit-of-work.ts';
-import { recordLead } from '../leads/index.ts';
+import { type LeadInput, recordLeads } from '../leads/index.ts';
 import { attributeReferral } from '../referrals/index.ts';
 import { validateAnswers } from './forms.answers.ts';
 import type { SubmissionRow } from './forms.presenter.ts';
@@ -18,17 +18,18 @@ export interface PipelineResult {
 }
 
 /**
- * What processing a submission means, step by step, inside the processing transaction. A step
- * that throws rolls the submission back to where it was (the job is retried, then dead-lettered);
- * a step must therefore write only through `work` (state, change records, jobs).
+ * What processing a batch of submissions means, step by step, inside one processing transaction,
+ * in a fixed number of statements for the batch. A step that throws rolls the batch back (the
+ * worker then retries each submission alone, so a poison one fails by itself); a step must write
+ * only through `work` (state, change records, jobs). Answers one result per item, in order.
  */
-export async function runPipeline(work: Work, item: PipelineItem): Promise<PipelineResult> {
+export async function runPipeline(work: Work, items: readonly PipelineItem[]): Promise<PipelineResult[]> {
   // 1. The stored answers must still be valid for the version they answered. Intake checked them;
   //    a row changed since (or a bug) must stop here rather than flow into leads.
-  validateAnswers(item.fields, item.submission.answers);
+  for (const item of items) validateAnswers(item.fields, item.submission.answers);
   // 2. Leads.
-  const leadId = await leadStep(work, item);
-  return { leadId };
+  const leadIds = await leadStep(work, items);
+  return leadIds.map((leadId) => ({ leadId }));
 }
 
 /** The answer of the first field of `type`, or of the field whose key names it (`name`, `company`). */
@@ -49,34 +50,40 @@ const keyed =
  * credits its owner and becomes a source too. Surveys and forms without an e-mail make no lead.
  * Everything here is idempotent (unique source and attribution keys), as a re-run job requires.
  */
-export async function leadStep(work: Work, item: PipelineItem): Promise<string | null> {
-  const { form, submission } = item;
-  const email = answerOf(item, (field) => field.type === 'email');
-  const referral = submission.ref
-    ? await attributeReferral(work, {
-        code: submission.ref,
-        kind: 'submission',
-        subjectId: submission.id,
-        referredUserId: submission.submitterId,
-        eventId: form.eventId,
-        communityId: form.communityId,
-      })
-    : null;
-  if (form.purpose === 'survey' || !email) return null;
-  const person = {
-    communityId: form.communityId,
-    email,
-    name: answerOf(item, keyed('name', 'fullname', 'full_name')),
-    company: answerOf(item, keyed('company', 'organisation', 'organization')),
-  };
-  const { leadId } = await recordLead(work, {
-    ...person,
-    source: { kind: 'form', formId: form.id, submissionId: submission.id, eventId: form.eventId },
-  });
-  if (referral)
-    await recordLead(work, {
+export async function leadStep(work: Work, items: readonly PipelineItem[]): Promise<(string | null)[]> {
+  const inputs: LeadInput[] = [];
+  const inputOf: (number | null)[] = [];
+  for (const item of items) {
+    const { form, submission } = item;
+    const email = answerOf(item, (field) => field.type === 'email');
+    const referral = submission.ref
+      ? await attributeReferral(work, {
+          code: submission.ref,
+          kind: 'submission',
+          subjectId: submission.id,
+          referredUserId: submission.submitterId,
+          eventId: form.eventId,
+          communityId: form.communityId,
+        })
+      : null;
+    if (form.purpose === 'survey' || !email) {
+      inputOf.push(null);
+      continue;
+    }
+    const person = {
+      communityId: form.communityId,
+      email,
+      name: answerOf(item, keyed('name', 'fullname', 'full_name')),
+      company: answerOf(item, keyed('company', 'organisation', 'organization')),
+    };
+    inputOf.push(inputs.length);
+    inputs.push({
       ...person,
-      source: { kind: 'referral', referralCode: submission.ref!.toUpperCase() },
+      source: { kind: 'form', formId: form.id, submissionId: submission.id, eventId: form.eventId },
     });
-  return leadId;
+    if (referral)
+      inputs.push({ ...person, source: { kind: 'referral', referralCode: submission.ref!.toUpperCase() } });
+  }
+  const recorded = await recordLeads(work, inputs);
+  return inputOf.map((i) => (i === null ? null : recorded[i]!.leadId));
 }

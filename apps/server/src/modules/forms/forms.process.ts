@@ -5,6 +5,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { BatchOutcome, JobResult, LeasedJob } from '../../platform/jobs/jobs.ts';
+import { intakeQuiet } from './forms.intake.ts';
 import { counted } from './forms.live.ts';
 import { type PipelineItem, runPipeline } from './forms.pipeline.ts';
 import { findFields } from './forms.repository.ts';
@@ -17,6 +18,8 @@ export interface ProcessSubmission {
 }
 
 type Leased = LeasedJob<ProcessSubmission>;
+/** How long a worker batch yields to a running burst; well under the 30 s visibility timeout. */
+const INTAKE_FIRST_MAX_WAIT_MS = 2000;
 type FormOfBatch = PipelineItem['form'] & { receivedCount: number };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -33,6 +36,7 @@ const idOf = (job: Leased) =>
  * others are not held back by it.
  */
 export async function processSubmissions(platform: Platform, jobs: Leased[]): Promise<BatchOutcome[]> {
+  await intakeQuiet(platform, INTAKE_FIRST_MAX_WAIT_MS);
   const ids = [...new Set(jobs.map(idOf).filter((id) => id !== null))];
   if (ids.length) await subs.markProcessing(platform.db, ids);
   try {
@@ -60,22 +64,24 @@ async function processTogether(work: Work, jobs: Leased[]): Promise<JobResult[]>
   const done: { id: string; leadId: string | null }[] = [];
   const deltas = new Map<string, Delta>();
   const outcomes: JobResult[] = [];
+  const items: PipelineItem[] = [];
   for (const job of jobs) {
     const row = byId.get(idOf(job) ?? '');
     const form = row && formsById.get(row.formId);
     // Gone (form deleted), done already, or a second job for the same submission in this batch.
-    if (!row || !form || row.status === 'done' || done.some((d) => d.id === row.id)) {
+    if (!row || !form || row.status === 'done' || items.some((item) => item.submission.id === row.id)) {
       outcomes.push('skipped');
       continue;
     }
     const key = `${row.formId}:${row.version}`;
     if (!fieldsOf.has(key)) fieldsOf.set(key, await findFields(work.tx, row.formId, row.version));
-    const { leadId } = await runPipeline(work, { submission: row, form, fields: fieldsOf.get(key)! });
-    done.push({ id: row.id, leadId });
+    items.push({ submission: row, form, fields: fieldsOf.get(key)! });
     // A replayed submission that had failed no longer counts as failed.
     add(deltas, row.formId, { processed: 1, failed: row.error === null ? 0 : -1 });
     outcomes.push('done');
   }
+  const results = await runPipeline(work, items);
+  items.forEach((item, i) => done.push({ id: item.submission.id, leadId: results[i]!.leadId }));
   await subs.markDone(work.tx, done);
   await work.appendMany(await countAll(work, formsById, deltas));
   return outcomes;

@@ -6,7 +6,7 @@ import { followUpJobs } from './leads.followups.ts';
 import { leadRoutes } from './leads.routes.ts';
 
 export { followUpEnrolments, followUpSequences } from './leads.followups.tables.ts';
-export { type LeadInput, recordLead } from './leads.pipeline.ts';
+export { type LeadInput, recordLead, recordLeads } from './leads.pipeline.ts';
 export { leadNotes, leadSources, leads } from './leads.tables.ts';
 
 function routes(app: App, platform: Platform) {

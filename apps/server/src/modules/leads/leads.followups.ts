@@ -29,23 +29,34 @@ async function scheduleStep(work: Work, enrolmentId: string, step: number, delay
 }
 
 /**
- * Enrols a new lead in every active sequence of its community, in the transaction that created the
- * lead, and schedules each first step. A lead that unsubscribed is never enrolled again.
+ * Enrols new leads in every active sequence of their communities, in the transaction that created
+ * them, and schedules each first step: a fixed number of statements per batch of leads. A lead that
+ * unsubscribed is never enrolled again.
  */
-export async function enrolLead(work: Work, lead: Pick<LeadRow, 'id' | 'communityId' | 'unsubscribedAt'>) {
-  if (lead.unsubscribedAt) return;
+export async function enrolLeads(
+  work: Work,
+  newLeads: readonly Pick<LeadRow, 'id' | 'communityId' | 'unsubscribedAt'>[],
+) {
+  const candidates = newLeads.filter((lead) => !lead.unsubscribedAt);
+  if (!candidates.length) return;
+  const communityIds = [...new Set(candidates.map((lead) => lead.communityId))];
   const sequences = await work.tx
     .select()
     .from(followUpSequences)
-    .where(and(eq(followUpSequences.communityId, lead.communityId), eq(followUpSequences.active, true)));
-  for (const sequence of sequences) {
-    const [row] = await work.tx
-      .insert(followUpEnrolments)
-      .values({ id: uuidv7(), sequenceId: sequence.id, leadId: lead.id })
-      .onConflictDoNothing()
-      .returning({ id: followUpEnrolments.id });
-    if (row) await scheduleStep(work, row.id, 0, sequence.steps[0]?.delayMinutes ?? 0);
-  }
+    .where(and(inArray(followUpSequences.communityId, communityIds), eq(followUpSequences.active, true)));
+  if (!sequences.length) return;
+  const values = sequences.flatMap((sequence) =>
+    candidates
+      .filter((lead) => lead.communityId === sequence.communityId)
+      .map((lead) => ({ id: uuidv7(), sequenceId: sequence.id, leadId: lead.id })),
+  );
+  const rows = await work.tx
+    .insert(followUpEnrolments)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({ id: followUpEnrolments.id, sequenceId: followUpEnrolments.sequenceId });
+  const delayOf = new Map(sequences.map((s) => [s.id, s.steps[0]?.delayMinutes ?? 0]));
+  for (const row of rows) await scheduleStep(work, row.id, 0, delayOf.get(row.sequenceId) ?? 0);
 }
 
 /** Stops every running sequence of a lead (won, lost, unsubscribed); idempotent. */

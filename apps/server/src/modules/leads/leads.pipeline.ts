@@ -1,7 +1,7 @@
 import type { LeadSourceKind } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { Work } from '../../platform/db/unit-of-work.ts';
-import { enrolLead } from './leads.followups.ts';
+import { enrolLeads } from './leads.followups.ts';
 import * as repo from './leads.repository.ts';
 
 /** What a source of a lead knows about the person and where they came from. */
@@ -35,25 +35,38 @@ function dedupeKeyOf(source: LeadInput['source']): string {
 }
 
 /**
- * Records a lead from any source, inside the caller's transaction: one lead per person per
- * community (by lower-cased e-mail) and one source row per distinct source. Idempotent, so a job
- * that runs twice leaves exactly what one run leaves. A new lead is enrolled in the community's
- * active follow-up sequences in the same transaction.
+ * Records leads from any source, inside the caller's transaction, in a fixed number of statements
+ * however many there are (a worker's batch of form submissions): one lead per person per community
+ * (by lower-cased e-mail) and one source row per distinct source. Idempotent, so a job that runs
+ * twice leaves exactly what one run leaves. New leads are enrolled in their community's active
+ * follow-up sequences in the same transaction. Answers one result per input, in order.
  */
-export async function recordLead(
+export async function recordLeads(
   work: Work,
-  input: LeadInput,
-): Promise<{ leadId: string; created: boolean; sourceAdded: boolean }> {
-  const { lead, created } = await repo.upsertLead(work.tx, {
+  inputs: readonly LeadInput[],
+): Promise<{ leadId: string; created: boolean; sourceAdded: boolean }[]> {
+  if (!inputs.length) return [];
+  const personKey = (communityId: string, email: string) => `${communityId}\n${email}`;
+  // One row per person: the same person twice in one statement would be "affected twice".
+  const people = new Map<string, repo.NewLead>();
+  for (const input of inputs) {
+    const email = input.email.trim().toLowerCase();
+    const key = personKey(input.communityId, email);
+    const known = people.get(key);
+    people.set(key, {
+      id: known?.id ?? uuidv7(),
+      communityId: input.communityId,
+      email,
+      name: known?.name ?? (input.name?.trim() || null),
+      company: known?.company ?? (input.company?.trim() || null),
+    });
+  }
+  const stored = await repo.upsertLeads(work.tx, [...people.values()]);
+  const leadOf = (input: LeadInput) =>
+    stored.get(personKey(input.communityId, input.email.trim().toLowerCase()))!;
+  const sources = inputs.map((input) => ({
     id: uuidv7(),
-    communityId: input.communityId,
-    email: input.email.trim().toLowerCase(),
-    name: input.name?.trim() || null,
-    company: input.company?.trim() || null,
-  });
-  const sourceAdded = await repo.insertSource(work.tx, {
-    id: uuidv7(),
-    leadId: lead.id,
+    leadId: leadOf(input).lead.id,
     kind: input.source.kind,
     eventId: input.source.eventId ?? null,
     formId: input.source.formId ?? null,
@@ -61,7 +74,24 @@ export async function recordLead(
     referralCode: input.source.referralCode ?? null,
     repId: input.source.repId ?? null,
     dedupeKey: dedupeKeyOf(input.source),
+  }));
+  const added = await repo.insertSources(work.tx, sources);
+  const created = [...stored.values()].filter((s) => s.created).map((s) => s.lead);
+  await enrolLeads(work, created);
+  const enrolledOnce = new Set<string>();
+  return inputs.map((input, i) => {
+    const { lead, created: isNew } = leadOf(input);
+    // Only the first input of a new person reports it as created.
+    const first = isNew && !enrolledOnce.has(lead.id);
+    enrolledOnce.add(lead.id);
+    return { leadId: lead.id, created: first, sourceAdded: added.has(sources[i]!.id) };
   });
-  if (created) await enrolLead(work, lead);
-  return { leadId: lead.id, created, sourceAdded };
+}
+
+/** `recordLeads` for one source (a rep's capture, a referral). */
+export async function recordLead(
+  work: Work,
+  input: LeadInput,
+): Promise<{ leadId: string; created: boolean; sourceAdded: boolean }> {
+  return (await recordLeads(work, [input]))[0]!;
 }

@@ -6,17 +6,20 @@ export type LeadRow = typeof leads.$inferSelect;
 export type LeadSourceRow = typeof leadSources.$inferSelect;
 export type LeadNoteRow = typeof leadNotes.$inferSelect;
 
+export type NewLead = Pick<typeof leads.$inferInsert, 'id' | 'communityId' | 'email' | 'name' | 'company'>;
+
 /**
- * Creates the community's lead for `email` or returns the existing one (de-duplication). Name and
- * company fill in only where the lead has none: a later form never overwrites what a rep typed.
+ * Creates each person's lead or finds the existing one (de-duplication), in one statement; keyed
+ * `communityId\nemail`. Name and company fill in only where the lead has none: a later form never
+ * overwrites what a rep typed. `values` must hold each person once.
  */
-export async function upsertLead(
+export async function upsertLeads(
   q: Queryable,
-  values: { id: string; communityId: string; email: string; name: string | null; company: string | null },
-): Promise<{ lead: LeadRow; created: boolean }> {
-  const [row] = await q
+  values: readonly NewLead[],
+): Promise<Map<string, { lead: LeadRow; created: boolean }>> {
+  const rows = await q
     .insert(leads)
-    .values(values)
+    .values([...values])
     .onConflictDoUpdate({
       target: [leads.communityId, leads.email],
       set: {
@@ -25,17 +28,24 @@ export async function upsertLead(
       },
     })
     .returning();
-  return { lead: row!, created: row!.id === values.id };
+  const proposed = new Set(values.map((v) => v.id));
+  return new Map(
+    rows.map((lead) => [`${lead.communityId}\n${lead.email}`, { lead, created: proposed.has(lead.id) }]),
+  );
 }
 
-/** False when this source was already recorded (a re-run of the same job or request). */
-export async function insertSource(q: Queryable, values: typeof leadSources.$inferInsert): Promise<boolean> {
+/** Inserts sources in one statement; answers the ids actually added (a re-run adds none). */
+export async function insertSources(
+  q: Queryable,
+  values: (typeof leadSources.$inferInsert)[],
+): Promise<Set<string>> {
+  if (!values.length) return new Set();
   const rows = await q
     .insert(leadSources)
     .values(values)
     .onConflictDoNothing()
     .returning({ id: leadSources.id });
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function findLead(
