@@ -11,13 +11,15 @@
  *   fetching again at once while batches come back full), does the processing.
  * - `naive`: the handler does the whole processing in the request and answers 200 after commit
  *   (the design that fell over in the field).
+ * - `floor`: validates and answers 202, keeping the ids in memory, no database: what the HTTP stack
+ *   and the load process reach on this machine (informational, not a peer).
  */
 import { PGlite } from '@electric-sql/pglite';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { fromPglite, PgBoss } from 'pg-boss';
-import { serveParent } from './child.ts';
 import { type BurstSubmission, PEER_BODY_SCHEMA } from './burst-form.ts';
+import { serveParent } from './child.ts';
 
 /** Muster's default pool (apps/server/src/platform/db/client.ts), shared by queries and pg-boss. */
 const POOL_SIZE = 20;
@@ -36,8 +38,8 @@ interface Sql {
 
 const mode = process.argv[2];
 const kind = process.argv[3];
-if ((mode !== 'send' && mode !== 'naive') || (kind !== 'pglite' && kind !== 'postgres'))
-  throw new Error('usage: burst-peer.ts send|naive pglite|postgres');
+if (!['send', 'naive', 'floor'].includes(mode ?? '') || (kind !== 'pglite' && kind !== 'postgres'))
+  throw new Error('usage: burst-peer.ts send|naive|floor pglite|postgres');
 
 const BOSS_OPTIONS = {
   schema: 'pgboss',
@@ -57,8 +59,8 @@ async function openPostgres(url: string): Promise<Sql> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await work(async <T>(text: string, params?: unknown[]) =>
-          (await client.query(text, params)).rows as T[],
+        const result = await work(
+          async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
         );
         await client.query('COMMIT');
         return result;
@@ -132,6 +134,8 @@ interface Queued {
 
 let sql: Sql | undefined;
 let boss: PgBoss | undefined;
+/** The floor's "storage". */
+const seen = new Set<string>();
 const app = Fastify({
   logger: false,
   bodyLimit: BODY_LIMIT,
@@ -146,6 +150,10 @@ app.post<{ Params: { id: string }; Body: BurstSubmission }>(
   async (request, reply) => {
     const submission = request.body;
     const receivedAt = new Date().toISOString();
+    if (mode === 'floor') {
+      seen.add(submission.submissionId);
+      return reply.status(202).send({ submissionId: submission.submissionId, status: 'queued' });
+    }
     if (mode === 'send') {
       const job: Queued = { submission, receivedAt };
       await boss!.send(QUEUE, job, { id: submission.submissionId });
@@ -157,7 +165,11 @@ app.post<{ Params: { id: string }; Body: BurstSubmission }>(
 );
 
 async function start(message: Record<string, unknown>) {
-  sql = kind === 'postgres' ? await openPostgres(message.url as string) : await openPglite(message.dataDir as string);
+  if (mode === 'floor') return listen();
+  sql =
+    kind === 'postgres'
+      ? await openPostgres(message.url as string)
+      : await openPglite(message.dataDir as string);
   for (const statement of SCHEMA.split(';').filter((s) => s.trim())) await sql.query(statement);
   if (mode === 'send') {
     const db = sql;
@@ -182,12 +194,17 @@ async function start(message: Record<string, unknown>) {
       },
     );
   }
+  return listen();
+}
+
+async function listen() {
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { port: Number(new URL(address).port) };
 }
 
 /** Progress for the drain poll: rows processed, jobs not finished (0 for the naive peer). */
 async function progress() {
+  if (mode === 'floor') return { processed: seen.size, pending: 0, failed: 0 };
   const [done] = await sql!.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions');
   let pending = 0;
   if (mode === 'send') {
@@ -200,23 +217,27 @@ async function progress() {
   return { processed: done?.n ?? 0, pending, failed: 0 };
 }
 
-/** What is stored, for the lost/duplicate check. */
+/** What is stored, for the lost/duplicate check (the shape of `Stored` in lib/burst-targets.ts). */
 async function stored() {
+  if (mode === 'floor') {
+    const ids = [...seen];
+    return { ids, processedIds: ids, failed: 0, leads: 0, leadEmails: 0, submissionEmails: 0 };
+  }
   const q = sql!;
-  const ids = await q.query<{ id: string }>('SELECT id FROM submissions');
-  const [counts] = await q.query<{ rows: number; leads: number; lead_emails: number; emails: number }>(
-    `SELECT (SELECT count(*)::int FROM submissions) AS rows,
-            (SELECT count(*)::int FROM leads) AS leads,
+  const ids = (await q.query<{ id: string }>('SELECT id FROM submissions')).map((r) => r.id);
+  const [counts] = await q.query<{ leads: number; lead_emails: number; emails: number }>(
+    `SELECT (SELECT count(*)::int FROM leads) AS leads,
             (SELECT count(DISTINCT email)::int FROM leads) AS lead_emails,
             (SELECT count(DISTINCT lower(answers->>'email'))::int FROM submissions) AS emails`,
   );
   return {
-    rows: counts?.rows ?? 0,
-    processedIds: ids.map((r) => r.id),
+    ids,
+    // A row exists only once processed (the worker or the request wrote it with its lead).
+    processedIds: ids,
+    failed: 0,
     leads: counts?.leads ?? 0,
     leadEmails: counts?.lead_emails ?? 0,
     submissionEmails: counts?.emails ?? 0,
-    failed: 0,
   };
 }
 

@@ -8,10 +8,10 @@
  * times; `close`. It pushes `all` once every client has the armed marker.
  */
 import { connect as mqttConnect } from 'mqtt';
-import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { pushToParent, serveParent } from './child.ts';
 import { nowMs } from './clock.ts';
+import { benchSocket, connectMany, subscribeWithAck, whenConnected } from './connect.ts';
 
 export type FanoutMode = 'muster' | 'socketio' | 'ws' | 'mqtt';
 
@@ -72,115 +72,80 @@ function onTitle(i: number, title: unknown): void {
 
 type ChangeLike = { scope?: string; data?: { title?: unknown } };
 const titleOf = (change: ChangeLike | undefined) => change?.data?.title;
+const parsed = (bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as ChangeLike;
 
-function connectOne(job: ConnectJob, i: number): Promise<Client> {
+/** Muster (signed in, subscribed to the event) or the bare Socket.IO floor (nothing to join). */
+async function connectSocketIo(job: ConnectJob, i: number): Promise<Client> {
+  const socket = benchSocket(job.url, job.tokens?.[(job.first + i) % job.tokens.length]);
+  socket.on('change', (change: ChangeLike) => {
+    if (job.mode === 'muster' && change.scope !== job.scope) return void other++;
+    if (sample === undefined && job.mode === 'muster') sample = JSON.stringify(change);
+    onTitle(i, titleOf(change));
+  });
+  socket.on('heads', () => other++);
+  socket.on('presence', () => other++);
+  socket.on('disconnect', () => disconnects++);
+  await whenConnected(socket);
+  if (job.mode === 'muster')
+    await subscribeWithAck<{ ok: boolean; heads?: Record<string, number> }>(
+      socket,
+      'subscribe',
+      { scopes: [job.scope] },
+      (ack) => ack.ok && !!job.scope && !!ack.heads && job.scope in ack.heads,
+    );
+  return { close: () => socket.close() };
+}
+
+function connectWs(job: ConnectJob, i: number): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const fail = (why: string) => reject(new Error(why));
-    if (job.mode === 'muster' || job.mode === 'socketio') {
-      const token = job.tokens?.[(job.first + i) % job.tokens.length];
-      const socket = io(job.url, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        timeout: 30_000,
-        ...(token ? { auth: { token } } : {}),
-      });
-      socket.on('change', (change: ChangeLike) => {
-        if (job.mode === 'muster' && change.scope !== job.scope) return void other++;
-        if (sample === undefined && job.mode === 'muster') sample = JSON.stringify(change);
-        onTitle(i, titleOf(change));
-      });
-      socket.on('heads', () => other++);
-      socket.on('presence', () => other++);
-      socket.once('connect_error', (error) => fail(`connect_error: ${error.message}`));
-      socket.on('disconnect', () => disconnects++);
-      socket.once('connect', () => {
-        if (job.mode !== 'muster') return resolve({ close: () => socket.close() });
-        socket
-          .timeout(30_000)
-          .emitWithAck('subscribe', { scopes: [job.scope] })
-          .then(
-            (ack: { ok: boolean; heads?: Record<string, number> }) => {
-              if (ack.ok && job.scope && ack.heads && job.scope in ack.heads)
-                resolve({ close: () => socket.close() });
-              else {
-                socket.close();
-                fail(`subscribe refused: ${JSON.stringify(ack)}`);
-              }
-            },
-            (error: Error) => {
-              socket.close();
-              fail(`subscribe: ${error.message}`);
-            },
-          );
-      });
-    } else if (job.mode === 'ws') {
-      const ws = new WebSocket(job.url, { perMessageDeflate: false });
-      ws.on('message', (data: Buffer) =>
-        onTitle(i, titleOf(JSON.parse(data.toString('utf8')) as ChangeLike)),
-      );
-      ws.once('error', (error) => fail(`ws: ${error.message}`));
-      ws.on('close', () => disconnects++);
-      ws.once('open', () => resolve({ close: () => ws.terminate() }));
-    } else {
-      const client = mqttConnect(job.url, {
-        clientId: `${job.label}-${job.first + i}`,
-        clean: true,
-        reconnectPeriod: 0,
-        connectTimeout: 30_000,
-        keepalive: 120,
-      });
-      client.on('message', (_topic, payload) =>
-        onTitle(i, titleOf(JSON.parse(payload.toString('utf8')) as ChangeLike)),
-      );
-      client.once('error', (error) => {
-        client.end(true);
-        fail(`mqtt: ${error.message}`);
-      });
-      client.on('close', () => disconnects++);
-      client.once('connect', () => {
-        client.subscribe(job.topic ?? '', { qos: 0 }, (error) => {
-          if (error) {
-            client.end(true);
-            fail(`mqtt subscribe: ${error.message}`);
-          } else resolve({ close: () => client.end(true) });
-        });
-      });
-    }
+    const ws = new WebSocket(job.url, { perMessageDeflate: false });
+    ws.on('message', (data: Buffer) => onTitle(i, titleOf(parsed(data))));
+    ws.once('error', (error) => reject(new Error(`ws: ${error.message}`)));
+    ws.on('close', () => disconnects++);
+    ws.once('open', () => resolve({ close: () => ws.terminate() }));
   });
 }
 
+function connectMqtt(job: ConnectJob, i: number): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = mqttConnect(job.url, {
+      clientId: `${job.label}-${job.first + i}`,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 30_000,
+      keepalive: 120,
+    });
+    client.on('message', (_topic, payload) => onTitle(i, titleOf(parsed(payload))));
+    client.once('error', (error) => {
+      client.end(true);
+      reject(new Error(`mqtt: ${error.message}`));
+    });
+    client.on('close', () => disconnects++);
+    client.once('connect', () => {
+      client.subscribe(job.topic ?? '', { qos: 0 }, (error) => {
+        if (error) {
+          client.end(true);
+          reject(new Error(`mqtt subscribe: ${error.message}`));
+        } else resolve({ close: () => client.end(true) });
+      });
+    });
+  });
+}
+
+function connectOne(job: ConnectJob, i: number): Promise<Client> {
+  if (job.mode === 'ws') return connectWs(job, i);
+  if (job.mode === 'mqtt') return connectMqtt(job, i);
+  return connectSocketIo(job, i);
+}
+
 async function connectAll(job: ConnectJob) {
-  const started = nowMs();
-  const result: Client[] = new Array(job.count);
-  const errors: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < job.count) {
-      const i = next++;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          result[i] = await connectOne(job, i);
-          break;
-        } catch (error) {
-          if (attempt === 3) {
-            errors.push((error as Error).message);
-            break;
-          }
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(job.concurrency, job.count) }, worker));
-  clients = result.filter(Boolean);
+  const { clients: opened, ...answer } = await connectMany(job.count, job.concurrency, (i) =>
+    connectOne(job, i),
+  );
+  clients = opened;
   received = new Float64Array(job.count);
   disconnects = 0;
-  return {
-    connected: clients.length,
-    failed: errors.length,
-    errors: errors.slice(0, 5),
-    ms: nowMs() - started,
-  };
+  return answer;
 }
 
 serveParent({

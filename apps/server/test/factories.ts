@@ -36,3 +36,14 @@ export async function registerUser(
     headers: { authorization: `Bearer ${body.accessToken}` },
   };
 }
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * `inject(method, url, user?, payload?)` on `server`: `app.inject` as that user (anonymous without
+ * one), answering the raw response, for tests that assert on refusals as well as successes.
+ */
+export function injectAs(server: TestServer) {
+  return (method: Method, url: string, user?: TestUser | null, payload?: object) =>
+    server.app.inject({ method, url, headers: user?.headers ?? {}, ...(payload ? { payload } : {}) });
+}

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { openPostgres } from '../src/platform/db/client.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
+import { useFixture } from './fixture.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export interface TestServer extends RunningServer {
@@ -26,7 +27,21 @@ export interface TestServerOptions {
   databaseUrl?: string;
 }
 
-/** A real Muster node on a fresh database; call `stop()` in `afterAll`. */
+/**
+ * One test server for the file (or `describe` block): started in `beforeAll`, stopped in
+ * `afterAll`, used directly (`server.app.inject(…)`, `registerUser(server)`). `options` may be a
+ * function, read when the server starts, for values another fixture provides only then (a mail
+ * sink's URL): register that fixture first.
+ */
+export function useTestServer(options: TestServerOptions | (() => TestServerOptions) = {}): TestServer {
+  return useFixture(
+    'the test server',
+    () => createTestServer(typeof options === 'function' ? options() : options),
+    (server) => server.stop(),
+  );
+}
+
+/** A real Muster node on a fresh database; call `stop()` in `afterAll` (or use `useTestServer`). */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const { database, url } = options.databaseUrl
     ? { database: await openPostgres({ url: options.databaseUrl, max: 10 }), url: options.databaseUrl }

@@ -1,6 +1,20 @@
 import type { Change, SubscribeAck, SyncResult } from '@muster/protocol';
 import { io, type Socket } from 'socket.io-client';
 
+/**
+ * A plain socket of one user, connected (rejects on `connect_error`), with reconnection off so a
+ * test sees a dropped connection instead of a silent retry. Added to `sockets` for `afterAll` to close.
+ */
+export async function connectSocket(url: string, token: string, sockets: Socket[]): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
 export interface SyncingClientOptions {
   baseUrl: string;
   token: string;

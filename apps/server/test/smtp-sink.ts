@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { useFixture } from './fixture.ts';
 
 /** A mail as a real SMTP server received it, parsed enough for assertions. */
 export interface ReceivedMail {
@@ -20,6 +21,15 @@ export interface SmtpSink {
   /** Resolves with the first mail (already received or still to come) that matches. */
   waitFor(match: (mail: ReceivedMail) => boolean): Promise<ReceivedMail>;
   close(): Promise<void>;
+}
+
+/** One sink for the file, started in `beforeAll` and closed in `afterAll` (see `useFixture`). */
+export function useSmtpSink(): SmtpSink {
+  return useFixture(
+    'the SMTP sink',
+    () => startSmtpSink(),
+    (sink) => sink.close(),
+  );
 }
 
 /**

@@ -13,6 +13,7 @@
  * connect/disconnect and every cursor step is time-stamped for the drill's resume check.
  */
 import { io, type Socket } from 'socket.io-client';
+import { nowMs } from '../../../bench/lib/clock.ts';
 
 export type Transport = 'websocket' | 'polling';
 
@@ -70,7 +71,8 @@ interface Change {
  */
 const ACK_TIMEOUT_MS = 10_000;
 const RETRYABLE = new Set(['timeout', 'disconnected', 'rate_limited', 'unavailable', 'internal']);
-export const now = () => Number(process.hrtime.bigint()) / 1e6;
+/** The machine-wide monotonic clock of bench/lib/clock.ts, in ms. */
+export const now = nowMs;
 
 export class ChatClient {
   readonly options: ClientOptions;

@@ -1,7 +1,7 @@
 /**
- * The processes a drill starts — Muster nodes and nginx — and the one place that stops them all,
- * whatever happens: `cleanup.run()` from a `finally`, on SIGINT/SIGTERM, and a synchronous SIGKILL
- * of every child still alive when the drill's process exits.
+ * The processes a drill starts — Muster nodes and nginx. A drill stops them with its `Cleanup`
+ * (bench/lib/cleanup.ts: from a `finally` and on SIGINT/SIGTERM); a synchronous SIGKILL of every
+ * child still alive when the drill's process exits is the last resort.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,38 +19,6 @@ process.on('exit', () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
-
-/** Undo steps, run newest first, each at most once, failures reported but not fatal. */
-export class Cleanup {
-  private readonly steps: { name: string; run: () => unknown }[] = [];
-  private running: Promise<void> | undefined;
-
-  constructor() {
-    const onSignal = (signal: NodeJS.Signals) => {
-      console.error(`\n${signal}: cleaning up…`);
-      void this.run().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-
-  add(name: string, run: () => unknown): void {
-    this.steps.push({ name, run });
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps.reverse()) {
-        try {
-          await step.run();
-        } catch (error) {
-          console.error(`cleanup: ${step.name} failed: ${(error as Error).message}`);
-        }
-      }
-    })();
-    return this.running;
-  }
-}
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `muster-drill-${prefix}-`));

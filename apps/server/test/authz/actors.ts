@@ -1,3 +1,5 @@
+import { buildSession } from '../factories/agenda.ts';
+import { addMember, buildCommunity, buildEvent, call, grantRole } from '../factories/events.ts';
 import { registerUser, type TestUser } from '../factories.ts';
 import type { TestServer } from '../harness.ts';
 
@@ -29,21 +31,11 @@ export interface World {
   bystander: TestUser;
 }
 
-async function call(server: TestServer, method: string, url: string, user: TestUser, payload?: object) {
-  const res = await server.app.inject({
-    method: method as 'POST',
-    url,
-    headers: user.headers,
-    ...(payload ? { payload } : {}),
-  });
-  if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json();
-}
-
 async function buildEventWorld(server: TestServer, owner: TestUser) {
-  const community = await call(server, 'POST', '/api/v1/communities', owner, { name: 'Matrix community' });
+  const community = await buildCommunity(server, owner, { name: 'Matrix community' });
   const startsAt = new Date(Date.now() + 7 * 86_400_000);
-  const event = await call(server, 'POST', '/api/v1/events', owner, {
+  const event = await buildEvent(server, owner, {
+    status: 'draft',
     communityId: community.id,
     title: 'Matrix event',
     startsAt: startsAt.toISOString(),
@@ -52,18 +44,14 @@ async function buildEventWorld(server: TestServer, owner: TestUser) {
     visibility: 'private',
     capacity: 1000,
   });
-  const session = await call(server, 'POST', `/api/v1/events/${event.id}/sessions`, owner, {
+  const session = await buildSession(server, owner, event.id, {
     title: 'Matrix session',
     startsAt: startsAt.toISOString(),
     endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
     room: 'A',
   });
   await call(server, 'POST', `/api/v1/events/${event.id}/publish`, owner);
-  return {
-    communityId: community.id as string,
-    eventId: event.id as string,
-    sessionId: session.id as string,
-  };
+  return { communityId: community.id, eventId: event.id, sessionId: session.id };
 }
 
 export async function buildWorld(server: TestServer): Promise<World> {
@@ -75,15 +63,12 @@ export async function buildWorld(server: TestServer): Promise<World> {
   actors.outsider = await registerUser(server, { name: 'Outsider' });
   for (const role of ['admin', 'member'] as const) {
     const user = await registerUser(server, { name: `Community ${role}` });
-    await call(server, 'POST', `/api/v1/communities/${own.communityId}/members`, owner, {
-      userId: user.id,
-      role,
-    });
+    await addMember(server, own.communityId, owner, user, role);
     actors[`community:${role}`] = user;
   }
   for (const role of EVENT_ROLES) {
     const user = await registerUser(server, { name: `Event ${role}` });
-    await call(server, 'PUT', `/api/v1/events/${own.eventId}/roles/${user.id}`, owner, { role });
+    await grantRole(server, own.eventId, owner, user, role);
     actors[`event:${role}`] = user;
   }
   // The creator holds the organiser role too; the matrix's `community:owner` is checked through

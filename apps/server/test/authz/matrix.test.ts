@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from '../harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../harness.ts';
 import { type ActorName, buildWorld, COMMUNITY_ROLES, EVENT_ROLES, type World } from './actors.ts';
 
 /**
@@ -168,13 +168,11 @@ const routes: Route[] = [
 const allActors: ActorName[] = ['anonymous', 'outsider', ...communityActors, ...eventActors];
 const DENIED = [401, 403, 404];
 
-let server: TestServer;
+const server = useTestServer();
 let world: World;
 beforeAll(async () => {
-  server = await createTestServer();
   world = await buildWorld(server);
 }, 120_000);
-afterAll(async () => server?.stop());
 
 describe('authorisation matrix', () => {
   for (const side of ['own', 'other'] as const) {

@@ -1,16 +1,15 @@
 import ICAL from 'ical.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, buildEvent, buildSession } from '../../../test/factories/agenda.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at, buildSession } from '../../../test/factories/agenda.ts';
+import { buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer({ env: { PUBLIC_URL: 'https://muster.example' } });
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer({ env: { PUBLIC_URL: 'https://muster.example' } });
   organiser = await registerUser(server, { name: 'Organiser' });
 });
-afterAll(async () => server?.stop());
 
 async function issueToken(user: TestUser) {
   const res = await server.app.inject({

@@ -1,20 +1,20 @@
+import type { Event } from '@muster/protocol';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, buildSession, sessionBody, type TestEvent } from '../../../test/factories/agenda.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSession, sessionBody } from '../../../test/factories/agenda.ts';
+import { buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
-let event: TestEvent;
+let event: Event;
 let sessionId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
   event = await buildEvent(server, organiser);
   sessionId = (await buildSession(server, organiser, event.id)).id;
 });
-afterAll(async () => server?.stop());
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const send = (method: Method, url: string, payload?: unknown) =>

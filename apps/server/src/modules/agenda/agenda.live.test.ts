@@ -1,24 +1,22 @@
 import type { Change } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, buildSession } from '../../../test/factories/agenda.ts';
-import { rsvp } from '../../../test/factories/events.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSession } from '../../../test/factories/agenda.ts';
+import { buildEvent, rsvp } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { fanOutSessionChange } from './agenda.jobs.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let bookmarker: TestUser;
 let going: TestUser;
 let bystander: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server);
   bookmarker = await registerUser(server);
   going = await registerUser(server);
   bystander = await registerUser(server);
 });
-afterAll(async () => server?.stop());
 
 const forYou = (user: TestUser) =>
   server.published.filter((c) => c.scope === `user:${user.id}` && c.entity === 'agenda.sessionChangedForYou');

@@ -1,21 +1,19 @@
 import type { Change, Schedule, ScheduleItem } from '@muster/protocol';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCommunityMember, at, buildEvent, buildSession } from '../../../test/factories/agenda.ts';
-import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at, buildSession } from '../../../test/factories/agenda.ts';
+import { addMember, buildEvent } from '../../../test/factories/events.ts';
+import { injectAs, registerUser, type TestUser } from '../../../test/factories.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { communityMembers } from '../communities/index.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
 });
-afterAll(async () => server?.stop());
 
-const inject = (method: 'GET' | 'PUT' | 'DELETE', url: string, user?: TestUser, payload?: object) =>
-  server.app.inject({ method, url, headers: user?.headers ?? {}, ...(payload ? { payload } : {}) });
+const inject = injectAs(server);
 
 const bookmark = async (user: TestUser, sessionId: string) => {
   const res = await inject('PUT', `/api/v1/sessions/${sessionId}/bookmark`, user);
@@ -94,7 +92,7 @@ describe('bookmarks and schedule', () => {
   it('hides sessions of events the user can no longer see', async () => {
     const member = await registerUser(server);
     const event = await buildEvent(server, organiser, { visibility: 'private' });
-    await addCommunityMember(server, organiser, event.communityId, member);
+    await addMember(server, event.communityId, organiser, member);
     const s = await buildSession(server, organiser, event.id);
     await bookmark(member, s.id);
     expect((await inject('GET', '/api/v1/me/schedule', member)).json<Schedule>().items).toHaveLength(1);

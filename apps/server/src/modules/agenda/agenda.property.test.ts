@@ -1,17 +1,16 @@
 import type { Agenda, Change, Session } from '@muster/protocol';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, buildEvent, buildSession } from '../../../test/factories/agenda.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at, buildSession } from '../../../test/factories/agenda.ts';
+import { buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
 });
-afterAll(async () => server?.stop());
 
 /** One agenda write; `target` picks a session known when its batch starts (modulo their number). */
 type Op =

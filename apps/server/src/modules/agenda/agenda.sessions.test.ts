@@ -1,26 +1,20 @@
 import type { Agenda, AgendaChange, Change, Session } from '@muster/protocol';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, buildEvent, buildSession, grantEventRole, sessionBody } from '../../../test/factories/agenda.ts';
-import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at, buildSession, sessionBody } from '../../../test/factories/agenda.ts';
+import { buildEvent, grantRole } from '../../../test/factories/events.ts';
+import { injectAs, registerUser, type TestUser } from '../../../test/factories.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { events } from '../events/index.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
 });
-afterAll(async () => server?.stop());
 
-const inject = (
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  url: string,
-  user?: TestUser,
-  payload?: object,
-) => server.app.inject({ method, url, headers: user?.headers ?? {}, ...(payload ? { payload } : {}) });
+const inject = injectAs(server);
 
 async function readScope(user: TestUser, scope: string, after = 0): Promise<Change[]> {
   const res = await inject('GET', `/api/v1/sync?scopes=${scope}@${after}`, user);
@@ -162,7 +156,7 @@ describe('sessions', () => {
     const s = await buildSession(server, organiser, event.id);
     const attendee = await registerUser(server);
     const staff = await registerUser(server);
-    await grantEventRole(server, organiser, event.id, staff, 'staff');
+    await grantRole(server, event.id, organiser, staff, 'staff');
     expect(
       (await inject('POST', `/api/v1/events/${event.id}/sessions`, attendee, sessionBody())).statusCode,
     ).toBe(403);

@@ -1,21 +1,18 @@
 import type { Community, Member } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, buildCommunity, call, quickUsers } from '../../../test/factories/events.ts';
-import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { injectAs, registerUser, type TestUser } from '../../../test/factories.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let owner: TestUser;
 let stranger: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   owner = await registerUser(server, { name: 'Owner' });
   stranger = await registerUser(server, { name: 'Stranger' });
 });
-afterAll(async () => server?.stop());
 
-const inject = (method: 'GET' | 'POST', url: string, user: TestUser | null, payload?: object) =>
-  server.app.inject({ method, url, headers: user?.headers ?? {}, ...(payload ? { payload } : {}) });
+const inject = injectAs(server);
 
 describe('communities', () => {
   it('makes the creator owner and shows name, size and my role to anyone signed in', async () => {

@@ -1,16 +1,14 @@
 import ICAL from 'ical.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer({ env: { PUBLIC_URL: 'https://muster.example' } });
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer({ env: { PUBLIC_URL: 'https://muster.example' } });
   organiser = await registerUser(server);
 });
-afterAll(async () => server?.stop());
 
 function parse(ics: string) {
   const calendar = new ICAL.Component(ICAL.parse(ics));

@@ -1,20 +1,18 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let communityId: string;
 let eventId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server);
   communityId = (await buildCommunity(server, organiser)).id;
   eventId = (await buildEvent(server, organiser, { communityId })).id;
 });
-afterAll(async () => server?.stop());
 
 const valid = () => ({
   communityId,

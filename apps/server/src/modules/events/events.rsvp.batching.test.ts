@@ -1,5 +1,5 @@
 import type { Event, Rsvp, RsvpEntry } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
   buildCommunity,
@@ -9,20 +9,18 @@ import {
   rsvp,
 } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { readChanges } from '../../platform/changes/change-log.ts';
 
 /**
  * RSVPs that arrive together are committed together (one transaction per batch). These fire
  * requests at once and check that each caller still gets exactly its own answer and authorisation.
  */
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
 });
-afterAll(async () => server?.stop());
 
 const put = (user: TestUser, eventId: string, status: string) =>
   server.app.inject({

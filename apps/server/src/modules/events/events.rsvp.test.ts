@@ -1,22 +1,20 @@
 import type { Change, Event, Rsvp, RsvpEntry } from '@muster/protocol';
 import { and, asc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, call, quickUsers, rsvp } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { readChanges } from '../../platform/changes/change-log.ts';
 import { notifications } from '../notifications/index.ts';
 import { notifyPromotion, PROMOTION_NOTIFIED } from './events.jobs.ts';
 import { rsvps } from './events.tables.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
 });
-afterAll(async () => server?.stop());
 
 const getEvent = (id: string) => call<Event>(server, 'GET', `/api/v1/events/${id}`, organiser);
 const listRsvps = (id: string, query = '') =>

@@ -1,25 +1,18 @@
 import type { Event, RoleAssignment } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, buildCommunity, buildEvent, call, grantRole } from '../../../test/factories/events.ts';
-import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { injectAs, registerUser, type TestUser } from '../../../test/factories.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let outsider: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
   outsider = await registerUser(server, { name: 'Outsider' });
 });
-afterAll(async () => server?.stop());
 
-const inject = (
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-  url: string,
-  user?: TestUser | null,
-  payload?: object,
-) => server.app.inject({ method, url, headers: user?.headers ?? {}, ...(payload ? { payload } : {}) });
+const inject = injectAs(server);
 
 type Page = { items: Event[]; nextCursor: string | null };
 const list = async (query: string, user?: TestUser | null) => {

@@ -1,10 +1,10 @@
 import type { Form, SubmissionStatus } from '@muster/protocol';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity } from '../../../test/factories/events.ts';
 import { buildForm, eventually, leadAnswers, statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { http, type MusterProcess, runMuster, spawnMuster } from '../../../test/processes.ts';
 import { queryRows } from '../../platform/db/client.ts';
 import { PROCESS_SUBMISSION } from './forms.jobs.ts';
@@ -15,14 +15,13 @@ import { formSubmissions } from './forms.tables.ts';
  * `muster worker`): each is killed with SIGKILL at its worst moment. This test's own node has only
  * the api role and reads the shared database to see what the dead processes left behind.
  */
-let node: TestServer;
+// Every process of a deployment must share the queue settings (each boot applies them).
+const visibility = { QUEUE_VISIBILITY_TIMEOUT_SECONDS: '3', QUEUE_MAX_RECEIVES: '2' };
+const node = useTestServer({ env: { MUSTER_ROLES: 'api', ...visibility } });
 let owner: TestUser;
 let form: Form;
 let childEnv: Record<string, string>;
 beforeAll(async () => {
-  // Every process of a deployment must share the queue settings (each boot applies them).
-  const visibility = { QUEUE_VISIBILITY_TIMEOUT_SECONDS: '3', QUEUE_MAX_RECEIVES: '2' };
-  node = await createTestServer({ env: { MUSTER_ROLES: 'api', ...visibility } });
   childEnv = {
     DATABASE_URL: node.databaseUrl!,
     JWT_SECRET: node.platform.config.jwtSecret!,
@@ -37,7 +36,6 @@ beforeAll(async () => {
     burstPerMinute: 100_000,
   });
 });
-afterAll(async () => node?.stop());
 
 const jobStates = async () => {
   const [row] = await queryRows<{ active: number; waiting: number }>(

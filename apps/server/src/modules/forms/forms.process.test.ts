@@ -1,10 +1,10 @@
 import type { DeadJob, Form, QueueInfo, Submission } from '@muster/protocol';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, call } from '../../../test/factories/events.ts';
 import { buildForm, eventually, leadAnswers, statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { users } from '../identity/index.ts';
 import { PROCESS_SUBMISSION, type ProcessSubmission } from './forms.jobs.ts';
 import { processSubmissions } from './forms.process.ts';
@@ -14,14 +14,13 @@ import { formSubmissions } from './forms.tables.ts';
  * Workers dying and poison submissions, with the real pg-boss queue: this node has no worker role,
  * so the test decides who leases what; a visibility timeout of 2 s and 3 receives keep it short.
  */
-let server: TestServer;
+const server = useTestServer({
+  env: { MUSTER_ROLES: 'api,realtime', QUEUE_VISIBILITY_TIMEOUT_SECONDS: '2', QUEUE_MAX_RECEIVES: '3' },
+});
 let admin: TestUser;
 let owner: TestUser;
 let form: Form;
 beforeAll(async () => {
-  server = await createTestServer({
-    env: { MUSTER_ROLES: 'api,realtime', QUEUE_VISIBILITY_TIMEOUT_SECONDS: '2', QUEUE_MAX_RECEIVES: '3' },
-  });
   [admin, owner] = await Promise.all([registerUser(server), registerUser(server)]);
   // Whoever registered first became the instance admin; make it the one this test expects.
   await server.platform.db.update(users).set({ isAdmin: false });
@@ -29,7 +28,6 @@ beforeAll(async () => {
   const community = await buildCommunity(server, owner);
   form = await buildForm(server, owner, { ownerType: 'community', ownerId: community.id });
 });
-afterAll(async () => server?.stop());
 
 const queueInfo = async () =>
   (await call<QueueInfo[]>(server, 'GET', '/api/v1/admin/queues', admin)).find(

@@ -81,7 +81,7 @@ async function processTogether(work: Work, jobs: Leased[]): Promise<JobResult[]>
     outcomes.push('done');
   }
   const results = await runPipeline(work, items);
-  items.forEach((item, i) => done.push({ id: item.submission.id, leadId: results[i]!.leadId }));
+  for (const [i, item] of items.entries()) done.push({ id: item.submission.id, leadId: results[i]!.leadId });
   await subs.markDone(work.tx, done);
   await work.appendMany(await countAll(work, formsById, deltas));
   return outcomes;

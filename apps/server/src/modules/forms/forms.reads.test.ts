@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Submission } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, buildEvent, call } from '../../../test/factories/events.ts';
 import { buildForm, leadAnswers, leadFields, statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let attendee: TestUser;
 let eventId: string;
 let communityId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   [organiser, attendee] = await Promise.all([registerUser(server), registerUser(server)]);
   communityId = (await buildCommunity(server, organiser)).id;
   eventId = (await buildEvent(server, organiser, { communityId })).id;
 });
-afterAll(async () => server?.stop());
 
 const eventForm = () => buildForm(server, organiser, { ownerType: 'event', ownerId: eventId });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Form, FormSubmissionCounted, LeadDetail, Submission } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, buildCommunity, buildEvent, call } from '../../../test/factories/events.ts';
 import {
   buildForm,
@@ -11,20 +11,18 @@ import {
   submit,
 } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let attendee: TestUser;
 let eventId: string;
 let communityId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   [organiser, attendee] = await Promise.all([registerUser(server), registerUser(server)]);
   communityId = (await buildCommunity(server, organiser)).id;
   eventId = (await buildEvent(server, organiser, { communityId })).id;
 });
-afterAll(async () => server?.stop());
 
 const eventForm = () => buildForm(server, organiser, { ownerType: 'event', ownerId: eventId });
 const ownerView = (formId: string) => call<Form>(server, 'GET', `/api/v1/forms/${formId}`, organiser);
@@ -209,13 +207,11 @@ describe('bursts', () => {
 });
 
 describe('venue NAT and the global cap', () => {
-  let venue: TestServer;
-  afterAll(async () => venue?.stop());
+  const venue = useTestServer({
+    env: { HTTP_RATE_LIMIT_PER_MINUTE: '20', FORM_SUBMISSIONS_PER_MINUTE: '45' },
+  });
 
   it('does not limit a venue behind one address like one attacker, but caps all forms together', async () => {
-    venue = await createTestServer({
-      env: { HTTP_RATE_LIMIT_PER_MINUTE: '20', FORM_SUBMISSIONS_PER_MINUTE: '45' },
-    });
     const owner = await registerUser(venue);
     const community = await buildCommunity(venue, owner);
     const form = await buildForm(venue, owner, { ownerType: 'community', ownerId: community.id });

@@ -1,18 +1,17 @@
 import type { Form } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, buildCommunity, buildEvent, call, grantRole } from '../../../test/factories/events.ts';
 import { buildForm, leadFields } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let attendee: TestUser;
 let stranger: TestUser;
 let communityId: string;
 let eventId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   [organiser, attendee, stranger] = await Promise.all([
     registerUser(server),
     registerUser(server),
@@ -22,7 +21,6 @@ beforeAll(async () => {
   eventId = (await buildEvent(server, organiser, { communityId })).id;
   await addMember(server, communityId, organiser, attendee);
 });
-afterAll(async () => server?.stop());
 
 const get = (id: string, as: TestUser | null) =>
   server.app.inject({ method: 'GET', url: `/api/v1/forms/${id}`, headers: as?.headers ?? {} });

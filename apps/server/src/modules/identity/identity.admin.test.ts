@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitForDevMail } from '../../../test/dev-mail.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { createTestServer, useTestServer } from '../../../test/harness.ts';
 import { setInstanceAdmin } from './identity.admin.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let admin: TestUser;
 let member: TestUser;
 
 beforeAll(async () => {
-  server = await createTestServer();
   admin = await registerUser(server, { name: 'Admin' });
   member = await registerUser(server, { name: 'Member' });
   // Both registrations' verification mails are in the mailbox before the tests read it.
   for (const u of [admin, member]) await waitForDevMail(server, (m) => m.to === u.email);
 });
-afterAll(async () => server?.stop());
 
 const get = (url: string, user: TestUser | null) =>
   server.app.inject({ method: 'GET', url, headers: user ? user.headers : {} });

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/processes.ts';
 
 /** `muster seed` and `muster admin grant|revoke` as an operator runs them, on one data directory. */
 const mainFile = path.join(import.meta.dirname, '../../main.ts');
@@ -44,15 +44,6 @@ async function run(args: string[]) {
   const proc = spawnMuster(args);
   const code = await proc.exited;
   return { code, stdout: proc.stdout(), stderr: proc.stderr() };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function json(url: string, init: RequestInit = {}) {

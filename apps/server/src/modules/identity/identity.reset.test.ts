@@ -1,19 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tokenFrom, waitForDevMail } from '../../../test/dev-mail.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { queryRows } from '../../platform/db/client.ts';
 
 const SECRET = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
 const NEW_PASSWORD = 'a brand new passphrase';
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await createTestServer();
-});
-afterAll(async () => server?.stop());
+const server = useTestServer();
 
 const post = (url: string, payload: object, remoteAddress = '10.2.0.1') =>
   server.app.inject({ method: 'POST', url, payload, remoteAddress });

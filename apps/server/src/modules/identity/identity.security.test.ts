@@ -1,19 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { users } from './identity.tables.ts';
 
 const SECRET = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
-let server: TestServer;
+const server = useTestServer();
 let user: TestUser;
 
 beforeAll(async () => {
-  server = await createTestServer();
   user = await registerUser(server);
 });
-afterAll(async () => server?.stop());
 
 const me = (token: string) =>
   server.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tokenFrom } from '../../../test/dev-mail.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
-import { type SmtpSink, startSmtpSink } from '../../../test/smtp-sink.ts';
+import { useTestServer } from '../../../test/harness.ts';
+import { useSmtpSink } from '../../../test/smtp-sink.ts';
 
 /** A1 end to end with mail leaving through a real SMTP server, as in production. */
-let sink: SmtpSink;
-let server: TestServer;
+const sink = useSmtpSink();
+const server = useTestServer(() => ({
+  env: { SMTP_URL: sink.url, PUBLIC_URL: 'https://events.example.org', MAIL_FROM: 'noreply@example.org' },
+}));
 let admin: TestUser;
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  server = await createTestServer({
-    env: { SMTP_URL: sink.url, PUBLIC_URL: 'https://events.example.org', MAIL_FROM: 'noreply@example.org' },
-  });
   admin = await registerUser(server, { name: 'Admin' });
-});
-afterAll(async () => {
-  await server?.stop();
-  await sink?.close();
 });
 
 describe('identity mail over SMTP', () => {

@@ -1,20 +1,18 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { devMails, tokenFrom, waitForDevMail } from '../../../test/dev-mail.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
 const SECRET = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
-let server: TestServer;
+const server = useTestServer();
 let first: TestUser;
 let user: TestUser;
 
 beforeAll(async () => {
-  server = await createTestServer();
   first = await registerUser(server, { name: 'First' });
   user = await registerUser(server, { name: 'Ann' });
 });
-afterAll(async () => server?.stop());
 
 const me = async (u: TestUser) =>
   (await server.app.inject({ method: 'GET', url: '/api/v1/me', headers: u.headers })).json();

@@ -1,26 +1,20 @@
 import type { FollowUpSequence, FollowUpSequenceList, Lead } from '@muster/protocol';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, call } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
-import { type SmtpSink, startSmtpSink } from '../../../test/smtp-sink.ts';
+import { useTestServer } from '../../../test/harness.ts';
+import { useSmtpSink } from '../../../test/smtp-sink.ts';
 import { followUpEnrolments } from './leads.followups.tables.ts';
 import { sendFollowUp } from './leads.followups.ts';
 
-let sink: SmtpSink;
-let server: TestServer;
+const sink = useSmtpSink();
+const server = useTestServer(() => ({ env: { SMTP_URL: sink.url } }));
 let owner: TestUser;
 let communityId: string;
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  server = await createTestServer({ env: { SMTP_URL: sink.url } });
   owner = await registerUser(server, { name: 'Owner' });
   communityId = (await buildCommunity(server, owner, { name: 'Analytical Society' })).id;
-});
-afterAll(async () => {
-  await server?.stop();
-  await sink?.close();
 });
 
 const capture = (email: string, name = 'Ada') =>

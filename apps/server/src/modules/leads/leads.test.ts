@@ -1,24 +1,22 @@
 import type { Change, Lead, LeadDetail, LeadPage, Session } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, buildEvent, call, grantRole, quickUsers, rsvp } from '../../../test/factories/events.ts';
 import { scopeChanges } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
-import { recordLead } from './leads.pipeline.ts';
+import { recordLead, recordLeads } from './leads.pipeline.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let owner: TestUser;
 let communityId: string;
 let eventId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   owner = await registerUser(server, { name: 'Owner' });
   const event = await buildEvent(server, owner);
   eventId = event.id;
   communityId = event.communityId;
 });
-afterAll(async () => server?.stop());
 
 const capture = (as: TestUser, body: object, expected = [201]) =>
   call<Lead>(server, 'POST', `/api/v1/communities/${communityId}/leads`, as, body, expected);
@@ -58,6 +56,36 @@ describe('capturing leads', () => {
     expect(one).toMatchObject({ created: true, sourceAdded: true });
     expect(two).toEqual({ leadId: one.leadId, created: false, sourceAdded: false });
     expect((await detail(owner, one.leadId)).sources).toHaveLength(1);
+  });
+
+  it('records a batch in which one person appears twice as one lead with both sources', async () => {
+    const ids = ['01900000-0000-7000-8000-00000000000a', '01900000-0000-7000-8000-00000000000b'];
+    const results = await withTx(server.platform, (work) =>
+      recordLeads(work, [
+        {
+          communityId,
+          email: 'Twin@Example.test',
+          name: 'Twin',
+          source: { kind: 'form', submissionId: ids[0] },
+        },
+        { communityId, email: 'other@example.test', source: { kind: 'form', submissionId: ids[0] } },
+        {
+          communityId,
+          email: 'twin@example.test',
+          company: 'Pair',
+          source: { kind: 'form', submissionId: ids[1] },
+        },
+      ]),
+    );
+    expect(results[0]!.leadId).toBe(results[2]!.leadId);
+    expect(results.map((r) => [r.created, r.sourceAdded])).toEqual([
+      [true, true],
+      [true, true],
+      [false, true],
+    ]);
+    const twin = await detail(owner, results[0]!.leadId);
+    expect(twin).toMatchObject({ email: 'twin@example.test', name: 'Twin', company: 'Pair' });
+    expect(twin.sources.map((s) => s.submissionId).sort()).toEqual(ids);
   });
 
   it('lets only managers and the event’s reps capture, and names bad fields', async () => {

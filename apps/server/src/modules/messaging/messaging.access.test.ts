@@ -1,5 +1,5 @@
 import type { ChannelView, EventChannelKind } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type ActorName,
   buildWorld,
@@ -15,7 +15,7 @@ import {
   scopeChanges,
 } from '../../../test/factories/messaging.ts';
 import { registerUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
 /**
  * Who may read and post in each event channel kind, for every relation to a private event. Reading
@@ -39,13 +39,11 @@ const matrix: Record<EventChannelKind, { read: Set<ActorName>; post: Set<ActorNa
   vendors: { read: vendorsChannel, post: vendorsChannel },
 };
 
-let server: TestServer;
+const server = useTestServer();
 let world: World;
 beforeAll(async () => {
-  server = await createTestServer();
   world = await buildWorld(server);
 }, 120_000);
-afterAll(async () => server?.stop());
 
 describe('channel access matrix', () => {
   it('every kind × every relation: read, post, sync, list', async () => {

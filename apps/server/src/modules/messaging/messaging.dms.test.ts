@@ -1,5 +1,5 @@
 import type { Channel, ChannelView } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addMember,
   buildCommunity,
@@ -11,13 +11,9 @@ import {
 } from '../../../test/factories/events.ts';
 import { buildChannel, openDm, scopeChanges, sendMessage } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await createTestServer();
-});
-afterAll(async () => server?.stop());
+const server = useTestServer();
 
 /** Users who share a community with `owner` (its members), created through the API. */
 async function colleagues(n: number): Promise<[TestUser, ...TestUser[]]> {

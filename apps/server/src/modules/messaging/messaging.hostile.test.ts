@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../../test/factories/events.ts';
 import { buildChannel, sendMessage } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let eventId: string;
 let channelId: string;
 let messageId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server);
   eventId = (await buildEvent(server, organiser)).id;
   channelId = (await buildChannel(server, organiser, eventId)).id;
   messageId = (await sendMessage(server, organiser, channelId, 'target')).id;
 });
-afterAll(async () => server?.stop());
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

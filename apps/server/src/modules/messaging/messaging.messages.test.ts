@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Change, Message, ReactionsChanged } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, call, grantRole, quickUsers } from '../../../test/factories/events.ts';
 import {
   buildChannel,
@@ -10,17 +10,15 @@ import {
   sendMessage,
 } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let eventId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
   eventId = (await buildEvent(server, organiser)).id;
 });
-afterAll(async () => server?.stop());
 
 const topic = () => buildChannel(server, organiser, eventId, { kind: 'topic' });
 const channelLog = (channelId: string, after = 0) =>

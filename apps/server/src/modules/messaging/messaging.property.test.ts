@@ -1,20 +1,18 @@
 import type { Change, Message, ReadState } from '@muster/protocol';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, quickUsers } from '../../../test/factories/events.ts';
 import { buildChannel, listMessages, postMessage, scopeChanges } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let eventId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server);
   eventId = (await buildEvent(server, organiser)).id;
 });
-afterAll(async () => server?.stop());
 
 type Op = { kind: 'send'; user: number; key: number } | { kind: 'read'; user: number; seq: number };
 

@@ -1,5 +1,5 @@
 import type { ChannelPage, Mentioned, ReadState, ReceiptUpdated } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
   buildCommunity,
@@ -17,17 +17,15 @@ import {
   sendMessage,
 } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let eventId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server);
   eventId = (await buildEvent(server, organiser)).id;
 });
-afterAll(async () => server?.stop());
 
 async function pair(): Promise<[TestUser, TestUser]> {
   const owner = await registerUser(server);

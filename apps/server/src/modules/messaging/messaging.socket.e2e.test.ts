@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, quickUsers } from '../../../test/factories/events.ts';
 import { buildChannel, listMessages } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer({ listen: true });
 let organiser: TestUser;
 let attendee: TestUser;
 let topicId: string;
@@ -14,7 +14,6 @@ let staffId: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  server = await createTestServer({ listen: true });
   organiser = await registerUser(server);
   [attendee] = (await quickUsers(server, 1)) as [TestUser];
   const event = await buildEvent(server, organiser);
@@ -23,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await server?.stop();
 });
 
 async function connect(user: TestUser): Promise<Socket> {

@@ -1,21 +1,19 @@
 import type { LeadDetail, ReferralCode, ReferralLeaderboard, ReferralLedger } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, call, quickUsers, rsvp } from '../../../test/factories/events.ts';
 import { buildForm, eventually, leadAnswers, statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { type AttributionInput, attributeReferral, normaliseCode } from './referrals.service.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 let eventId: string;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
   eventId = (await buildEvent(server, organiser)).id;
 });
-afterAll(async () => server?.stop());
 
 const codeFor = (user: TestUser, body: object = { eventId }) =>
   call<ReferralCode>(server, 'POST', '/api/v1/referrals', user, body);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ActorName, buildWorld, type World } from '../../../test/authz/actors.ts';
 import { buildEvent } from '../../../test/factories/events.ts';
 import { buildChannel, openDm } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { communityRoleOf } from '../communities/index.ts';
 import { canViewEvent, loadEventAccess } from '../events/index.ts';
 import { channelReadAccess } from '../messaging/index.ts';
@@ -15,13 +15,12 @@ import { authorizeScope, parseScopeItem, scopeAuthorizer } from './sync.scopes.t
  * a world with every kind of actor, the decisions of many users submitted at once (one batch per
  * scope) are compared with the per-user access functions each module exposes, and with sync's path.
  */
-let server: TestServer;
+const server = useTestServer();
 let world: World;
 let users: { name: string; user: TestUser }[];
 const scopes: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await createTestServer();
   world = await buildWorld(server);
   const owner = world.actors['community:owner']!;
   const a = (name: ActorName) => world.actors[name]!;
@@ -55,7 +54,6 @@ beforeAll(async () => {
   users.push({ name: 'bystander', user: world.bystander });
   users.push({ name: 'fresh', user: await registerUser(server) });
 });
-afterAll(async () => server?.stop());
 
 /** The per-user rule of each scope kind, as the modules state it for one caller. */
 async function perUserRule(userId: string, scope: string): Promise<boolean> {

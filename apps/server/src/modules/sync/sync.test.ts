@@ -1,18 +1,17 @@
 import { type Change, MAX_SYNC_SCOPES } from '@muster/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCommunityMember, buildEvent, buildSession } from '../../../test/factories/agenda.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSession } from '../../../test/factories/agenda.ts';
+import { addMember, buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { parseScopeItem, parseScopes } from './sync.scopes.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let organiser: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   organiser = await registerUser(server, { name: 'Organiser' });
 });
-afterAll(async () => server?.stop());
 
 const sync = (user: TestUser | undefined, scopes: string, limit?: number) =>
   server.app.inject({
@@ -132,7 +131,7 @@ describe('GET /api/v1/sync', () => {
     const event = await buildEvent(server, organiser);
     const member = await registerUser(server);
     const outsider = await registerUser(server);
-    await addCommunityMember(server, organiser, event.communityId, member);
+    await addMember(server, event.communityId, organiser, member);
     const scope = `community:${event.communityId}`;
     const written = await withTx(server.platform, ({ append }) =>
       append({ scope, entity: 'test.happened', op: 'upsert', id: 'x', data: { n: 1 } }),

@@ -1,14 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../../test/harness.ts';
 import { withTx } from '../db/unit-of-work.ts';
 import { readChanges, readHeads } from './change-log.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await createTestServer();
-});
-afterAll(async () => server?.stop());
+const server = useTestServer();
 
 const write = (scope: string, n: number, fail = false) =>
   withTx(server.platform, async ({ append }) => {

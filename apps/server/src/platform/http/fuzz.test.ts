@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
 /**
  * Fuzzes every operation in the published OpenAPI document with hostile bodies, params and queries
@@ -14,12 +14,11 @@ interface Operation {
   queryKeys: string[];
 }
 
-let server: TestServer;
+const server = useTestServer();
 let users: TestUser[];
 let operations: Operation[];
 
 beforeAll(async () => {
-  server = await createTestServer();
   users = await Promise.all([1, 2, 3, 4].map(() => registerUser(server)));
   const doc = (await server.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
   operations = [];
@@ -39,7 +38,6 @@ beforeAll(async () => {
     }
   }
 });
-afterAll(async () => server?.stop());
 
 const hostileString = fc.oneof(
   fc.string({ maxLength: 50 }),

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let user: TestUser;
 beforeAll(async () => {
-  server = await createTestServer();
   user = await registerUser(server);
 });
-afterAll(async () => server?.stop());
 
 const createCommunity = (key: string, name = 'Idempotent') =>
   server.app.inject({

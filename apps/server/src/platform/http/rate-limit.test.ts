@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 
-let server: TestServer;
+const server = useTestServer({ env: { HTTP_RATE_LIMIT_PER_MINUTE: '5' } });
 let user: TestUser;
 beforeAll(async () => {
-  server = await createTestServer({ env: { HTTP_RATE_LIMIT_PER_MINUTE: '5' } });
   user = await registerUser(server);
 });
-afterAll(async () => server?.stop());
 
 describe('HTTP rate limit', () => {
   it('answers 429 problem+json with Retry-After per session, without throttling other sessions', async () => {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
-import { type SmtpSink, startSmtpSink } from '../../../test/smtp-sink.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestServer, useTestServer } from '../../../test/harness.ts';
+import { startSmtpSink, useSmtpSink } from '../../../test/smtp-sink.ts';
 import { withTx } from '../db/unit-of-work.ts';
 import { processedJobs } from '../jobs/processed-jobs.tables.ts';
 import { enqueueMail, type MailJob } from './enqueue.ts';
@@ -15,18 +15,10 @@ const welcome = defineMailTemplate({
   html: '<p>Grüße, <b>{{name}}</b></p>',
 });
 
-let sink: SmtpSink;
-let server: TestServer;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  server = await createTestServer({
-    env: { SMTP_URL: sink.url, MAIL_FROM: 'Muster Events <events@muster.test>' },
-  });
-});
-afterAll(async () => {
-  await server?.stop();
-  await sink?.close();
-});
+const sink = useSmtpSink();
+const server = useTestServer(() => ({
+  env: { SMTP_URL: sink.url, MAIL_FROM: 'Muster Events <events@muster.test>' },
+}));
 
 describe('mail over SMTP (a real smtp-server, with login)', () => {
   it('delivers to the recipient with subject, both parts, Message-ID and the caller’s headers', async () => {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../../test/harness.ts';
 import { queryRows } from '../db/client.ts';
 import { withTx } from '../db/unit-of-work.ts';
 import { AppError } from '../errors.ts';
@@ -16,11 +16,7 @@ const greeting = defineMailTemplate({
   html: '<p>Hello {{name}}</p>',
 });
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await createTestServer();
-});
-afterAll(async () => server?.stop());
+const server = useTestServer();
 
 async function waitForMail(id: string): Promise<StoredMail> {
   const mailbox = server.platform.mail.mailbox!;

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, quickUsers } from '../../../test/factories/events.ts';
 import { buildChannel, postMessage } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { SyncingClient } from '../../../test/realtime-client.ts';
 import { readChanges } from '../changes/change-log.ts';
 
-let server: TestServer;
+const server = useTestServer({ listen: true, headsIntervalMs: 500 });
 let organiser: TestUser;
 let receiver: TestUser;
 let senders: TestUser[];
@@ -15,7 +15,6 @@ let channelId: string;
 let client: SyncingClient | undefined;
 
 beforeAll(async () => {
-  server = await createTestServer({ listen: true, headsIntervalMs: 500 });
   organiser = await registerUser(server);
   receiver = await registerUser(server);
   senders = await quickUsers(server, 50, 'Sender');
@@ -24,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   client?.close();
-  await server?.stop();
 });
 
 describe('a 1,000-message burst', () => {

@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthResult, Change, SyncResult } from '@muster/protocol';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/processes.ts';
+import { connectSocket } from '../../../test/realtime-client.ts';
 import { createTestDatabase } from '../../../test/test-database.ts';
 
 /**
@@ -37,17 +38,6 @@ interface User {
 let nodeA: Node;
 let nodeB: Node;
 const sockets: Socket[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** One node as an operator starts it; the caller's own server settings do not leak in. */
 async function startNode(name: string, databaseUrl: string): Promise<Node> {
@@ -120,17 +110,7 @@ async function register(node: Node, name: string): Promise<User> {
 }
 
 async function connect(node: Node, user: User, scopes: string[]): Promise<Socket> {
-  const socket = io(node.url, {
-    transports: ['websocket'],
-    auth: { token: user.token },
-    forceNew: true,
-    reconnection: false,
-  });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
+  const socket = await connectSocket(node.url, user.token, sockets);
   if (scopes.length) {
     const ack = await socket.timeout(10_000).emitWithAck('subscribe', { scopes });
     expect(ack).toMatchObject({ ok: true, refused: {} });

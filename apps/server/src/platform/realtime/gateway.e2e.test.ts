@@ -3,11 +3,11 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
 import { SyncingClient } from '../../../test/realtime-client.ts';
 import { readChanges } from '../changes/change-log.ts';
 
-let server: TestServer;
+const server = useTestServer({ listen: true, headsIntervalMs: 300 });
 let organiser: TestUser;
 let attendee: TestUser;
 let outsider: TestUser;
@@ -16,7 +16,6 @@ let privateEventId: string;
 const clients: SyncingClient[] = [];
 
 beforeAll(async () => {
-  server = await createTestServer({ listen: true, headsIntervalMs: 300 });
   organiser = await registerUser(server);
   attendee = await registerUser(server);
   outsider = await registerUser(server);
@@ -38,7 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const client of clients) client.close();
-  await server?.stop();
 });
 
 const client = (user: TestUser, scopes: string[], transports?: ('polling' | 'websocket')[]) => {

@@ -3,32 +3,28 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { type TestServer, useTestServer } from '../../../test/harness.ts';
 
 /** Two nodes of one deployment: one PostgreSQL database, one Redis. */
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-let nodeA: TestServer;
-let nodeB: TestServer;
+const nodeA = useTestServer({ listen: true, env: { REDIS_URL: redisUrl } });
+const nodeB = useTestServer(() => ({
+  listen: true,
+  env: { REDIS_URL: redisUrl },
+  databaseUrl: nodeA.databaseUrl!,
+}));
 let organiser: TestUser;
 let attendee: TestUser;
 let eventId: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  nodeA = await createTestServer({ listen: true, env: { REDIS_URL: redisUrl } });
-  nodeB = await createTestServer({
-    listen: true,
-    env: { REDIS_URL: redisUrl },
-    databaseUrl: nodeA.databaseUrl!,
-  });
   organiser = await registerUser(nodeA);
   attendee = await registerUser(nodeA);
   eventId = (await buildEvent(nodeA, organiser, { status: 'published', visibility: 'public' })).id;
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
-  await nodeB?.stop();
-  await nodeA?.stop();
 });
 
 async function connect(node: TestServer, user: TestUser, scopes: string[]) {

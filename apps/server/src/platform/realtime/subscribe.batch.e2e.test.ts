@@ -1,9 +1,10 @@
 import type { Change, SubscribeAck } from '@muster/protocol';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, buildCommunity, buildEvent, quickUsers } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
-import { createTestServer, type TestServer } from '../../../test/harness.ts';
+import { useTestServer } from '../../../test/harness.ts';
+import { connectSocket } from '../../../test/realtime-client.ts';
 import { readHeads } from '../changes/change-log.ts';
 
 /**
@@ -11,7 +12,7 @@ import { readHeads } from '../changes/change-log.ts';
  * its own answer: members of a private event's community join it, outsiders subscribing in the same
  * burst are refused it (and keep their other scopes), and only the joined sockets get its changes.
  */
-let server: TestServer;
+const server = useTestServer({ listen: true });
 let organiser: TestUser;
 let members: TestUser[];
 let outsiders: TestUser[];
@@ -19,7 +20,6 @@ let eventId: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  server = await createTestServer({ listen: true });
   organiser = await registerUser(server);
   const community = await buildCommunity(server, organiser);
   eventId = (await buildEvent(server, organiser, { communityId: community.id, visibility: 'private' })).id;
@@ -29,23 +29,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await server?.stop();
 });
 
-async function connect(user: TestUser): Promise<Socket> {
-  const socket = io(server.url, {
-    transports: ['websocket'],
-    auth: { token: user.accessToken },
-    forceNew: true,
-    reconnection: false,
-  });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
+const connect = (user: TestUser) => connectSocket(server.url, user.accessToken, sockets);
 
 describe('subscribe under a crowd', () => {
   it('answers every socket of a concurrent burst by its own rights, and pushes only to the joined', async () => {
