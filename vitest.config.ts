@@ -44,7 +44,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['apps/server/**/*.e2e.test.ts'],
+          include: ['apps/server/**/*.e2e.test.ts', 'packages/**/*.e2e.test.ts'],
           env: { MUSTER_TEST_DB: 'pglite' },
           globalSetup: ['apps/server/test/global-setup.ts'],
         },

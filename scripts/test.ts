@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import vitestConfig from '../vitest.config.ts';
+import { type BrowserTier, runBrowserTier } from './test-browser.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tmp = path.join(root, '.tmp');
@@ -160,9 +161,14 @@ async function main(): Promise<number> {
     if (fs.existsSync(report)) result = JSON.parse(fs.readFileSync(report, 'utf8')) as VitestJson;
   }
 
-  const passed = result?.numPassedTests ?? 0;
-  const failed = result?.numFailedTests ?? 0;
+  // The browser tier (Playwright) after Vitest; a run filtered to some files is a Vitest run only.
+  const browser: BrowserTier | null = filters.length ? null : await runBrowserTier();
+
+  const passed = (result?.numPassedTests ?? 0) + (browser?.passed ?? 0);
+  const failed = (result?.numFailedTests ?? 0) + (browser?.failed ?? 0);
   const problems: string[] = [];
+  if (browser && browser.exitCode !== 0 && browser.failed === 0)
+    problems.push(`Playwright exited with ${browser.exitCode}`);
   if (runnable.length > 0 && !result) problems.push(`Vitest wrote no report (exit ${exitCode})`);
   if (failed > 0) problems.push(`${failed} test(s) failed`);
   // A file whose setup or import fails has no failed test, only a message; its tests show as skipped.
@@ -186,6 +192,14 @@ async function main(): Promise<number> {
       console.log(`  ${tier.project}: skipped: needs ${tier.needs}; ${tier.available.why}`);
       if (strict) problems.push(`tier ${tier.project} could not run: ${tier.available.why}`);
     }
+  }
+  if (!browser) console.log('  browser: not run (filtered run)');
+  else if (browser.specs === 0) console.log('  browser: no spec files');
+  else if (!browser.missing)
+    console.log(`  browser: ran (${browser.specs} spec file${browser.specs === 1 ? '' : 's'})`);
+  else {
+    console.log(`  browser: skipped: needs Chromium; ${browser.missing}`);
+    if (strict) problems.push(`tier browser could not run: ${browser.missing}`);
   }
   const skippedTodo = (result?.numPendingTests ?? 0) + (result?.numTodoTests ?? 0);
   if (skippedTodo > 0) console.log(`  (${skippedTodo} test(s) skipped or todo inside files)`);

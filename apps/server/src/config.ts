@@ -27,6 +27,7 @@ const EnvSchema = Type.Object({
   QUEUE_MAX_RECEIVES: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9])$' })),
   FORM_SUBMISSIONS_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,7}$' })),
   MUSTER_SEED: Type.Optional(Type.String({ pattern: '^(auto|never|always)$' })),
+  MUSTER_WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export interface Config {
@@ -58,6 +59,8 @@ export interface Config {
   formSubmissionsPerMinute: number;
   /** `auto` seeds a demo only into a new embedded database. */
   seed: 'auto' | 'never' | 'always';
+  /** The built web app (`apps/web/dist` unless MUSTER_WEB_DIR says otherwise), served at `/`. */
+  webDir: string;
 }
 
 export class ConfigError extends Error {
@@ -108,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueMaxReceives: Number(picked.QUEUE_MAX_RECEIVES ?? 5),
     formSubmissionsPerMinute: Number(picked.FORM_SUBMISSIONS_PER_MINUTE ?? 120_000),
     seed: (picked.MUSTER_SEED as Config['seed'] | undefined) ?? 'auto',
+    webDir: path.resolve(picked.MUSTER_WEB_DIR ?? path.join(import.meta.dirname, '../../web/dist')),
   };
 }

@@ -6,6 +6,7 @@ import type { Platform } from './platform/context.ts';
 import { registerHealth } from './platform/health.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { type App, createHttpServer } from './platform/http/server.ts';
+import { registerWebApp } from './platform/http/web-app.ts';
 import { registerQueueMetrics } from './platform/jobs/queue-metrics.ts';
 import { createGateway, type Gateway } from './platform/realtime/gateway.ts';
 import { type OpenOptions, openPlatform } from './platform/runtime.ts';
@@ -48,6 +49,7 @@ export async function startServer(
     app = await createHttpServer(platform);
     registerHealth(app, platform, () => draining);
     if (config.roles.has('api')) for (const module of modules) module.routes?.(app, platform);
+    if (config.roles.has('api')) await registerWebApp(app, config.webDir);
     await app.ready();
     const gateway = config.roles.has('realtime')
       ? await createGateway(app.server, platform, scopeAuthorizer(platform), {

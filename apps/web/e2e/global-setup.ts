@@ -1,0 +1,11 @@
+import { startE2eServer } from '../../../scripts/app-server.ts';
+
+/**
+ * Builds the app if stale and starts one server for the whole run. Its URL reaches the specs
+ * through MUSTER_E2E_URL (workers start after this and inherit the environment).
+ */
+export default async function globalSetup() {
+  const server = await startE2eServer();
+  process.env.MUSTER_E2E_URL = server.url;
+  return () => server.stop();
+}

@@ -1,0 +1,87 @@
+import { lazy, Suspense } from 'react';
+import { Redirect, Route, Switch } from 'wouter';
+import { Layout } from './components/layout.tsx';
+import { Notices } from './components/notices.tsx';
+import { Receipts } from './components/receipts.tsx';
+import { useUser } from './hooks/session.ts';
+import { AgendaScreen } from './screens/agenda.tsx';
+import { ChannelScreen } from './screens/channel.tsx';
+import { ChannelsScreen } from './screens/channels.tsx';
+import { DiscoverScreen } from './screens/discover.tsx';
+import { EventScreen } from './screens/event.tsx';
+import { MessagesScreen } from './screens/messages.tsx';
+import { ScheduleScreen } from './screens/schedule.tsx';
+import { SessionScreen } from './screens/session.tsx';
+import { SignInScreen } from './screens/sign-in.tsx';
+
+// Organiser screens are a separate chunk: most people never open them (precached all the same).
+const EventForm = lazy(() =>
+  import('./screens/organiser/event-form.tsx').then((m) => ({ default: m.EventForm })),
+);
+const SessionForm = lazy(() =>
+  import('./screens/organiser/session-form.tsx').then((m) => ({ default: m.SessionForm })),
+);
+const Attendees = lazy(() =>
+  import('./screens/organiser/attendees.tsx').then((m) => ({ default: m.Attendees })),
+);
+
+/** The whole app: the signed-out or the signed-in routes (rendered once the saved session is restored). */
+export function App() {
+  const user = useUser();
+  return (
+    <Layout signedIn={user !== null}>
+      {user ? (
+        // Keyed by user: another account on the device gets fresh state and subscriptions.
+        <SignedIn key={user.id} />
+      ) : (
+        <Switch>
+          <Route path="/sign-up">
+            <SignInScreen mode="sign-up" />
+          </Route>
+          <Route>
+            <SignInScreen mode="sign-in" />
+          </Route>
+        </Switch>
+      )}
+    </Layout>
+  );
+}
+
+function SignedIn() {
+  return (
+    <>
+      <Receipts />
+      <Notices />
+      <Suspense fallback={<p role="status">Loading…</p>}>
+        <Switch>
+          <Route path="/" component={DiscoverScreen} />
+          <Route path="/sign-in">
+            <Redirect to="/" />
+          </Route>
+          <Route path="/sign-up">
+            <Redirect to="/" />
+          </Route>
+          <Route path="/events/new" component={EventForm} />
+          <Route path="/events/:id" component={EventScreen} />
+          <Route path="/events/:id/edit" component={EventForm} />
+          <Route path="/events/:id/agenda" component={AgendaScreen} />
+          <Route path="/events/:id/channels" component={ChannelsScreen} />
+          <Route path="/events/:id/attendees" component={Attendees} />
+          <Route path="/events/:id/sessions/new" component={SessionForm} />
+          <Route path="/sessions/:id" component={SessionScreen} />
+          <Route path="/sessions/:id/edit" component={SessionForm} />
+          <Route path="/schedule" component={ScheduleScreen} />
+          <Route path="/messages" component={MessagesScreen} />
+          <Route path="/channels/:id" component={ChannelScreen} />
+          <Route>
+            <section aria-labelledby="page-title">
+              <h1 id="page-title" tabIndex={-1}>
+                Page not found
+              </h1>
+            </section>
+          </Route>
+        </Switch>
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,115 @@
+import { type ReactNode, useEffect, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { client } from '../client.ts';
+import { useConnection, useOnline, usePendingCount } from '../hooks/store.ts';
+import { UnreadBadge } from './unread-badge.tsx';
+
+/**
+ * Page frame: skip link, header, offline banner, main landmark and (signed in) the bottom tab bar.
+ * After each navigation focus moves to the new page's heading, so screen readers announce it.
+ */
+export function Layout({ signedIn, children }: { signedIn: boolean; children: ReactNode }) {
+  const [location] = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation, which `location` stands for
+  useEffect(() => {
+    const focusHeading = () => document.getElementById('page-title')?.focus({ preventScroll: false });
+    const timer = window.setTimeout(focusHeading, 0);
+    return () => window.clearTimeout(timer);
+  }, [location]);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link href="/" className="brand">
+          Muster
+        </Link>
+        {signedIn ? <ConnectionDot /> : null}
+      </header>
+      {signedIn ? <OfflineBanner /> : null}
+      <main id="main" className="app-main">
+        {children}
+      </main>
+      {signedIn ? <TabBar location={location} /> : null}
+    </>
+  );
+}
+
+function ConnectionDot() {
+  const status = useConnection();
+  const live = status === 'connected';
+  return (
+    <span className={`connection ${live ? 'is-live' : ''}`} data-status={status}>
+      <span className="visually-hidden">Connection: </span>
+      {live ? 'Live' : status === 'offline' ? 'Offline' : 'Connecting'}
+    </span>
+  );
+}
+
+/** Online, writes normally leave within a moment: the banner shows them only when they linger. */
+const LINGER_MS = 3000;
+
+/** Offline (or writes waiting for a while): says so, with the number of queued actions. */
+function OfflineBanner() {
+  const online = useOnline();
+  const pending = usePendingCount();
+  const [lingering, setLingering] = useState(false);
+  useEffect(() => {
+    setLingering(false);
+    if (!online || pending === 0) return;
+    const timer = window.setTimeout(() => setLingering(true), LINGER_MS);
+    return () => window.clearTimeout(timer);
+  }, [online, pending]);
+  if (online && (pending === 0 || !lingering)) return null;
+  const queued = pending === 1 ? '1 action waiting to send' : `${pending} actions waiting to send`;
+  return (
+    <div className="banner" role="status" data-testid="offline-banner">
+      {online ? null : <strong>You are offline. </strong>}
+      {online ? 'Sending your changes… ' : 'Showing what is saved on this device. '}
+      <span data-testid="pending-count">{queued}</span>
+    </div>
+  );
+}
+
+const tabs = [
+  { href: '/', label: 'Events' },
+  { href: '/schedule', label: 'My schedule' },
+  { href: '/messages', label: 'Messages' },
+];
+
+/**
+ * Signs out and deletes this user's data from the device (their notes are private, and the phone
+ * may be shared). Writes not sent yet would be lost: the user is asked first.
+ */
+async function signOut() {
+  const pending = client.pending().length;
+  if (
+    pending > 0 &&
+    !window.confirm(`${pending} change(s) have not reached the server yet and will be lost. Sign out anyway?`)
+  )
+    return;
+  await client.signOut({ forget: true });
+}
+
+function TabBar({ location }: { location: string }) {
+  return (
+    <nav className="tab-bar" aria-label="Main">
+      {tabs.map((tab) => {
+        const current =
+          tab.href === '/'
+            ? location === '/' || location.startsWith('/events')
+            : location.startsWith(tab.href);
+        return (
+          <Link key={tab.href} href={tab.href} aria-current={current ? 'page' : undefined}>
+            {tab.label}
+            {tab.href === '/messages' ? <UnreadBadge /> : null}
+          </Link>
+        );
+      })}
+      <button type="button" className="link-button" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </nav>
+  );
+}

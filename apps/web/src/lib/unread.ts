@@ -1,0 +1,38 @@
+import type { Tables } from '@muster/sdk';
+
+/**
+ * Unread messages in a channel: messages by others after my read marker that the device holds,
+ * or the server's count from the last snapshot when that is higher (older ones not loaded here).
+ */
+export function unreadIn(tables: Tables, channelId: string, me: string): number {
+  const state = tables.readStates[channelId];
+  const lastRead = state?.lastReadSeq ?? 0;
+  let held = 0;
+  for (const message of Object.values(tables.messages))
+    if (
+      message.channelId === channelId &&
+      !message.local &&
+      !message.deleted &&
+      message.seq > lastRead &&
+      message.senderId !== me
+    )
+      held++;
+  return Math.max(held, state?.unreadCount ?? 0);
+}
+
+export function totalUnread(tables: Tables, me: string): number {
+  let total = 0;
+  for (const id of Object.keys(tables.channels)) total += unreadIn(tables, id, me);
+  return total;
+}
+
+/** The newest message by someone else that the device holds in a channel (0 if none). */
+export function newestFromOthers(tables: Tables, channelId: string, me: string): number {
+  let newest = 0;
+  for (const message of Object.values(tables.messages))
+    if (message.channelId === channelId && !message.local && message.senderId !== me && message.seq > newest)
+      newest = message.seq;
+  return newest;
+}
+
+export const formatCount = (count: number) => (count >= 1000 ? '999+' : String(count));

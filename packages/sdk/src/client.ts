@@ -1,0 +1,253 @@
+import type { LoginBody, RegisterBody, RsvpChoice, UpdateSessionBody, User } from '@muster/protocol';
+import { Emitter } from './emitter.ts';
+import { SignedOutError } from './errors.ts';
+import { type Api, createApi } from './http/api.ts';
+import { Auth } from './http/auth.ts';
+import { Transport } from './http/transport.ts';
+import type { Mutation, MutationInput } from './outbox/mutations.ts';
+import {
+  defaultTimers,
+  type FetchLike,
+  manualSignals,
+  newKey,
+  type SignalsAdapter,
+  type StorageAdapter,
+  type TimersAdapter,
+} from './platform.ts';
+import { type SessionEvents, UserSession } from './session.ts';
+import { MemoryStorage } from './storage/memory.ts';
+import type { Store } from './store/store.ts';
+import { putMessages } from './sync/loaders.ts';
+import type { RealtimeOptions } from './sync/realtime.ts';
+
+export interface MusterClientOptions {
+  /** Where the server is, e.g. `https://muster.example.org` (the API is under `/api/v1`). */
+  baseUrl: string;
+  /** Durable storage for tokens, the local store and the outbox (default: memory, lost on exit). */
+  storage?: StorageAdapter;
+  /** Online and visibility signals (default: set by hand, starting online and visible). */
+  signals?: SignalsAdapter;
+  timers?: TimersAdapter;
+  fetch?: FetchLike;
+  requestTimeoutMs?: number;
+  /** Refresh the access token this long before it expires (default 30 s). */
+  refreshMarginMs?: number;
+  realtime?: RealtimeOptions;
+  /** Backoff of the outbox between retries (default 1 s doubling up to 60 s, with jitter). */
+  retry?: { baseMs?: number; maxMs?: number };
+}
+
+export type ClientEvents = SessionEvents;
+
+/**
+ * The Muster client: typed REST (`api`), the signed-in session with silent refresh, and for the
+ * signed-in user a local store kept in step with the server by the real-time connection and sync,
+ * plus an outbox through which every write goes (optimistic, durable, exactly once).
+ */
+export class MusterClient {
+  readonly api: Api;
+  readonly events = new Emitter<ClientEvents>();
+  readonly transport: Transport;
+  readonly auth: Auth;
+  private session: UserSession | null = null;
+  private closing: Promise<void> = Promise.resolve();
+  private readonly options: MusterClientOptions;
+  private readonly storage: StorageAdapter;
+  private readonly signals: SignalsAdapter;
+  private readonly timers: TimersAdapter;
+
+  constructor(options: MusterClientOptions) {
+    this.options = options;
+    this.storage = options.storage ?? new MemoryStorage();
+    this.signals = options.signals ?? manualSignals();
+    this.timers = options.timers ?? defaultTimers;
+    this.transport = new Transport({
+      baseUrl: options.baseUrl,
+      timers: this.timers,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+    });
+    this.api = createApi(this.transport);
+    this.auth = new Auth({
+      storage: this.storage,
+      timers: this.timers,
+      events: this.events,
+      postRefresh: (body) => this.api.auth.refresh(body),
+      ...(options.refreshMarginMs !== undefined ? { expiryMarginMs: options.refreshMarginMs } : {}),
+    });
+    this.transport.tokens = this.auth;
+    this.events.on('signedOut', () => void this.closeSession());
+    this.events.on('profile', ({ user }) => void this.auth.updateUser(user));
+  }
+
+  /** Restores a saved session (and its offline state) and connects. */
+  async start(): Promise<this> {
+    const saved = await this.auth.load();
+    if (saved) await this.openSession(saved.user.id);
+    return this;
+  }
+
+  get user(): User | null {
+    return this.auth.user;
+  }
+
+  /** The signed-in user's session (store, real-time, outbox); throws when signed out. */
+  get current(): UserSession {
+    if (!this.session) throw new SignedOutError();
+    return this.session;
+  }
+
+  get store(): Store {
+    return this.current.store;
+  }
+
+  async register(body: RegisterBody): Promise<User> {
+    const result = await this.api.auth.register(body);
+    await this.auth.signedIn(result);
+    await this.openSession(result.user.id);
+    return result.user;
+  }
+
+  async signIn(body: LoginBody): Promise<User> {
+    const result = await this.api.auth.login(body);
+    await this.auth.signedIn(result);
+    await this.openSession(result.user.id);
+    return result.user;
+  }
+
+  /**
+   * Ends the session on the server (best effort) and here. `forget` also deletes the user's local
+   * state and queued writes from the device.
+   */
+  async signOut(options: { forget?: boolean } = {}): Promise<void> {
+    const userId = this.auth.user?.id;
+    const refreshToken = await this.auth.signOut('signed_out');
+    if (refreshToken) await this.api.auth.logout({ refreshToken }).catch(() => undefined);
+    await this.closeSession(); // its last save must not land after the deletes below
+    if (options.forget && userId) {
+      await this.storage.delete(`state:${userId}`);
+      await this.storage.delete(`outbox:${userId}`);
+    }
+  }
+
+  /** Follows scopes (`event:<id>`, `channel:<id>`, …): loads them, then keeps them up to date. */
+  follow(...scopes: string[]): Promise<void> {
+    return this.current.follow(scopes);
+  }
+
+  unfollow(...scopes: string[]): Promise<void> {
+    return this.current.unfollow(scopes);
+  }
+
+  /** The event, its agenda and channels, kept live. */
+  openEvent(eventId: string): Promise<void> {
+    return this.follow(`event:${eventId}`);
+  }
+
+  /** A channel's recent messages and receipts, kept live. */
+  openChannel(channelId: string): Promise<void> {
+    return this.follow(`channel:${channelId}`);
+  }
+
+  /** One more page of older messages into the store; false when there are none. */
+  async loadOlderMessages(channelId: string, limit = 50): Promise<boolean> {
+    const held = Object.values(this.store.confirmed().messages).filter((m) => m.channelId === channelId);
+    const oldest = Math.min(...held.map((m) => m.seq));
+    if (!held.length || oldest <= 1) return false;
+    const page = await this.api.channels.messages(channelId, { before: oldest, limit });
+    this.store.load((draft) => putMessages(draft, page.items));
+    return page.items.length > 0;
+  }
+
+  /** Catches up every followed scope now (also what reconnection does). */
+  sync(): Promise<void> {
+    return this.current.syncer.sync();
+  }
+
+  /** Stop the connection (app hidden) and come back with one sync for all scopes. */
+  pause(): void {
+    this.session?.realtime.pause();
+  }
+
+  resume(): void {
+    this.session?.realtime.resume();
+  }
+
+  /** Resolves when every queued write reached the server and the store holds its result. */
+  async idle(): Promise<void> {
+    await this.current.outbox.idle();
+  }
+
+  /** Queued writes (for an "n actions waiting" banner). */
+  pending(): readonly Mutation[] {
+    return this.session?.outbox.pending() ?? [];
+  }
+
+  // Writes: each is queued (durably) and shown at once; the promise resolves when it is queued.
+  rsvp = (eventId: string, status: RsvpChoice) => this.write({ kind: 'rsvp.put', eventId, status });
+  cancelRsvp = (eventId: string) => this.write({ kind: 'rsvp.delete', eventId });
+  bookmark = (sessionId: string) =>
+    this.write({ kind: 'bookmark.add', sessionId, ...this.eventOfSession(sessionId) });
+  unbookmark = (sessionId: string) => this.write({ kind: 'bookmark.remove', sessionId });
+  saveNote = (sessionId: string, body: string) => this.write({ kind: 'note.put', sessionId, body });
+  sendMessage = (channelId: string, body: string, options: { replyToId?: string } = {}) =>
+    this.write({ kind: 'message.send', channelId, body, clientMsgId: newKey(), ...options });
+  editMessage = (messageId: string, body: string) => this.write({ kind: 'message.edit', messageId, body });
+  deleteMessage = (messageId: string) => this.write({ kind: 'message.delete', messageId });
+  react = (messageId: string, emoji: string) => this.write({ kind: 'reaction.add', messageId, emoji });
+  unreact = (messageId: string, emoji: string) => this.write({ kind: 'reaction.remove', messageId, emoji });
+  markRead = (channelId: string, seq: number) =>
+    this.write({ kind: 'channel.mark', channelId, marker: 'read', seq });
+  markDelivered = (channelId: string, seq: number) =>
+    this.write({ kind: 'channel.mark', channelId, marker: 'delivered', seq });
+  /** Organisers: edit a session (move it to another room or time…). */
+  updateSession = (sessionId: string, patch: UpdateSessionBody) =>
+    this.write({ kind: 'session.update', sessionId, patch });
+  cancelSession = (sessionId: string) => this.write({ kind: 'session.cancel', sessionId });
+
+  /** Queues any write the outbox knows. */
+  write(input: MutationInput): Promise<Mutation> {
+    return this.current.outbox.add(input);
+  }
+
+  /** Disconnects and saves; the client can `start()` again later. */
+  async close(): Promise<void> {
+    await this.closeSession();
+  }
+
+  private eventOfSession(sessionId: string): { eventId?: string } {
+    const eventId = this.session?.store.getState().sessions[sessionId]?.eventId;
+    return eventId ? { eventId } : {};
+  }
+
+  private async openSession(userId: string) {
+    if (this.session?.userId === userId) return;
+    await this.closeSession();
+    const session = new UserSession(
+      {
+        baseUrl: this.transport.baseUrl,
+        api: this.api,
+        transport: this.transport,
+        auth: this.auth,
+        storage: this.storage,
+        signals: this.signals,
+        timers: this.timers,
+        events: this.events,
+        realtime: this.options.realtime ?? {},
+        ...(this.options.retry ? { retry: this.options.retry } : {}),
+      },
+      userId,
+    );
+    this.session = session;
+    await session.open();
+  }
+
+  /** Closes the open session; resolves when every session closed so far has saved and stopped. */
+  private closeSession(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    const before = this.closing;
+    this.closing = before.then(() => session?.close());
+    return this.closing;
+  }
+}

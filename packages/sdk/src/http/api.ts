@@ -1,0 +1,193 @@
+import type {
+  AddMemberBody,
+  Agenda,
+  AgendaHistory,
+  AuthResult,
+  CalendarToken,
+  ChannelListQuery,
+  ChannelPage,
+  ChannelView,
+  Community,
+  CreateChannelBody,
+  CreateCommunityBody,
+  CreateDmBody,
+  CreateEventBody,
+  CreateSessionBody,
+  Device,
+  EditMessageBody,
+  Event,
+  EventListQuery,
+  EventRole,
+  EventTransition,
+  LoginBody,
+  Member,
+  MemberListQuery,
+  Message,
+  MessageListQuery,
+  MessagePage,
+  Note,
+  PageQuery,
+  ReadState,
+  RegisterBody,
+  RoleAssignment,
+  RoleListQuery,
+  Rsvp,
+  RsvpChoice,
+  RsvpEntry,
+  RsvpListQuery,
+  Schedule,
+  ScheduleItem,
+  SendMessageBody,
+  Session,
+  SyncResult,
+  TokenPair,
+  UpdateEventBody,
+  UpdateMeBody,
+  UpdateSessionBody,
+  User,
+} from '@muster/protocol';
+import { path, type Query, type Transport } from './transport.ts';
+
+export interface PageOf<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Options of a write: the idempotency key makes a retry return the first answer. */
+export interface WriteOptions {
+  idempotencyKey?: string;
+}
+
+type Ok = { ok: true };
+
+/**
+ * The REST API, typed by `@muster/protocol`: every call answers the protocol's types and throws
+ * `MusterApiError` (problem+json) or `MusterNetworkError`. Writes that the offline outbox replays
+ * take an idempotency key.
+ */
+export function createApi(http: Transport) {
+  const get = <T>(p: string, query?: object) => http.request<T>('GET', p, { query: query as Query });
+  const write = <T>(method: string, p: string, body?: unknown, options: WriteOptions = {}) =>
+    http.request<T>(method, p, {
+      ...(body !== undefined ? { body } : {}),
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+    });
+
+  return {
+    auth: {
+      register: (body: RegisterBody) =>
+        http.request<AuthResult>('POST', '/api/v1/auth/register', { body, auth: false }),
+      login: (body: LoginBody) =>
+        http.request<AuthResult>('POST', '/api/v1/auth/login', { body, auth: false }),
+      refresh: (body: { refreshToken: string }) =>
+        http.request<TokenPair>('POST', '/api/v1/auth/refresh', { body, auth: false }),
+      logout: (body: { refreshToken: string }) =>
+        http.request<Ok>('POST', '/api/v1/auth/logout', { body, auth: false }),
+      logoutEverywhere: () => write<Ok>('POST', '/api/v1/auth/logout-all'),
+    },
+    me: {
+      get: () => get<User>('/api/v1/me'),
+      update: (body: UpdateMeBody) => write<User>('PATCH', '/api/v1/me', body),
+      devices: () => get<{ items: (Device & { current: boolean })[] }>('/api/v1/me/devices'),
+      schedule: () => get<Schedule>('/api/v1/me/schedule'),
+      channels: (query: ChannelListQuery = {}) => get<ChannelPage>('/api/v1/me/channels', query),
+      communities: (query: PageQuery = {}) => get<PageOf<Community>>('/api/v1/me/communities', query),
+      calendarToken: () => write<CalendarToken>('POST', '/api/v1/me/calendar-token'),
+    },
+    communities: {
+      create: (body: CreateCommunityBody) => write<Community>('POST', '/api/v1/communities', body),
+      get: (id: string) => get<Community>(path`/api/v1/communities/${id}`),
+      members: (id: string, query: MemberListQuery = {}) =>
+        get<PageOf<Member>>(path`/api/v1/communities/${id}/members`, query),
+      addMember: (id: string, body: AddMemberBody) =>
+        write<Member>('POST', path`/api/v1/communities/${id}/members`, body),
+    },
+    events: {
+      list: (query: EventListQuery = {}) => get<PageOf<Event>>('/api/v1/events', query),
+      get: (id: string) => get<Event>(path`/api/v1/events/${id}`),
+      create: (body: CreateEventBody) => write<Event>('POST', '/api/v1/events', body),
+      update: (id: string, body: UpdateEventBody, o?: WriteOptions) =>
+        write<Event>('PATCH', path`/api/v1/events/${id}`, body, o),
+      transition: (id: string, to: EventTransition) =>
+        write<Event>('POST', `${path`/api/v1/events/${id}`}/${to}`),
+      roles: (id: string, query: RoleListQuery = {}) =>
+        get<PageOf<RoleAssignment>>(path`/api/v1/events/${id}/roles`, query),
+      setRole: (id: string, userId: string, role: EventRole) =>
+        write<RoleAssignment>('PUT', path`/api/v1/events/${id}/roles/${userId}`, { role }),
+      removeRole: (id: string, userId: string) =>
+        write<null>('DELETE', path`/api/v1/events/${id}/roles/${userId}`),
+      rsvp: (id: string) => get<Rsvp>(path`/api/v1/events/${id}/rsvp`),
+      putRsvp: (id: string, status: RsvpChoice, o?: WriteOptions) =>
+        write<Rsvp>('PUT', path`/api/v1/events/${id}/rsvp`, { status }, o),
+      deleteRsvp: (id: string, o?: WriteOptions) =>
+        write<null>('DELETE', path`/api/v1/events/${id}/rsvp`, undefined, o),
+      rsvps: (id: string, query: RsvpListQuery = {}) =>
+        get<PageOf<RsvpEntry>>(path`/api/v1/events/${id}/rsvps`, query),
+      channels: (id: string, query: ChannelListQuery = {}) =>
+        get<ChannelPage>(path`/api/v1/events/${id}/channels`, query),
+      createChannel: (id: string, body: CreateChannelBody) =>
+        write<ChannelView>('POST', path`/api/v1/events/${id}/channels`, body),
+    },
+    sessions: {
+      /** One page of the agenda; `agendaAll` follows `nextCursor`. */
+      agenda: (eventId: string, query: PageQuery = {}) =>
+        get<Agenda>(path`/api/v1/events/${eventId}/sessions`, query),
+      async agendaAll(eventId: string): Promise<Agenda> {
+        const first = await get<Agenda>(path`/api/v1/events/${eventId}/sessions`, { limit: 200 });
+        const items = [...first.items];
+        for (let cursor = first.nextCursor; cursor; ) {
+          const page = await get<Agenda>(path`/api/v1/events/${eventId}/sessions`, { limit: 200, cursor });
+          items.push(...page.items);
+          cursor = page.nextCursor;
+        }
+        return { items, nextCursor: null, head: first.head };
+      },
+      get: (id: string) => get<Session>(path`/api/v1/sessions/${id}`),
+      create: (eventId: string, body: CreateSessionBody, o?: WriteOptions) =>
+        write<Session>('POST', path`/api/v1/events/${eventId}/sessions`, body, o),
+      update: (id: string, body: UpdateSessionBody, o?: WriteOptions) =>
+        write<Session>('PATCH', path`/api/v1/sessions/${id}`, body, o),
+      cancel: (id: string, o?: WriteOptions) =>
+        write<Session>('DELETE', path`/api/v1/sessions/${id}`, undefined, o),
+      history: (id: string, query: PageQuery = {}) =>
+        get<AgendaHistory>(path`/api/v1/sessions/${id}/history`, query),
+      bookmark: (id: string, o?: WriteOptions) =>
+        write<ScheduleItem>('PUT', path`/api/v1/sessions/${id}/bookmark`, undefined, o),
+      unbookmark: (id: string, o?: WriteOptions) =>
+        write<Ok>('DELETE', path`/api/v1/sessions/${id}/bookmark`, undefined, o),
+      note: (id: string) => get<Note>(path`/api/v1/sessions/${id}/note`),
+      putNote: (id: string, body: string, o?: WriteOptions) =>
+        write<Note>('PUT', path`/api/v1/sessions/${id}/note`, { body }, o),
+    },
+    channels: {
+      get: (id: string) => get<ChannelView>(path`/api/v1/channels/${id}`),
+      openDm: (body: CreateDmBody) => write<ChannelView>('POST', '/api/v1/dms', body),
+      messages: (id: string, query: MessageListQuery = {}) =>
+        get<MessagePage>(path`/api/v1/channels/${id}/messages`, query),
+      send: (id: string, body: SendMessageBody, o?: WriteOptions) =>
+        write<Message>('POST', path`/api/v1/channels/${id}/messages`, body, o),
+      mark: (id: string, kind: 'read' | 'delivered', seq: number, o?: WriteOptions) =>
+        write<ReadState>('POST', `${path`/api/v1/channels/${id}`}/${kind}`, { seq }, o),
+    },
+    messages: {
+      edit: (id: string, body: EditMessageBody, o?: WriteOptions) =>
+        write<Message>('PATCH', path`/api/v1/messages/${id}`, body, o),
+      delete: (id: string, o?: WriteOptions) =>
+        write<Message>('DELETE', path`/api/v1/messages/${id}`, undefined, o),
+      react: (id: string, emoji: string, o?: WriteOptions) =>
+        write<Message>('PUT', path`/api/v1/messages/${id}/reactions/${emoji}`, undefined, o),
+      unreact: (id: string, emoji: string, o?: WriteOptions) =>
+        write<Message>('DELETE', path`/api/v1/messages/${id}/reactions/${emoji}`, undefined, o),
+    },
+    /** `scopes` maps each scope to the last seq the caller has (0 for none). */
+    sync: (scopes: Record<string, number>, limit?: number) =>
+      get<SyncResult>('/api/v1/sync', {
+        scopes: Object.entries(scopes)
+          .map(([scope, seq]) => `${scope}@${seq}`)
+          .join(','),
+        limit,
+      }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,120 @@
+import type {
+  Bookmark,
+  Channel,
+  Event,
+  EventRoleGrant,
+  Mentioned,
+  Message,
+  Note,
+  ReadState,
+  ReceiptUpdated,
+  Rsvp,
+  Session,
+} from '@muster/protocol';
+
+/** A message as the store holds it; `local` marks one still in the outbox (optimistic). */
+export type LocalMessage = Message & { local?: 'sending' };
+
+/** What the last `agenda.sessionUpdated` changed, for a "changed" marker in an agenda. */
+export interface SessionMark {
+  changed: string[];
+  at: string;
+}
+
+/** `notifications.created` data, as the server presents it. */
+export interface NotificationRecord {
+  id: string;
+  category: string;
+  kind: string;
+  title: string;
+  body: string | null;
+  data: unknown;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/**
+ * The local store's tables, each keyed by id. Rows are the protocol's own types, updated from
+ * change records (`entity`, `op`, `id`, `data`) and from REST loads.
+ */
+export interface Tables {
+  events: Record<string, Event>;
+  /** The agendas: sessions of every followed event, cancelled ones included (`cancelled: true`). */
+  sessions: Record<string, Session>;
+  sessionMarks: Record<string, SessionMark>;
+  /** My RSVP per event id. */
+  rsvps: Record<string, Rsvp>;
+  /** My role per event id. */
+  roles: Record<string, EventRoleGrant>;
+  /** My schedule: bookmark per session id. */
+  bookmarks: Record<string, Bookmark>;
+  /** My private notes per session id. */
+  notes: Record<string, Note>;
+  channels: Record<string, Channel>;
+  /** Recent messages of followed channels, by message id. */
+  messages: Record<string, LocalMessage>;
+  /** My read and delivered markers per channel id. */
+  readStates: Record<string, ReadState>;
+  /** Other members' markers in DMs and groups, by `<channelId>:<userId>`. */
+  receipts: Record<string, ReceiptUpdated>;
+  mentions: Record<string, Mentioned>;
+  notifications: Record<string, NotificationRecord>;
+}
+
+export type TableName = keyof Tables;
+
+export const TABLE_NAMES: readonly TableName[] = [
+  'events',
+  'sessions',
+  'sessionMarks',
+  'rsvps',
+  'roles',
+  'bookmarks',
+  'notes',
+  'channels',
+  'messages',
+  'readStates',
+  'receipts',
+  'mentions',
+  'notifications',
+];
+
+export function emptyTables(): Tables {
+  return Object.fromEntries(TABLE_NAMES.map((name) => [name, {}])) as unknown as Tables;
+}
+
+/**
+ * Copy-on-write access to a set of tables: a table is copied the first time it is written, so the
+ * tables it started from are never changed and untouched tables keep their identity (cheap
+ * change detection for UI frameworks).
+ */
+export class Draft {
+  private readonly source: Tables;
+  private readonly copies: Partial<Tables> = {};
+
+  constructor(source: Tables) {
+    this.source = source;
+  }
+
+  read<K extends TableName>(name: K): Tables[K] {
+    return this.copies[name] ?? this.source[name];
+  }
+
+  write<K extends TableName>(name: K): Tables[K] {
+    let copy = this.copies[name] as Tables[K] | undefined;
+    if (!copy) {
+      copy = { ...this.source[name] };
+      this.copies[name] = copy;
+    }
+    return copy;
+  }
+
+  /** The tables written so far. */
+  written(): TableName[] {
+    return Object.keys(this.copies) as TableName[];
+  }
+
+  result(): Tables {
+    return { ...this.source, ...this.copies };
+  }
+}

@@ -1,0 +1,93 @@
+import type { ChannelView, Message } from '@muster/protocol';
+import type { Api } from '../http/api.ts';
+import { splitScope } from '../store/apply.ts';
+import type { Store } from '../store/store.ts';
+import type { Draft } from '../store/tables.ts';
+
+/** Why a snapshot is loaded: first follow of a scope, or `reset` from sync (with the log's head then). */
+export type LoadReason = { kind: 'follow' } | { kind: 'reset'; head: number; previous: number | undefined };
+
+/**
+ * Loads a scope's state by REST and returns the cursor to follow it from. The snapshot must be at
+ * least as new as that cursor (read the head first, then the data): records after it that the
+ * snapshot already holds are applied again, which is harmless because they are full-state upserts.
+ */
+export type Loader = (scope: string, reason: LoadReason) => Promise<number>;
+
+/** Messages a channel snapshot loads (the latest page); older pages come with `loadOlderMessages`. */
+export const SNAPSHOT_MESSAGES = 50;
+
+export function putChannelView(draft: Draft, view: ChannelView): void {
+  const { canPost: _p, unreadCount, lastReadSeq, lastDeliveredSeq, lastMessageAt: _l, ...channel } = view;
+  draft.write('channels')[channel.id] = channel;
+  draft.write('readStates')[channel.id] = {
+    channelId: channel.id,
+    unreadCount,
+    lastReadSeq,
+    lastDeliveredSeq,
+  };
+}
+
+export function putMessages(draft: Draft, messages: readonly Message[]): void {
+  const table = draft.write('messages');
+  for (const message of messages) table[message.id] = message;
+}
+
+/** The loaders per scope kind, over the REST API. */
+export function createLoaders(api: Api, store: Store): Loader {
+  const loaders: Record<string, (id: string, reason: LoadReason) => Promise<number>> = {
+    // The agenda answers the head it is at least as new as; the event is read after it.
+    async event(id) {
+      const agenda = await api.sessions.agendaAll(id);
+      const event = await api.events.get(id);
+      const channels = await api.events.channels(id, { limit: 200 });
+      store.load((draft) => {
+        draft.write('events')[event.id] = event;
+        const sessions = draft.write('sessions');
+        for (const session of agenda.items) sessions[session.id] = session;
+        for (const view of channels.items) putChannelView(draft, view);
+      });
+      return agenda.head;
+    },
+    // A message page reads the head first and never returns a message above it.
+    async channel(id) {
+      const page = await api.channels.messages(id, { limit: SNAPSHOT_MESSAGES });
+      const view = await api.channels.get(id);
+      store.load((draft) => {
+        putMessages(draft, page.items);
+        putChannelView(draft, view);
+      });
+      return page.head;
+    },
+    // There is no snapshot of everything personal (notes have no list), so the user scope is
+    // rebuilt from its own log. Only when the log was compacted is the schedule loaded instead.
+    async user(_id, reason) {
+      if (reason.kind === 'follow' || reason.previous !== 0) return 0;
+      const schedule = await api.me.schedule();
+      store.load((draft) => {
+        const sessions = draft.write('sessions');
+        const bookmarks = draft.write('bookmarks');
+        for (const { session } of schedule.items) {
+          sessions[session.id] ??= session;
+          bookmarks[session.id] = {
+            sessionId: session.id,
+            eventId: session.eventId,
+            createdAt: session.updatedAt,
+          };
+        }
+      });
+      const notes = await Promise.all(schedule.items.map(({ session }) => api.sessions.note(session.id)));
+      store.load((draft) => {
+        for (const note of notes) if (note.updatedAt) draft.write('notes')[note.sessionId] = note;
+      });
+      return reason.head;
+    },
+  };
+  return async (scope, reason) => {
+    const [kind, id = ''] = splitScope(scope);
+    const loader = loaders[kind];
+    // Scopes whose records are not kept locally are followed from their current head.
+    if (!loader) return reason.kind === 'reset' ? reason.head : 0;
+    return loader(id, reason);
+  };
+}

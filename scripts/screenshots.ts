@@ -1,0 +1,137 @@
+/**
+ * `npm run screenshots`: PNGs of the app's main screens, taken from the real app on a real server
+ * seeded with the demo (MusterConf), in Debian's Chromium with a phone profile. Writes
+ * `docs/screenshots/<name>.png`, which the README shows.
+ *
+ * Before shooting it does what a person would: the organiser moves a session (so the agenda shows
+ * a "changed" marker) and writes to the attendee, who reads and answers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, devices, expect, type Page } from '@playwright/test';
+import { startE2eServer } from './app-server.ts';
+
+const out = path.resolve(import.meta.dirname, '../docs/screenshots');
+
+interface Login {
+  email: string;
+  password: string;
+}
+
+/** The demo logins the server printed when it seeded. */
+function demoLogins(output: string): Record<string, Login> {
+  const logins: Record<string, Login> = {};
+  for (const match of output.matchAll(/^\s+(\w+)\s+((\w+)@demo\.muster\.dev)\s+(\S+)/gm))
+    logins[match[3]!] = { email: match[2]!, password: match[4]! };
+  if (!logins.organiser || !logins.attendee)
+    throw new Error(`no demo logins in the server output:\n${output}`);
+  return logins;
+}
+
+async function phonePage(browser: Browser, baseURL: string, login: Login): Promise<Page> {
+  const context = await browser.newContext({ ...devices['Pixel 7'], deviceScaleFactor: 1, baseURL });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByLabel('E-mail').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Events' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'MusterConf' })).toBeVisible();
+  return page;
+}
+
+async function shoot(page: Page, name: string) {
+  // Let fonts, the socket indicator and late list items settle; the PNG is a picture, not a test.
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.screenshot({ path: path.join(out, `${name}.png`) });
+  console.log(`  docs/screenshots/${name}.png`);
+}
+
+async function main() {
+  fs.mkdirSync(out, { recursive: true });
+  const server = await startE2eServer({ seed: true });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+  try {
+    const logins = demoLogins(server.output());
+    const signInContext = await browser.newContext({
+      ...devices['Pixel 7'],
+      deviceScaleFactor: 1,
+      baseURL: server.url,
+    });
+    const signInPage = await signInContext.newPage();
+    await signInPage.goto('/');
+    await expect(signInPage.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await shoot(signInPage, 'sign-in');
+
+    const attendee = await phonePage(browser, server.url, logins.attendee!);
+    await shoot(attendee, 'events');
+    await attendee.getByRole('link', { name: 'MusterConf' }).click();
+    await expect(attendee.getByTestId('rsvp-status')).toContainText('going');
+    const eventUrl = attendee.url();
+    await shoot(attendee, 'event');
+    await attendee.getByRole('link', { name: 'Agenda' }).click();
+    await expect(attendee.getByRole('link', { name: 'Real-time without tears' })).toBeVisible();
+
+    // The organiser moves a session while the attendee looks at the agenda.
+    const organiser = await phonePage(browser, server.url, logins.organiser!);
+    await organiser.goto(new URL(eventUrl).pathname);
+    await organiser.getByRole('link', { name: 'Agenda' }).click();
+    await organiser.getByRole('link', { name: 'Real-time without tears' }).click();
+    await organiser.getByRole('link', { name: 'Edit or move session' }).click();
+    await organiser.getByLabel('Room').fill('Room C');
+    await organiser.getByRole('button', { name: 'Save changes' }).click();
+    await expect(attendee.getByTestId('changed-marker').first()).toBeVisible();
+    await shoot(attendee, 'agenda');
+
+    await organiser.getByRole('link', { name: 'Edit or move session' }).click();
+    await shoot(organiser, 'organiser-move-session');
+    await organiser.goto(new URL(eventUrl).pathname);
+    await expect(organiser.getByRole('heading', { name: 'Organiser' })).toBeVisible();
+    await organiser
+      .getByRole('textbox', { name: 'Announcement' })
+      .fill('Doors open at 8:30. Coffee in the foyer.');
+    await shoot(organiser, 'organiser-event');
+    await organiser.getByRole('button', { name: 'Post announcement' }).click();
+
+    await attendee.getByRole('link', { name: 'My schedule' }).click();
+    await expect(attendee.getByTestId('conflict').first()).toBeVisible();
+    await shoot(attendee, 'schedule');
+    await attendee.getByRole('link', { name: 'Real-time without tears' }).click();
+    await expect(attendee.getByLabel('My private note')).toHaveValue('Ask about sequence numbers.');
+    await shoot(attendee, 'session-note');
+
+    // A direct message from the organiser, read and answered by the attendee.
+    await organiser.getByRole('link', { name: 'Attendees' }).click();
+    await organiser.getByRole('button', { name: 'Message Alex Attendee' }).click();
+    await organiser
+      .getByRole('textbox', { name: 'Message' })
+      .fill('Hi Alex! Your speaker badge is at desk 3.');
+    await organiser.getByRole('button', { name: 'Send' }).click();
+    await attendee.getByRole('link', { name: /^Messages/ }).click();
+    await expect(attendee.getByTestId('unread-count').first()).toBeVisible();
+    await shoot(attendee, 'messages');
+    await attendee.getByRole('link', { name: /Olivia Okafor/ }).click();
+    await attendee.getByRole('textbox', { name: 'Message' }).fill('Thanks, on my way!');
+    await attendee.getByRole('button', { name: 'Send' }).click();
+    await expect(organiser.getByText('Thanks, on my way!')).toBeVisible();
+    await expect(organiser.locator('[data-tick="read"]').first()).toBeVisible();
+    await shoot(organiser, 'chat');
+
+    // Offline: the schedule is still there, with a queued change counted in the banner.
+    await attendee.context().setOffline(true);
+    await attendee.reload();
+    await attendee.getByRole('link', { name: 'My schedule' }).click();
+    await attendee
+      .getByRole('button', { name: /Remove from my schedule/ })
+      .first()
+      .click();
+    // (Writes still in flight when the network went count too.)
+    await expect(attendee.getByTestId('pending-count')).toHaveText(/\d+ actions? waiting to send/);
+    await shoot(attendee, 'offline');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+await main();
