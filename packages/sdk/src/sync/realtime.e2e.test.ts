@@ -132,4 +132,19 @@ describe('real-time with resync', () => {
     expect(client.store.getState().sessions[world.sessions[0]!.id]?.room).toBe('Room 6');
     await client.close();
   });
+
+  it('stops following a scope the server will never show, without breaking later catch-ups', async () => {
+    const { client } = await clientFor(server, world.attendee);
+    const refused: { scope: string; code: string }[] = [];
+    client.events.on('refused', (event) => refused.push(event));
+    const missing = `event:${crypto.randomUUID()}`;
+    await client.follow(missing);
+    expect(refused).toEqual([{ scope: missing, code: 'not_found' }]);
+    expect(client.store.followed()).not.toContain(missing);
+    await client.follow(eventScope());
+    await client.sync();
+    expect(client.store.cursor(eventScope())).toBe(serverHead(eventScope()));
+    await client.close();
+  });
 });
+

@@ -1,5 +1,6 @@
 import { MAX_SYNC_SCOPES } from '@muster/protocol';
 import type { Emitter } from '../emitter.ts';
+import { MusterApiError } from '../errors.ts';
 import type { Api } from '../http/api.ts';
 import type { Store } from '../store/store.ts';
 import type { Loader } from './loaders.ts';
@@ -97,7 +98,18 @@ export class Syncer {
   private async loadMissing() {
     for (const scope of this.store.followed()) {
       if (this.store.cursor(scope) !== undefined) continue;
-      const cursor = await this.load(scope, { kind: 'follow' });
+      let cursor: number;
+      try {
+        cursor = await this.load(scope, { kind: 'follow' });
+      } catch (error) {
+        // A scope the server will never show this user (gone, or not theirs): stop following it,
+        // as sync does for a refused scope, instead of failing every later catch-up on it.
+        if (!(error instanceof MusterApiError) || ![403, 404].includes(error.status)) throw error;
+        this.unfollow(scope);
+        this.store.dropScope(scope);
+        this.events.emit('refused', { scope, code: error.code });
+        continue;
+      }
       if (!this.store.followed().includes(scope)) continue;
       this.store.setCursor(scope, cursor);
       this.tracker.settle(scope);
