@@ -57,25 +57,6 @@ export async function eventRolesOf(
   return new Map(rows.map((r) => [r.userId, r.role as EventRole]));
 }
 
-/** Community roles of many users at once (batched authorisation); non-members are absent. */
-export async function communityRolesOf(
-  q: Queryable,
-  communityId: string,
-  userIds: readonly string[],
-): Promise<Map<string, CommunityRole>> {
-  if (!userIds.length) return new Map();
-  const rows = await q
-    .select({ userId: communityMembers.userId, role: communityMembers.role })
-    .from(communityMembers)
-    .where(
-      and(
-        eq(communityMembers.communityId, communityId),
-        sql`${communityMembers.userId} = any(${uuidArray(userIds)})`,
-      ),
-    );
-  return new Map(rows.map((r) => [r.userId, r.role as CommunityRole]));
-}
-
 /** Counters change on every RSVP; they do not bump `updatedAt`, which tracks what organisers edit. */
 export async function setCounts(
   q: Queryable,

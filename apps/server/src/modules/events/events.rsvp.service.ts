@@ -9,13 +9,13 @@ import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
-import { decodeCursor, pageOf } from '../communities/index.ts';
+import { communityRolesAmong, decodeCursor, pageOf } from '../communities/index.ts';
 import { type EventRow, requireEvent } from './events.access.ts';
 import { PROMOTION_NOTIFIED, type PromotionNotified } from './events.jobs.ts';
 import { acceptsRsvps } from './events.lifecycle.ts';
 import { canSeeRsvps, canViewEvent, type EventAccess } from './events.policy.ts';
 import { presentEvent, presentRsvp, presentRsvpEntry } from './events.presenter.ts';
-import { communityRolesOf, eventRolesOf, lockEvent, setCounts } from './events.repository.ts';
+import { eventRolesOf, lockEvent, setCounts } from './events.repository.ts';
 import {
   type BatchStart,
   isWholeWaitlist,
@@ -96,7 +96,7 @@ async function refusalsOf(
 ): Promise<(AppError | null)[]> {
   const userIds = [...new Set(intents.map((i) => i.userId))];
   const eventRoles = await eventRolesOf(tx, event.id, userIds);
-  const communityRoles = await communityRolesOf(tx, event.communityId, userIds);
+  const communityRoles = await communityRolesAmong(tx, event.communityId, userIds);
   const open = acceptsRsvps(event.status as EventStatus);
   return intents.map(({ userId }) => {
     const access: EventAccess = {

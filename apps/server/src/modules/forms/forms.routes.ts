@@ -13,6 +13,7 @@ import {
 } from '@muster/protocol';
 import type { Platform } from '../../platform/context.ts';
 import { invalid } from '../../platform/errors.ts';
+import { sendCsv } from '../../platform/http/csv.ts';
 import { authedCtx, ctxOf } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { submitForm } from './forms.intake.ts';
@@ -107,11 +108,7 @@ export function formRoutes(app: App, platform: Platform) {
         authedCtx(platform, request),
         request.params.id,
       );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
-        .header('x-content-type-options', 'nosniff')
-        .send(stream);
+      return sendCsv(reply, filename, stream);
     },
   );
 }

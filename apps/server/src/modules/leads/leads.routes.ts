@@ -10,6 +10,7 @@ import {
   PatchLeadBody,
 } from '@muster/protocol';
 import type { Platform } from '../../platform/context.ts';
+import { sendCsv } from '../../platform/http/csv.ts';
 import { authedCtx } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
 import * as leads from './leads.service.ts';
@@ -55,11 +56,7 @@ export function leadRoutes(app: App, platform: Platform) {
     },
     async (request, reply) => {
       const csv = await leads.exportLeads(authedCtx(platform, request), request.params.id);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="leads-${request.params.id}.csv"`)
-        .header('x-content-type-options', 'nosniff')
-        .send(csv);
+      return sendCsv(reply, `leads-${request.params.id}.csv`, csv);
     },
   );
 
