@@ -147,4 +147,3 @@ describe('real-time with resync', () => {
     await client.close();
   });
 });
-

@@ -1,4 +1,4 @@
-import type { CommunityRole, EventRole, EventStatus } from '@muster/protocol';
+import type { EventRole, EventStatus } from '@muster/protocol';
 import { and, asc, count, eq, gt, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { communityMembers } from '../communities/index.ts';
