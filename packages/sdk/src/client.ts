@@ -149,6 +149,11 @@ export class MusterClient {
     return this.follow(`channel:${channelId}`);
   }
 
+  /** "Typing…" for the channel's other readers (best effort; callers throttle, e.g. once per 3 s). */
+  typing(channelId: string): void {
+    this.session?.realtime.typing(channelId);
+  }
+
   /** One more page of older messages into the store; false when there are none. */
   async loadOlderMessages(channelId: string, limit = 50): Promise<boolean> {
     const held = Object.values(this.store.confirmed().messages).filter((m) => m.channelId === channelId);

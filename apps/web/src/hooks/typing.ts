@@ -34,8 +34,7 @@ export function useTyping(channelId: string): { typists: string[]; typed: () => 
     const now = Date.now();
     if (now - lastSent.current < SEND_EVERY_MS) return;
     lastSent.current = now;
-    // The SDK has no typing call yet: the socket event is `typing {channelId}` (API.md).
-    client.current.realtime.rawSocket?.emit('typing', { channelId });
+    client.typing(channelId);
   }, [channelId]);
   return { typists: Object.keys(typists), typed };
 }

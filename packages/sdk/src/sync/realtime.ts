@@ -128,6 +128,14 @@ export class Realtime {
       await this.socketAuth.emit('unsubscribe', { scopes }).catch(() => undefined);
   }
 
+  /**
+   * Tells the channel's other readers that the user is typing. Best effort and never queued: a
+   * typing hint that cannot go now is worthless later.
+   */
+  typing(channelId: string): void {
+    if (this.socket?.connected) this.socketAuth.emit('typing', { channelId }).catch(() => undefined);
+  }
+
   /** Hands a fresh access token to the connected socket (see `SocketAuth`). */
   reauthenticate(token: string): Promise<boolean> {
     return this.socketAuth.hand(token);
