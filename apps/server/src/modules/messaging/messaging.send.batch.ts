@@ -1,4 +1,4 @@
-import type { ChannelKind, Message } from '@muster/protocol';
+import type { Message } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import {
   createKeyedBatcher,
@@ -6,16 +6,13 @@ import {
   type Outcome,
 } from '../../platform/batching/keyed-batcher.ts';
 import type { Platform } from '../../platform/context.ts';
-import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
-import { type EventRow, findEvent } from '../events/index.ts';
-import { readersAmong } from './messaging.access.ts';
-import { type ChannelRow, findChannel, lockScopeHead, memberIdsOf } from './messaging.channels.repository.ts';
+import { channelFactsAmong } from './messaging.access.batch.ts';
+import { type ChannelRow, findChannel, lockScopeHead } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
-import { type ChannelFacts, canPostInChannel, canReadChannel, isPrivateKind } from './messaging.policy.ts';
+import { canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
-import { eventRelationsOf } from './messaging.relations.repository.ts';
 import { channelScope, userScope } from './messaging.scopes.ts';
 import type { messages } from './messaging.tables.ts';
 
@@ -56,36 +53,6 @@ export function submitSend(platform: Platform, channelId: string, intent: SendIn
   return batcher.submit(channelId, intent);
 }
 
-/** Whether each sender may read and post, decided with a fixed number of queries for the batch. */
-async function postingRights(
-  q: Queryable,
-  channel: ChannelRow,
-  senderIds: readonly string[],
-): Promise<Map<string, { canRead: boolean; canPost: boolean }>> {
-  const kind = channel.kind as ChannelKind;
-  const rights = new Map<string, { canRead: boolean; canPost: boolean }>();
-  let factsOf: (userId: string) => ChannelFacts;
-  if (isPrivateKind(kind)) {
-    const members = new Set((await memberIdsOf(q, [channel.id])).get(channel.id) ?? []);
-    factsOf = (userId) => ({ kind, event: null, isMember: members.has(userId) });
-  } else {
-    const event = channel.eventId ? await findEvent(q, channel.eventId) : undefined;
-    const relations = event ? await eventRelationsOf(q, event, senderIds) : new Map();
-    factsOf = (userId) => ({
-      kind,
-      event: event
-        ? { event, userId, ...(relations.get(userId) ?? { eventRole: null, communityRole: null }) }
-        : null,
-      isMember: false,
-    });
-  }
-  for (const userId of senderIds) {
-    const facts = factsOf(userId);
-    rights.set(userId, { canRead: canReadChannel(facts), canPost: canPostInChannel(facts) });
-  }
-  return rights;
-}
-
 const retryKey = (senderId: string, clientMsgId: string) => `${senderId}\n${clientMsgId}`;
 
 type Decision =
@@ -108,7 +75,11 @@ async function runSendBatch(
   return withTx(platform, async (work) => {
     const channel = await findChannel(work.tx, channelId);
     if (!channel) return intents.map(() => ({ ok: false, error: notFound('Channel') }));
-    const rights = await postingRights(work.tx, channel, [...new Set(intents.map((i) => i.senderId))]);
+    const factsOf = await channelFactsAmong(
+      work.tx,
+      channel,
+      intents.map((i) => i.senderId),
+    );
     const scope = channelScope(channelId);
     const head = await lockScopeHead(work.tx, scope);
     const stored = await repo.findByClientMsgIds(work.tx, channelId, intents);
@@ -119,14 +90,14 @@ async function runSendBatch(
     const firstByKey = new Map<string, number>();
     let nextSeq = head;
     const decisions = intents.map((intent, index): Decision => {
-      const right = rights.get(intent.senderId);
-      if (!right?.canRead) return { error: notFound('Channel') };
+      const facts = factsOf(intent.senderId);
+      if (!canReadChannel(facts)) return { error: notFound('Channel') };
       const key = retryKey(intent.senderId, intent.clientMsgId);
       const earlier = stored.get(key);
       if (earlier) return { stored: earlier };
       const first = firstByKey.get(key);
       if (first !== undefined) return { firstInBatch: first };
-      if (!right.canPost)
+      if (!canPostInChannel(facts))
         return { error: new AppError(ErrorCode.forbidden, 'You may read this channel but not post in it') };
       if (intent.replyToId && replyChannels.get(intent.replyToId) !== channelId)
         return { error: invalid('body.replyToId', 'is not a message of this channel') };
@@ -175,14 +146,8 @@ async function recordSent(work: Work, channel: ChannelRow, rows: repo.MessageRow
   });
   const candidates = [...new Set(rows.flatMap((row) => row.mentions.filter((id) => id !== row.senderId)))];
   if (!candidates.length) return;
-  const event: EventRow | null = channel.eventId
-    ? ((await findEvent(work.tx, channel.eventId)) ?? null)
-    : null;
-  const readers = await readersAmong(
-    work.tx,
-    { channelId: channel.id, kind: channel.kind as ChannelKind, event },
-    candidates,
-  );
+  const factsOf = await channelFactsAmong(work.tx, channel, candidates);
+  const readers = new Set(candidates.filter((userId) => canReadChannel(factsOf(userId))));
   const mentions = rows.flatMap((row) =>
     row.mentions
       .filter((userId) => userId !== row.senderId && readers.has(userId))
