@@ -1,14 +1,20 @@
 import { type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
 
-type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode };
+type Labelled = { label: string; hint?: ReactNode };
+type InputProps = InputHTMLAttributes<HTMLInputElement> & Labelled;
+type AreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled;
 
-/** A labelled input; the hint is tied to it with aria-describedby. */
-export function Field({ label, hint, ...input }: InputProps) {
+/** The label and the hint around one control; the hint is tied to it with aria-describedby. */
+function LabelledControl({
+  label,
+  hint,
+  control,
+}: Labelled & { control: (id: string, describedBy?: string) => ReactNode }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      {control(id, hint ? `${id}-hint` : undefined)}
       {hint ? (
         <small id={`${id}-hint`} className="hint">
           {hint}
@@ -18,20 +24,25 @@ export function Field({ label, hint, ...input }: InputProps) {
   );
 }
 
-type AreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode };
-
-export function TextArea({ label, hint, ...area }: AreaProps) {
-  const id = useId();
+/** A labelled input. */
+export function Field({ label, hint, ...input }: InputProps) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...area} />
-      {hint ? (
-        <small id={`${id}-hint`} className="hint">
-          {hint}
-        </small>
-      ) : null}
-    </div>
+    <LabelledControl
+      label={label}
+      hint={hint}
+      control={(id, describedBy) => <input id={id} aria-describedby={describedBy} {...input} />}
+    />
+  );
+}
+
+/** A labelled text area. */
+export function TextArea({ label, hint, ...area }: AreaProps) {
+  return (
+    <LabelledControl
+      label={label}
+      hint={hint}
+      control={(id, describedBy) => <textarea id={id} aria-describedby={describedBy} {...area} />}
+    />
   );
 }
 
