@@ -120,7 +120,27 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; status: string; message: string; assertionResults: { status: string }[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    message: string;
+    assertionResults: { status: string; fullName: string; failureMessages?: string[] }[];
+  }[];
+}
+
+/**
+ * One line per failed test (file, name, first line of the failure), printed last: CI keeps only
+ * the tail of a long run's output, and a flaky test must be nameable from it.
+ */
+function failedTestLines(result: VitestJson | undefined): string[] {
+  return (result?.testResults ?? []).flatMap((file) =>
+    file.assertionResults
+      .filter((test) => test.status === 'failed')
+      .map((test) => {
+        const why = (test.failureMessages?.[0] ?? '').split('\n')[0]?.slice(0, 200);
+        return `  ${path.relative(root, file.name)} › ${test.fullName}: ${why}`;
+      }),
+  );
 }
 
 async function main(): Promise<number> {
@@ -205,6 +225,7 @@ async function main(): Promise<number> {
   if (skippedTodo > 0) console.log(`  (${skippedTodo} test(s) skipped or todo inside files)`);
   for (const problem of problems) console.error(`FAIL: ${problem}`);
   for (const line of brokenLines) console.error(line);
+  for (const line of failedTestLines(result).slice(0, 20)) console.error(line);
   if (strict && problems.some((p) => p.startsWith('tier ')))
     console.error('(CI=true or MUSTER_REQUIRE_ALL_TIERS=1: every tier with tests must run)');
   return problems.length > 0 ? 1 : 0;
