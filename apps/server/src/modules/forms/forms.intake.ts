@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SubmissionAccepted, SubmitFormBody } from '@muster/protocol';
 import {
   createKeyedBatcher,
@@ -36,16 +37,26 @@ function batcherOf(platform: Platform): IntakeBatcher {
   return batcher;
 }
 
+/** When each node last received a submission: a burst is "over" only after a quiet spell. */
+const lastArrival = new WeakMap<Platform, number>();
+
 /**
- * Resolves when no submission is waiting to be committed on this node, or after `maxWaitMs`.
- * Workers call it before each batch: during a burst, answering 202s comes first (on the embedded
- * database there is one connection, and a processing transaction holds up every intake batch).
+ * Resolves once no submission has arrived on this node for `quietMs` and none is waiting to be
+ * committed, or after `maxWaitMs`. Workers call it before each batch: during a burst, answering
+ * 202s comes first (on the embedded database there is one connection and one thread, and a
+ * processing transaction holds up every intake batch). An empty batcher alone is no sign of
+ * quiet: between two micro-batches the answered senders are already sending their next one.
  */
-export function intakeQuiet(platform: Platform, maxWaitMs: number): Promise<void> {
-  return Promise.race([
-    batcherOf(platform).idle(),
-    new Promise<void>((resolve) => setTimeout(resolve, maxWaitMs).unref()),
-  ]);
+export async function intakeQuiet(platform: Platform, quietMs: number, maxWaitMs: number): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  const timeout = () => sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false });
+  for (;;) {
+    await Promise.race([batcherOf(platform).idle(), timeout()]);
+    const now = Date.now();
+    const quietFor = now - (lastArrival.get(platform) ?? 0);
+    if (quietFor >= quietMs || now >= deadline) return;
+    await sleep(Math.min(quietMs - quietFor, deadline - now), undefined, { ref: false });
+  }
 }
 
 /**
@@ -61,6 +72,7 @@ export async function submitForm(
   idempotencyKey: string | undefined,
 ): Promise<SubmissionAccepted> {
   const { platform } = ctx;
+  lastArrival.set(platform, Date.now());
   const global = {
     name: 'forms.submissions',
     points: platform.config.formSubmissionsPerMinute,

@@ -18,6 +18,8 @@ export interface ProcessSubmission {
 }
 
 type Leased = LeasedJob<ProcessSubmission>;
+/** A burst is over when no submission arrived for this long. */
+const INTAKE_QUIET_MS = 250;
 /** How long a worker batch yields to a running burst; well under the 30 s visibility timeout. */
 const INTAKE_FIRST_MAX_WAIT_MS = 2000;
 type FormOfBatch = PipelineItem['form'] & { receivedCount: number };
@@ -36,7 +38,7 @@ const idOf = (job: Leased) =>
  * others are not held back by it.
  */
 export async function processSubmissions(platform: Platform, jobs: Leased[]): Promise<BatchOutcome[]> {
-  await intakeQuiet(platform, INTAKE_FIRST_MAX_WAIT_MS);
+  await intakeQuiet(platform, INTAKE_QUIET_MS, INTAKE_FIRST_MAX_WAIT_MS);
   const ids = [...new Set(jobs.map(idOf).filter((id) => id !== null))];
   if (ids.length) await subs.markProcessing(platform.db, ids);
   try {
