@@ -71,12 +71,26 @@ export async function findMember(
   q: Queryable,
   channelId: string,
   userId: string,
+  options: { forUpdate?: boolean } = {},
 ): Promise<MemberRow | undefined> {
-  const [row] = await q
+  const query = q
     .select()
     .from(channelMembers)
     .where(and(eq(channelMembers.channelId, channelId), eq(channelMembers.userId, userId)));
+  const [row] = options.forUpdate ? await query.for('no key update') : await query;
   return row;
+}
+
+/**
+ * The caller's member row, locked until the transaction ends, created (markers at 0, not a
+ * member) when absent: concurrent receipts of one user in one channel then decide one after the
+ * other whether a marker moved, so a move is recorded once.
+ */
+export async function lockMember(q: Queryable, channelId: string, userId: string): Promise<MemberRow> {
+  const existing = await findMember(q, channelId, userId, { forUpdate: true });
+  if (existing) return existing;
+  await q.insert(channelMembers).values({ channelId, userId }).onConflictDoNothing();
+  return (await findMember(q, channelId, userId, { forUpdate: true }))!;
 }
 
 /** Member ids of DMs and groups, per channel (channels without members are absent). */

@@ -40,7 +40,9 @@ export async function markChannel(
     const head = (await readHeads(work.tx, [scope]))[scope] ?? 0;
     if (seq > head) throw invalid('body.seq', `must not be beyond the channel head (${head})`);
     const target = await lastMessageSeqAtOrBefore(work.tx, id, seq);
-    const before = await channels.findMember(work.tx, id, me);
+    // Markers start at 0, so a target of 0 moves nothing and needs no row; otherwise lock the row.
+    const before =
+      target > 0 ? await channels.lockMember(work.tx, id, me) : await channels.findMember(work.tx, id, me);
     const read = before?.lastReadSeq ?? 0;
     const delivered = before?.lastDeliveredSeq ?? 0;
     const nextRead = kind === 'read' ? Math.max(read, target) : read;

@@ -138,6 +138,22 @@ describe('receipts and unread counts in event channels', () => {
     ]);
   });
 
+  it('records a marker moved by several devices at once exactly once', async () => {
+    const channel = await buildChannel(server, organiser, eventId);
+    const [reader, writer] = await quickUsers(server, 2);
+    for (let i = 0; i < 3; i++) await sendMessage(server, writer!, channel.id, `m${i}`);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => mark(server, reader!, channel.id, 'read', i % 2 ? 2 : 3)),
+    );
+    expect(answers.map((a) => a.lastReadSeq).every((seq) => seq >= 2)).toBe(true);
+    const states = (await scopeChanges(server, reader!, `user:${reader!.id}`))
+      .filter((c) => c.entity === 'messaging.readStateChanged')
+      .map((c) => (c.data as ReadState).lastReadSeq);
+    expect(states.length).toBeGreaterThanOrEqual(1);
+    expect(states.at(-1)).toBe(3);
+    for (let i = 1; i < states.length; i++) expect(states[i]!).toBeGreaterThan(states[i - 1]!);
+  });
+
   it('lists my DMs, groups and active event channels with unread counts, latest activity first', async () => {
     const [ann, ben] = await pair();
     const quiet = await openDm(server, ann, [ben]);
