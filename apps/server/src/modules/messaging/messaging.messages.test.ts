@@ -149,6 +149,25 @@ describe('sending', () => {
       200,
     );
   });
+
+  it('gives a retry of a stored message its rate-limit point back', async () => {
+    const channel = await topic();
+    const [careful] = await quickUsers(server, 1);
+    for (let i = 0; i < 29; i++)
+      await sendMessage(server, careful!, channel.id, `n${i}`, { clientMsgId: `k${i}` });
+    for (let i = 0; i < 5; i++)
+      expect((await postMessage(server, careful!, channel.id, 'n0', { clientMsgId: 'k0' })).statusCode).toBe(
+        200,
+      );
+    expect((await postMessage(server, careful!, channel.id, 'last', { clientMsgId: 'k29' })).statusCode).toBe(
+      201,
+    );
+    expect((await postMessage(server, careful!, channel.id, 'over', { clientMsgId: 'k30' })).statusCode).toBe(
+      429,
+    );
+    const log = await listMessages(server, careful!, channel.id, '?limit=100');
+    expect(log.items).toHaveLength(30);
+  });
 });
 
 describe('paging by seq', () => {

@@ -17,6 +17,8 @@ export interface Limit {
 export interface RateLimits {
   /** Consumes one point for `key`; throws `rate_limited` with Retry-After when the budget is spent. */
   consume(limit: Limit, key: string, points?: number): Promise<void>;
+  /** Gives back points consumed for work that turned out to be free (a retry answered from the store). */
+  refund(limit: Limit, key: string, points?: number): Promise<void>;
   reset(limit: Limit, key: string): Promise<void>;
 }
 
@@ -48,6 +50,9 @@ export function createRateLimits(redis: Redis | undefined): RateLimits {
         }
         throw error;
       }
+    },
+    async refund(limit, key, points = 1) {
+      await limiterFor(limit).reward(key, points);
     },
     async reset(limit, key) {
       await limiterFor(limit).delete(key);
