@@ -1,7 +1,7 @@
 import type { ChannelKind } from '@muster/protocol';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
-import { loadEventAccessAmong } from '../events/index.ts';
+import { type EventAccessAmong, loadEventAccessAmong } from '../events/index.ts';
 import { type ChannelRow, findChannel } from './messaging.channels.repository.ts';
 import { isUuid } from './messaging.input.ts';
 import { type ChannelFacts, canReadChannel, isPrivateKind } from './messaging.policy.ts';
@@ -17,27 +17,67 @@ export async function channelFactsAmong(
   channel: ChannelRow,
   userIds: readonly string[],
 ): Promise<(userId: string) => ChannelFacts> {
-  const kind = channel.kind as ChannelKind;
-  const ids = [...new Set(userIds)];
-  if (isPrivateKind(kind)) {
-    const rows = ids.length
-      ? await q
-          .select({ userId: channelMembers.userId })
-          .from(channelMembers)
-          .where(
-            and(
-              eq(channelMembers.channelId, channel.id),
-              eq(channelMembers.isMember, true),
-              sql`${channelMembers.userId} = any(${sql.param(ids)}::uuid[])`,
-            ),
-          )
-      : [];
-    const members = new Set(rows.map((r) => r.userId));
-    return (userId) => ({ kind, event: null, isMember: members.has(userId) });
-  }
-  const access = ids.length ? await loadEventAccessAmong(q, channel.eventId!, ids) : null;
-  return (userId) => ({ kind, event: access?.accessOf(userId) ?? null, isMember: false });
+  const factsOf = await channelFactsAcross(
+    q,
+    [channel],
+    userIds.map((userId) => ({ channelId: channel.id, userId })),
+  );
+  return (userId) => factsOf(channel.id, userId);
 }
+
+/**
+ * The same facts for `(channel, user)` pairs over many channels already loaded: one statement for
+ * all the DMs and groups, one per distinct event of the event channels, whatever the number of
+ * pairs (a send round over every busy channel of a node).
+ */
+export async function channelFactsAcross(
+  q: Queryable,
+  channelRows: readonly ChannelRow[],
+  pairs: readonly { channelId: string; userId: string }[],
+): Promise<(channelId: string, userId: string) => ChannelFacts> {
+  const byId = new Map(channelRows.map((c) => [c.id, c]));
+  const privateIds = new Set<string>();
+  const privateUsers = new Set<string>();
+  const usersByEvent = new Map<string, Set<string>>();
+  for (const { channelId, userId } of pairs) {
+    const channel = byId.get(channelId);
+    if (!channel) throw new Error(`channel ${channelId} was not loaded`);
+    if (isPrivateKind(channel.kind as ChannelKind)) {
+      privateIds.add(channelId);
+      privateUsers.add(userId);
+    } else {
+      const users = usersByEvent.get(channel.eventId!) ?? new Set<string>();
+      users.add(userId);
+      usersByEvent.set(channel.eventId!, users);
+    }
+  }
+  const memberRows = privateIds.size
+    ? await q
+        .select({ channelId: channelMembers.channelId, userId: channelMembers.userId })
+        .from(channelMembers)
+        .where(
+          and(
+            sql`${channelMembers.channelId} = any(${sql.param([...privateIds])}::uuid[])`,
+            eq(channelMembers.isMember, true),
+            sql`${channelMembers.userId} = any(${sql.param([...privateUsers])}::uuid[])`,
+          ),
+        )
+    : [];
+  const members = new Set(memberRows.map((r) => pairKey(r.channelId, r.userId)));
+  const accessByEvent = new Map<string, EventAccessAmong | null>();
+  for (const [eventId, users] of usersByEvent)
+    accessByEvent.set(eventId, await loadEventAccessAmong(q, eventId, [...users]));
+  return (channelId, userId) => {
+    const channel = byId.get(channelId)!;
+    const kind = channel.kind as ChannelKind;
+    if (isPrivateKind(kind)) return { kind, event: null, isMember: members.has(pairKey(channelId, userId)) };
+    const access = accessByEvent.get(channel.eventId!);
+    return { kind, event: access?.accessOf(userId) ?? null, isMember: false };
+  };
+}
+
+/** UUIDs compare whatever their case in the database; so do these keys. */
+const pairKey = (channelId: string, userId: string) => `${channelId.toLowerCase()}\n${userId.toLowerCase()}`;
 
 /**
  * `channelReadAccess(q, channelId, userId) !== null` for many users at once: which of `userIds`

@@ -1,7 +1,7 @@
 import { MAX_UNREAD_COUNT } from '@muster/protocol';
 import { and, asc, desc, eq, gt, inArray, isNotNull, or, type SQL, sql } from 'drizzle-orm';
 import { scopeHeads } from '../../platform/changes/changes.tables.ts';
-import type { Queryable } from '../../platform/db/client.ts';
+import { type Queryable, queryRows } from '../../platform/db/client.ts';
 import { sessions } from '../agenda/index.ts';
 import { channelMembers, channels, messages } from './messaging.tables.ts';
 
@@ -41,6 +41,14 @@ export async function insertDmChannel(
 export async function findChannel(q: Queryable, id: string): Promise<ChannelRow | undefined> {
   const [row] = await q.select().from(channels).where(eq(channels.id, id));
   return row;
+}
+
+export async function findChannels(q: Queryable, ids: readonly string[]): Promise<ChannelRow[]> {
+  if (!ids.length) return [];
+  return q
+    .select()
+    .from(channels)
+    .where(inArray(channels.id, [...new Set(ids)]));
 }
 
 export async function findChannelByDmKey(q: Queryable, dmKey: string): Promise<ChannelRow | undefined> {
@@ -238,11 +246,19 @@ export async function listMyChannels(
  * message, and makes the duplicate check and the append one atomic step per channel. The no-op
  * upsert creates a head of 0 for a new scope; `appendChange` then counts on from it.
  */
-export async function lockScopeHead(q: Queryable, scope: string): Promise<number> {
-  const [row] = await q
-    .insert(scopeHeads)
-    .values({ scope, seq: 0 })
-    .onConflictDoUpdate({ target: scopeHeads.scope, set: { seq: sql`${scopeHeads.seq}` } })
-    .returning({ seq: scopeHeads.seq });
-  return row!.seq;
+/**
+ * Locks the head rows of `scopes` (creating missing ones at 0) in sorted order, the order every
+ * batched writer uses, and answers each head's seq.
+ */
+export async function lockScopeHeads(q: Queryable, scopes: readonly string[]): Promise<Map<string, number>> {
+  const sorted = [...new Set(scopes)].sort();
+  if (!sorted.length) return new Map();
+  const rows = await queryRows<{ scope: string; seq: number | string }>(
+    q,
+    sql`insert into ${scopeHeads} (scope, seq)
+      select s, 0 from unnest(${sql.param(sorted)}::text[]) as s order by s
+      on conflict (scope) do update set seq = ${scopeHeads.seq}
+      returning scope, seq`,
+  );
+  return new Map(rows.map((r) => [r.scope, Number(r.seq)]));
 }

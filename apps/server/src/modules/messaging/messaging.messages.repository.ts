@@ -34,26 +34,32 @@ export async function findByClientMsgId(
   return row;
 }
 
-/** Stored messages of the channel for these `(sender, clientMsgId)` pairs, keyed `sender\nclientMsgId`. */
+/** The key of a send: a retry of it has the same one. */
+export const sendKey = (channelId: string, senderId: string | null, clientMsgId: string) =>
+  `${channelId}\n${senderId}\n${clientMsgId}`;
+
+/**
+ * Stored messages for these `(channel, sender, clientMsgId)` triples, over any number of channels
+ * in one statement, keyed by `sendKey`.
+ */
 export async function findByClientMsgIds(
   q: Queryable,
-  channelId: string,
-  pairs: readonly { senderId: string; clientMsgId: string }[],
+  sends: readonly { channelId: string; senderId: string; clientMsgId: string }[],
 ): Promise<Map<string, MessageRow>> {
   const result = new Map<string, MessageRow>();
-  if (!pairs.length) return result;
+  if (!sends.length) return result;
   const rows = await q
     .select()
     .from(messages)
     .where(
       and(
-        eq(messages.channelId, channelId),
-        inArray(messages.clientMsgId, [...new Set(pairs.map((p) => p.clientMsgId))]),
+        inArray(messages.channelId, [...new Set(sends.map((p) => p.channelId))]),
+        inArray(messages.clientMsgId, [...new Set(sends.map((p) => p.clientMsgId))]),
       ),
     );
-  const wanted = new Set(pairs.map((p) => `${p.senderId}\n${p.clientMsgId}`));
+  const wanted = new Set(sends.map((p) => sendKey(p.channelId, p.senderId, p.clientMsgId)));
   for (const row of rows) {
-    const key = `${row.senderId}\n${row.clientMsgId}`;
+    const key = sendKey(row.channelId, row.senderId, row.clientMsgId);
     if (wanted.has(key)) result.set(key, row);
   }
   return result;
@@ -70,7 +76,7 @@ export async function channelsOfMessages(q: Queryable, ids: readonly string[]): 
 }
 
 /**
- * Inserts new messages in one statement. The caller holds the channel's head lock and has already
+ * Inserts new messages in one statement. The caller holds their channels' head locks and has already
  * excluded retries, so a conflict here is a bug and fails the batch rather than losing a message.
  */
 export async function insertMessages(
@@ -79,8 +85,8 @@ export async function insertMessages(
 ): Promise<MessageRow[]> {
   if (!values.length) return [];
   const rows = await q.insert(messages).values(values).returning();
-  const bySeq = new Map(rows.map((row) => [row.seq, row]));
-  return values.map((v) => bySeq.get(v.seq)!);
+  const byKey = new Map(rows.map((row) => [`${row.channelId}\n${row.seq}`, row]));
+  return values.map((v) => byKey.get(`${v.channelId}\n${v.seq}`)!);
 }
 
 export async function updateMessage(

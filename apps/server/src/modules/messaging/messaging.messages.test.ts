@@ -5,6 +5,7 @@ import { buildEvent, call, grantRole, quickUsers } from '../../../test/factories
 import {
   buildChannel,
   listMessages,
+  openDm,
   postMessage,
   scopeChanges,
   sendMessage,
@@ -122,6 +123,50 @@ describe('sending', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
     const log = await scopeChanges(server, organiser, `channel:${announcements.id}`, 0);
     expect(log.map((c) => c.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('commits sends to many channels that arrive together, each channel with its own gap-free seqs', async () => {
+    const channels = await Promise.all([topic(), topic(), topic()]);
+    const [speaker, outsider, ...senders] = await quickUsers(server, 6);
+    await grantRole(server, eventId, organiser, speaker!, 'speaker');
+    const dm = await openDm(server, organiser, [speaker!]);
+    const mention = `@[Org](${organiser.id})`;
+    const answers = await Promise.all([
+      ...channels.flatMap((c, ci) =>
+        Array.from({ length: 8 }, (_, i) =>
+          postMessage(server, senders[i % 4]!, c.id, `c${ci} m${i} ${mention}`),
+        ),
+      ),
+      postMessage(server, speaker!, dm.id, `dm ${mention}`),
+      postMessage(server, outsider!, dm.id, 'let me in'),
+      postMessage(server, organiser, '01890000-0000-7000-8000-000000000000', 'nowhere'),
+      // The same sender and clientMsgId in two channels are two messages: keys are per channel.
+      postMessage(server, senders[0]!, channels[0]!.id, 'twin', { clientMsgId: 'twin' }),
+      postMessage(server, senders[0]!, channels[1]!.id, 'twin', { clientMsgId: 'twin' }),
+    ]);
+    expect(answers.map((r) => r.statusCode)).toEqual([...Array(25).fill(201), 404, 404, 201, 201]);
+    const created = answers.filter((r) => r.statusCode === 201).map((r) => r.json<Message>());
+    expect(new Set(created.map((m) => m.id)).size).toBe(created.length);
+    for (const [channelId, count] of [
+      [channels[0]!.id, 9],
+      [channels[1]!.id, 9],
+      [channels[2]!.id, 8],
+      [dm.id, 1],
+    ] as const) {
+      const mine = created.filter((m) => m.channelId === channelId);
+      const seqs = Array.from({ length: count }, (_, i) => i + 1);
+      expect(mine.map((m) => m.seq).sort((a, b) => a - b)).toEqual(seqs);
+      const log = await channelLog(channelId);
+      expect(log.map((c) => [c.seq, c.id])).toEqual(
+        [...mine].sort((a, b) => a.seq - b.seq).map((m) => [m.seq, m.id]),
+      );
+    }
+    const mentioned = (await scopeChanges(server, organiser, `user:${organiser.id}`, 0))
+      .filter((c) => c.entity === 'messaging.mentioned')
+      .map((c) => c.id);
+    const withMention = created.filter((m) => m.mentions.includes(organiser.id)).map((m) => m.id);
+    expect(withMention).toHaveLength(25);
+    expect(mentioned.filter((id) => withMention.includes(id)).sort()).toEqual([...withMention].sort());
   });
 
   it('accepts replies to messages of the same channel only', async () => {

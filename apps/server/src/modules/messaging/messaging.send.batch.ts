@@ -8,8 +8,8 @@ import {
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
-import { channelFactsAmong } from './messaging.access.batch.ts';
-import { type ChannelRow, findChannel, lockScopeHead } from './messaging.channels.repository.ts';
+import { channelFactsAcross } from './messaging.access.batch.ts';
+import { type ChannelRow, findChannels, lockScopeHeads } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
 import { canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
@@ -31,83 +31,91 @@ export interface SendOutcome {
   created: boolean;
 }
 
-/** Up to this many sends of one channel share a transaction; the rest wait for the next one. */
-const MAX_BATCH = 200;
-const batchers = new WeakMap<Platform, KeyedBatcher<SendIntent, SendOutcome>>();
+/** Up to this many sends, over all channels, share a transaction; the rest wait for the next one. */
+const MAX_ROUND = 500;
+/** One batcher key: every send of this node joins the same round, whatever its channel. */
+const ROUND = 'sends';
+
+interface QueuedSend extends SendIntent {
+  channelId: string;
+}
+const batchers = new WeakMap<Platform, KeyedBatcher<QueuedSend, SendOutcome>>();
 
 /**
- * Sends to one channel that arrive together on this node commit together (group commit): the
- * channel's head row is locked once per batch instead of once per message, so a busy channel costs
- * a few transactions per second instead of one per message, and never holds more than one pool
- * connection on this node.
+ * Sends that arrive together on this node commit together (group commit), whatever their
+ * channels: one transaction locks every head involved once and writes with a fixed number of
+ * statements over all of them, so a node under chat load costs a few transactions per second
+ * instead of one per message or per channel, and holds one pool connection for sends.
  */
 export function submitSend(platform: Platform, channelId: string, intent: SendIntent): Promise<SendOutcome> {
   let batcher = batchers.get(platform);
   if (!batcher) {
     batcher = createKeyedBatcher({
-      maxBatch: MAX_BATCH,
-      run: (id, items) => runSendBatch(platform, id, items),
+      maxBatch: MAX_ROUND,
+      run: (_key, sends) => runSendRound(platform, sends),
     });
     batchers.set(platform, batcher);
   }
-  return batcher.submit(channelId, intent);
+  return batcher.submit(ROUND, { ...intent, channelId });
 }
-
-const retryKey = (senderId: string, clientMsgId: string) => `${senderId}\n${clientMsgId}`;
 
 type Decision =
   | { error: unknown }
   | { stored: repo.MessageRow }
-  | { firstInBatch: number }
+  | { firstInRound: number }
   | { fresh: typeof messages.$inferInsert };
 
 /**
- * One batch, one transaction. The head is locked before the duplicate check, so the check is
- * authoritative across nodes: a retry (even concurrent with its first try) finds the stored message
- * and appends nothing. New messages take consecutive seqs in arrival order, and their change
- * records take the same seqs (the channel scope's seq is the message seq).
+ * One round, one transaction. The heads are locked (in sorted order) before the duplicate check,
+ * so the check is authoritative across nodes: a retry (even concurrent with its first try) finds
+ * the stored message and appends nothing. New messages of a channel take consecutive seqs in
+ * arrival order, and their change records take the same seqs (the channel scope's seq is the
+ * message seq). Refusals stay per message.
  */
-async function runSendBatch(
-  platform: Platform,
-  channelId: string,
-  intents: SendIntent[],
-): Promise<Outcome<SendOutcome>[]> {
+async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Outcome<SendOutcome>[]> {
   return withTx(platform, async (work) => {
-    const channel = await findChannel(work.tx, channelId);
-    if (!channel) return intents.map(() => ({ ok: false, error: notFound('Channel') }));
-    const factsOf = await channelFactsAmong(
+    const channelRows = await findChannels(work.tx, [...new Set(sends.map((s) => s.channelId))]);
+    const channelById = new Map(channelRows.map((c) => [c.id, c]));
+    const known = sends.filter((s) => channelById.has(s.channelId));
+    const factsOf = await channelFactsAcross(
       work.tx,
-      channel,
-      intents.map((i) => i.senderId),
+      channelRows,
+      known.map((s) => ({ channelId: s.channelId, userId: s.senderId })),
     );
-    const scope = channelScope(channelId);
-    const head = await lockScopeHead(work.tx, scope);
-    const stored = await repo.findByClientMsgIds(work.tx, channelId, intents);
+    const heads = await lockScopeHeads(
+      work.tx,
+      channelRows.map((c) => channelScope(c.id)),
+    );
+    const stored = await repo.findByClientMsgIds(work.tx, known);
     const replyChannels = await repo.channelsOfMessages(
       work.tx,
-      intents.flatMap((i) => (i.replyToId ? [i.replyToId] : [])),
+      known.flatMap((s) => (s.replyToId ? [s.replyToId] : [])),
     );
     const firstByKey = new Map<string, number>();
-    let nextSeq = head;
-    const decisions = intents.map((intent, index): Decision => {
-      const facts = factsOf(intent.senderId);
+    const nextSeq = new Map(channelRows.map((c) => [c.id, heads.get(channelScope(c.id))!]));
+    const decisions = sends.map((send, index): Decision => {
+      if (!channelById.has(send.channelId)) return { error: notFound('Channel') };
+      const facts = factsOf(send.channelId, send.senderId);
       if (!canReadChannel(facts)) return { error: notFound('Channel') };
-      const key = retryKey(intent.senderId, intent.clientMsgId);
+      const key = repo.sendKey(send.channelId, send.senderId, send.clientMsgId);
       const earlier = stored.get(key);
       if (earlier) return { stored: earlier };
       const first = firstByKey.get(key);
-      if (first !== undefined) return { firstInBatch: first };
+      if (first !== undefined) return { firstInRound: first };
       if (!canPostInChannel(facts))
         return { error: new AppError(ErrorCode.forbidden, 'You may read this channel but not post in it') };
-      if (intent.replyToId && replyChannels.get(intent.replyToId) !== channelId)
+      if (send.replyToId && replyChannels.get(send.replyToId) !== send.channelId)
         return { error: invalid('body.replyToId', 'is not a message of this channel') };
       firstByKey.set(key, index);
-      return { fresh: { id: uuidv7(), channelId, seq: ++nextSeq, ...intent } };
+      const seq = nextSeq.get(send.channelId)! + 1;
+      nextSeq.set(send.channelId, seq);
+      const { channelId, senderId, clientMsgId, body, mentions, replyToId } = send;
+      return { fresh: { id: uuidv7(), channelId, seq, senderId, clientMsgId, body, mentions, replyToId } };
     });
     const fresh = decisions.flatMap((d) => ('fresh' in d ? [d.fresh] : []));
     const inserted = await repo.insertMessages(work.tx, fresh);
     const rowById = new Map(inserted.map((row) => [row.id, row]));
-    await recordSent(work, channel, inserted);
+    await recordSent(work, channelById, inserted);
     return Promise.all(
       decisions.map(async (d, index): Promise<Outcome<SendOutcome>> => {
         if ('error' in d) return { ok: false, error: d.error };
@@ -118,21 +126,20 @@ async function runSendBatch(
         const row =
           'stored' in d
             ? d.stored
-            : rowById.get((decisions[d.firstInBatch] as { fresh: { id: string } }).fresh.id)!;
-        const summary = (await repo.reactionsOf(work.tx, [row.id], intents[index]!.senderId)).get(row.id);
+            : rowById.get((decisions[d.firstInRound] as { fresh: { id: string } }).fresh.id)!;
+        const summary = (await repo.reactionsOf(work.tx, [row.id], sends[index]!.senderId)).get(row.id);
         return { ok: true, value: { message: presentMessage(row, summary), created: false } };
       }),
     );
   });
 }
 
-/** The channel's `messaging.messageSent` records and the mentioned readers' own records. */
-async function recordSent(work: Work, channel: ChannelRow, rows: repo.MessageRow[]) {
+/** Each channel's `messaging.messageSent` records and the mentioned readers' own records. */
+async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows: repo.MessageRow[]) {
   if (!rows.length) return;
-  const scope = channelScope(channel.id);
   const changes = await work.appendMany(
     rows.map((row) => ({
-      scope,
+      scope: channelScope(row.channelId),
       entity: 'messaging.messageSent',
       op: 'upsert' as const,
       id: row.id,
@@ -144,20 +151,23 @@ async function recordSent(work: Work, channel: ChannelRow, rows: repo.MessageRow
     if (change.seq !== rows[i]!.seq)
       throw new Error(`channel seq drifted: message ${rows[i]!.seq}, change ${change.seq}`);
   });
-  const candidates = [...new Set(rows.flatMap((row) => row.mentions.filter((id) => id !== row.senderId)))];
-  if (!candidates.length) return;
-  const factsOf = await channelFactsAmong(work.tx, channel, candidates);
-  const readers = new Set(candidates.filter((userId) => canReadChannel(factsOf(userId))));
+  const mentioned = rows.flatMap((row) =>
+    [...new Set(row.mentions)]
+      .filter((userId) => userId !== row.senderId)
+      .map((userId) => ({ channelId: row.channelId, userId })),
+  );
+  if (!mentioned.length) return;
+  const factsOf = await channelFactsAcross(work.tx, [...channelById.values()], mentioned);
   const mentions = rows.flatMap((row) =>
-    row.mentions
-      .filter((userId) => userId !== row.senderId && readers.has(userId))
+    [...new Set(row.mentions)]
+      .filter((userId) => userId !== row.senderId && canReadChannel(factsOf(row.channelId, userId)))
       .sort()
       .map((userId) => ({
         scope: userScope(userId),
         entity: 'messaging.mentioned',
         op: 'upsert' as const,
         id: row.id,
-        data: presentMention(row, channel.eventId),
+        data: presentMention(row, channelById.get(row.channelId)!.eventId),
         actorId: row.senderId,
       })),
   );
