@@ -76,8 +76,8 @@ export async function channelFactsAcross(
   };
 }
 
-/** UUIDs compare whatever their case in the database; so do these keys. */
-const pairKey = (channelId: string, userId: string) => `${channelId.toLowerCase()}\n${userId.toLowerCase()}`;
+/** Ids arrive lowercased from the input checks, as the database returns them. */
+const pairKey = (channelId: string, userId: string) => `${channelId}\n${userId}`;
 
 /**
  * `channelReadAccess(q, channelId, userId) !== null` for many users at once: which of `userIds`

@@ -241,14 +241,11 @@ export async function listMyChannels(
 // ── The channel's scope ─────────────────────────────────────────────────────────────────────────
 
 /**
- * Takes the row lock of the channel scope's head and returns the head, before the change log
- * appends to it. Holding the lock first lets a send learn its seq (head + 1) before it writes the
- * message, and makes the duplicate check and the append one atomic step per channel. The no-op
- * upsert creates a head of 0 for a new scope; `appendChange` then counts on from it.
- */
-/**
- * Locks the head rows of `scopes` (creating missing ones at 0) in sorted order, the order every
- * batched writer uses, and answers each head's seq.
+ * Takes the row locks of these channel scopes' heads, in the sorted order every batched writer
+ * uses, and returns the heads, before the change log appends to them. Holding the locks first lets
+ * a send learn its seq (head + 1) before it writes the message, and makes the duplicate check and
+ * the append one atomic step per channel. The no-op upsert creates a head of 0 for a new scope;
+ * `appendChanges` then counts on from it.
  */
 export async function lockScopeHeads(q: Queryable, scopes: readonly string[]): Promise<Map<string, number>> {
   const sorted = [...new Set(scopes)].sort();

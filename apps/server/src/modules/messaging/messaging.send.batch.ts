@@ -152,14 +152,14 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
       throw new Error(`channel seq drifted: message ${rows[i]!.seq}, change ${change.seq}`);
   });
   const mentioned = rows.flatMap((row) =>
-    [...new Set(row.mentions)]
+    row.mentions
       .filter((userId) => userId !== row.senderId)
       .map((userId) => ({ channelId: row.channelId, userId })),
   );
   if (!mentioned.length) return;
   const factsOf = await channelFactsAcross(work.tx, [...channelById.values()], mentioned);
   const mentions = rows.flatMap((row) =>
-    [...new Set(row.mentions)]
+    row.mentions
       .filter((userId) => userId !== row.senderId && canReadChannel(factsOf(row.channelId, userId)))
       .sort()
       .map((userId) => ({
