@@ -26,6 +26,8 @@ const EnvSchema = Type.Object({
   QUEUE_VISIBILITY_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$' })),
   QUEUE_MAX_RECEIVES: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9])$' })),
   FORM_SUBMISSIONS_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,7}$' })),
+  SOCKETS_PER_USER: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })),
+  SOCKET_ACCESS_SWEEP_SECONDS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$' })),
   MUSTER_SEED: Type.Optional(Type.String({ pattern: '^(auto|never|always)$' })),
   MUSTER_WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
@@ -57,6 +59,13 @@ export interface Config {
   queueMaxReceives: number;
   /** Form submissions per minute across all forms (per node; cluster-wide with Redis). */
   formSubmissionsPerMinute: number;
+  /** Open sockets one user may hold on one node; the next handshake is refused (`too_many_sockets`). */
+  socketsPerUser: number;
+  /**
+   * How often each node re-checks every socket's subscriptions and session (default 60 s): the safety
+   * net under the immediate re-check that access changes trigger.
+   */
+  socketAccessSweepSeconds: number;
   /** `auto` seeds a demo only into a new embedded database. */
   seed: 'auto' | 'never' | 'always';
   /** The built web app (`apps/web/dist` unless MUSTER_WEB_DIR says otherwise), served at `/`. */
@@ -110,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueVisibilityTimeoutSeconds: Number(picked.QUEUE_VISIBILITY_TIMEOUT_SECONDS ?? 30),
     queueMaxReceives: Number(picked.QUEUE_MAX_RECEIVES ?? 5),
     formSubmissionsPerMinute: Number(picked.FORM_SUBMISSIONS_PER_MINUTE ?? 120_000),
+    socketsPerUser: Number(picked.SOCKETS_PER_USER ?? 20),
+    socketAccessSweepSeconds: Number(picked.SOCKET_ACCESS_SWEEP_SECONDS ?? 60),
     seed: (picked.MUSTER_SEED as Config['seed'] | undefined) ?? 'auto',
     webDir: path.resolve(picked.MUSTER_WEB_DIR ?? path.join(import.meta.dirname, '../../web/dist')),
   };

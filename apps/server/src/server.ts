@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { modules } from './modules/registry.ts';
-import { scopeAuthorizer } from './modules/sync/index.ts';
+import { socketAccess } from './modules/sync/index.ts';
 import type { Platform } from './platform/context.ts';
 import { registerHealth } from './platform/health.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
@@ -52,7 +52,7 @@ export async function startServer(
     if (config.roles.has('api')) await registerWebApp(app, config.webDir);
     await app.ready();
     const gateway = config.roles.has('realtime')
-      ? await createGateway(app.server, platform, scopeAuthorizer(platform), {
+      ? await createGateway(app.server, platform, socketAccess(platform), {
           headsIntervalMs: options.headsIntervalMs,
         })
       : undefined;

@@ -80,5 +80,24 @@ export type PresenceEvent = Static<typeof PresenceEvent>;
 export const DrainingEvent = Type.Object({ reconnectInMs: Type.Integer({ minimum: 0 }) });
 export type DrainingEvent = Static<typeof DrainingEvent>;
 
+/**
+ * The socket no longer follows `scope`: access to it was lost after subscribing (a role, membership
+ * or visibility changed). `code` is what a new subscribe would be refused with. Nothing more is
+ * pushed for it; subscribing again is refused until access returns.
+ */
+export const RevokedEvent = Type.Object({ scope: Type.String(), code: Type.String() });
+export type RevokedEvent = Static<typeof RevokedEvent>;
+/**
+ * Sent just before the server disconnects the socket: `session_revoked` (signed out, signed out
+ * everywhere, a reused refresh token, a password reset) or `token_expired` (the access token ran out
+ * without `auth` renewing it). A client reconnects only with a fresh token, after signing in again.
+ */
+export const SessionEndedEvent = Type.Object({
+  reason: Type.Union([Type.Literal('session_revoked'), Type.Literal('token_expired')]),
+});
+export type SessionEndedEvent = Static<typeof SessionEndedEvent>;
+/** Handshake refusal (`connect_error` message) when the user already holds the most sockets allowed. */
+export const TOO_MANY_SOCKETS = 'too_many_sockets';
+
 /** How often the server sends `heads` for every subscribed scope (the gap detector of last resort). */
 export const HEADS_INTERVAL_MS = 15_000;

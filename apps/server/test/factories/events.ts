@@ -11,7 +11,7 @@ import type {
   RsvpChoice,
 } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
-import { users } from '../../src/modules/identity/index.ts';
+import { refreshTokens, users } from '../../src/modules/identity/index.ts';
 import type { TestUser } from '../factories.ts';
 import type { TestServer } from '../harness.ts';
 
@@ -117,9 +117,21 @@ export async function quickUsers(server: TestServer, n: number, namePrefix = 'Us
     name: `${namePrefix} ${i + 1}`,
   }));
   await server.platform.db.insert(users).values(rows);
+  // A live session each: the realtime gateway refuses tokens of sessions that were signed out.
+  const sessions = rows.map((row) => ({
+    id: uuidv7(),
+    familyId: uuidv7(),
+    userId: row.id,
+    tokenHash: randomUUID(),
+    expiresAt: new Date(Date.now() + 24 * 3600 * 1000),
+  }));
+  await server.platform.db.insert(refreshTokens).values(sessions);
   return Promise.all(
-    rows.map(async (row) => {
-      const accessToken = await server.platform.tokens.signAccess({ userId: row.id, familyId: uuidv7() });
+    rows.map(async (row, i) => {
+      const accessToken = await server.platform.tokens.signAccess({
+        userId: row.id,
+        familyId: sessions[i]!.familyId,
+      });
       return {
         id: row.id,
         email: row.email,

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { refreshTokens, users } from './identity.tables.ts';
 
@@ -91,19 +91,47 @@ export async function markSpent(q: Queryable, id: string): Promise<void> {
   await q.update(refreshTokens).set({ spentAt: new Date() }).where(eq(refreshTokens.id, id));
 }
 
-export async function revokeFamily(q: Queryable, familyId: string): Promise<void> {
-  await q
+/** Revokes one family (device); its owner, or undefined when nothing was left to revoke. */
+export async function revokeFamily(q: Queryable, familyId: string): Promise<string | undefined> {
+  const rows = await q
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
-    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+    .returning({ userId: refreshTokens.userId });
+  return rows[0]?.userId;
 }
 
-export async function revokeAllOfUser(q: Queryable, userId: string): Promise<void> {
-  await q
+/** Revokes every family of the user; the ids of the families that were still signed in. */
+export async function revokeAllOfUser(q: Queryable, userId: string): Promise<string[]> {
+  const rows = await q
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
-    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+    .returning({ familyId: refreshTokens.familyId });
+  return [...new Set(rows.map((r) => r.familyId))];
 }
+
+/**
+ * Which of `familyIds` are still signed in: not revoked and not past the expiry of their newest
+ * token. Ids that are not UUIDs are simply not signed in (one bad id must not fail the batch).
+ */
+export async function liveFamilies(q: Queryable, familyIds: readonly string[]): Promise<Set<string>> {
+  const ids = [...new Set(familyIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  if (!ids.length) return new Set();
+  const rows = await q
+    .selectDistinct({ familyId: refreshTokens.familyId })
+    .from(refreshTokens)
+    .where(
+      and(
+        sql`${refreshTokens.familyId} = any(${sql.param(ids)}::uuid[])`,
+        isNull(refreshTokens.revokedAt),
+        gt(refreshTokens.expiresAt, sql`now()`),
+      ),
+    );
+  return new Set(rows.map((r) => r.familyId));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listActiveTokens(q: Queryable, userId: string): Promise<RefreshTokenRow[]> {
   return q

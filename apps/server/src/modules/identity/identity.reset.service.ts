@@ -15,6 +15,7 @@ import {
 import { passwordChangedMail, passwordResetMail } from './identity.mail.ts';
 import * as repo from './identity.repository.ts';
 import { LOGIN_PER_ACCOUNT } from './identity.service.ts';
+import { recordSessionsRevoked } from './identity.sessions.ts';
 
 export const RESET_REQUEST_PER_IP: Limit = { name: 'reset-request-ip', points: 20, durationSeconds: 3600 };
 /** Counted per address whether or not an account has it, so the limit itself reveals nothing. */
@@ -73,7 +74,7 @@ export async function resetPassword(ctx: Ctx, input: { token: string; password: 
       passwordHash,
       emailVerifiedAt: user.emailVerifiedAt ?? new Date(),
     });
-    await repo.revokeAllOfUser(work.tx, user.id);
+    await recordSessionsRevoked(work, user.id, await repo.revokeAllOfUser(work.tx, user.id));
     await enqueueMail(work, {
       to: user.email,
       template: passwordChangedMail.name,

@@ -10,6 +10,7 @@ import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
 import { verifyEmailToken } from './identity.links.ts';
 import { presentUser } from './identity.presenter.ts';
 import * as repo from './identity.repository.ts';
+import { recordSessionsRevoked } from './identity.sessions.ts';
 import { enqueueVerificationMail } from './identity.verification.service.ts';
 
 export const LOGIN_PER_ACCOUNT: Limit = { name: 'login-account', points: 10, durationSeconds: 15 * 60 };
@@ -88,11 +89,13 @@ export async function login(ctx: Ctx, input: LoginBody, client: ClientInfo): Pro
  * means a copy exists elsewhere: the family is revoked and both holders must sign in again.
  */
 export async function refresh(ctx: Ctx, refreshToken: string, client: ClientInfo): Promise<TokenPair> {
-  const outcome = await withTx(ctx.platform, async ({ tx }) => {
+  const outcome = await withTx(ctx.platform, async (work) => {
+    const { tx } = work;
     const row = await repo.findRefreshTokenForUpdate(tx, sha256(refreshToken));
     if (!row || row.revokedAt || row.expiresAt < new Date()) return { error: 'invalid' as const };
     if (row.spentAt) {
-      await repo.revokeFamily(tx, row.familyId);
+      if (await repo.revokeFamily(tx, row.familyId))
+        await recordSessionsRevoked(work, row.userId, [row.familyId]);
       return { error: 'reused' as const };
     }
     await repo.markSpent(tx, row.id);
@@ -107,14 +110,18 @@ export async function refresh(ctx: Ctx, refreshToken: string, client: ClientInfo
 }
 
 export async function logout(ctx: Ctx, refreshToken: string): Promise<void> {
-  await withTx(ctx.platform, async ({ tx }) => {
-    const row = await repo.findRefreshTokenForUpdate(tx, sha256(refreshToken));
-    if (row) await repo.revokeFamily(tx, row.familyId);
+  await withTx(ctx.platform, async (work) => {
+    const row = await repo.findRefreshTokenForUpdate(work.tx, sha256(refreshToken));
+    if (row && (await repo.revokeFamily(work.tx, row.familyId)))
+      await recordSessionsRevoked(work, row.userId, [row.familyId]);
   });
 }
 
 export async function logoutEverywhere(ctx: AuthedCtx): Promise<void> {
-  await withTx(ctx.platform, ({ tx }) => repo.revokeAllOfUser(tx, ctx.actor.userId));
+  const userId = ctx.actor.userId;
+  await withTx(ctx.platform, async (work) =>
+    recordSessionsRevoked(work, userId, await repo.revokeAllOfUser(work.tx, userId)),
+  );
 }
 
 export async function getMe(ctx: AuthedCtx): Promise<User> {

@@ -6,8 +6,9 @@ import { sessionRoutes } from './identity.routes.ts';
 
 export { requirePlatformAdmin, setInstanceAdmin } from './identity.admin.ts';
 export { presentUser } from './identity.presenter.ts';
-export { findUserById, type UserRow } from './identity.repository.ts';
-export { users } from './identity.tables.ts';
+export { findUserById, liveFamilies, type UserRow } from './identity.repository.ts';
+export { SESSION_REVOKED } from './identity.sessions.ts';
+export { refreshTokens, users } from './identity.tables.ts';
 
 export function identityRoutes(app: App, platform: Platform) {
   sessionRoutes(app, platform);

@@ -1,3 +1,4 @@
+export { accessChangeOf, socketAccess } from './sync.revocations.ts';
 export { syncRoutes } from './sync.routes.ts';
 export {
   authorizeScope,

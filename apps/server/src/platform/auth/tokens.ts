@@ -18,7 +18,8 @@ export interface VerifiedAccess extends AccessClaims {
 }
 
 export interface TokenService {
-  signAccess(claims: AccessClaims): Promise<string>;
+  /** `ttlSeconds` defaults to ACCESS_TOKEN_TTL_SECONDS; tests shorten it to see expiry happen. */
+  signAccess(claims: AccessClaims, ttlSeconds?: number): Promise<string>;
   /** Throws on anything but a valid, unexpired access token of this server (pinned alg, aud, iss, typ). */
   verifyAccess(token: string): Promise<VerifiedAccess>;
   /**
@@ -50,14 +51,14 @@ export function createTokenService(secret: string): TokenService {
   // A KeyObject built once: given raw bytes, jose would import the key again on every request.
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
   return {
-    async signAccess({ userId, familyId }) {
+    async signAccess({ userId, familyId }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
       return new SignJWT({ typ: 'access', fam: familyId })
         .setProtectedHeader({ alg: ALG, typ: 'JWT' })
         .setSubject(userId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt()
-        .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+        .setExpirationTime(`${ttlSeconds}s`)
         .sign(key);
     },
     async verifyAccess(token) {

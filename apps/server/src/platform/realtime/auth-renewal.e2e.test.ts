@@ -37,7 +37,8 @@ describe('renewing the token of an open socket', () => {
       code: 'unauthorized',
     });
     expect(await ask('auth', { token: 'not-a-token' })).toMatchObject({ ok: false, code: 'unauthorized' });
-    const fresh = await server.platform.tokens.signAccess({ userId: user.id, familyId: 'renewed' });
+    const { familyId } = await server.platform.tokens.verifyAccess(user.accessToken);
+    const fresh = await server.platform.tokens.signAccess({ userId: user.id, familyId });
     expect(await ask('auth', { token: fresh })).toEqual({ ok: true });
     expect(await ask('subscribe', { scopes: [`user:${user.id}`] })).toMatchObject({ ok: true });
   });

@@ -7,6 +7,7 @@ import {
   MIN_SUPPORTED_PROTOCOL_VERSION,
   type SocketAckError,
   SubscribeRequest,
+  TOO_MANY_SOCKETS,
   TypingRequest,
   UnsubscribeRequest,
 } from '@muster/protocol';
@@ -14,24 +15,18 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import type { TSchema } from 'typebox';
 import { InvalidTokenError } from '../auth/tokens.ts';
+import { createKeyedBatcher } from '../batching/keyed-batcher.ts';
 import { readHeads } from '../changes/change-log.ts';
 import type { Actor, AuthedCtx, Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { toAppError } from '../http/problem.ts';
 import { compilePayloadSchema } from '../http/validation.ts';
+import { createAccessKeeper, endSocket, type SocketAccess } from './access-keeper.ts';
 import { createHeadsReader } from './heads.ts';
 import { createPresence, startPresenceTicker } from './presence.ts';
 import { createTokenBucket } from './socket-rate-limit.ts';
 
-/**
- * Authorises one scope string for a user: the normalised scope, or why it is refused. Called
- * concurrently for every scope of every subscribe, so an implementation can decide together the
- * requests for one scope (sync's `scopeAuthorizer` does).
- */
-export type ScopeAuthorizer = (
-  userId: string,
-  scope: string,
-) => Promise<{ scope: string } | { refused: string }>;
+export type { AccessChange, ScopeAuthorizer, SocketAccess } from './access-keeper.ts';
 
 export interface SocketHandler<T> {
   event: string;
@@ -47,6 +42,10 @@ export interface Gateway {
   handle<T>(handler: SocketHandler<T>): void;
   /** Tells every socket on this node to reconnect elsewhere and closes their connections. */
   drain(): Promise<void>;
+  /** Resolves when no access re-check is queued or running (tests). */
+  accessSettled(): Promise<void>;
+  /** Re-checks every subscription and session on this node now (what the periodic sweep does). */
+  sweepAccess(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +53,8 @@ interface SocketData {
   actor: Actor;
   expiresAt: number;
   bucket: ReturnType<typeof createTokenBucket>;
+  /** Disconnects the socket when its token runs out without `auth` renewing it. */
+  expiryTimer?: NodeJS.Timeout;
 }
 
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -70,13 +71,17 @@ export interface GatewayOptions {
   headsIntervalMs?: number;
 }
 
+/** setTimeout's longest delay (~24.8 days); a longer-lived token is simply checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export async function createGateway(
   httpServer: HttpServer,
   platform: Platform,
-  authorizeScope: ScopeAuthorizer,
+  access: SocketAccess,
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const { config, log } = platform;
+  const authorizeScope = access.authorize;
   const io = new Server(httpServer, {
     path: '/socket.io',
     maxHttpBufferSize: MAX_FRAME_BYTES,
@@ -104,6 +109,57 @@ export async function createGateway(
     (error) => log.warn({ err: error }, 'presence tick failed'),
   );
 
+  // Sockets per user on this node, counted from the handshake (a refused one never counts).
+  const userSockets = new Map<string, Set<Socket>>();
+  const socketsOf = (userId: string): Iterable<Socket> => userSockets.get(userId) ?? [];
+  const release = (userId: string, socket: Socket) => {
+    const mine = userSockets.get(userId);
+    mine?.delete(socket);
+    if (mine && !mine.size) userSockets.delete(userId);
+  };
+
+  /** Leaves a scope's room and its presence count. */
+  async function leaveScope(socket: Socket, scope: string) {
+    await socket.leave(scope);
+    if (scope.startsWith('event:')) {
+      presence.leave(scope, (socket.data as SocketData).actor.userId);
+      presenceTicker.changed(scope);
+    }
+  }
+
+  const keeper = createAccessKeeper({
+    io,
+    access,
+    log,
+    userOf: (socket) => (socket.data as SocketData).actor.userId,
+    familyOf: (socket) => (socket.data as SocketData).actor.familyId,
+    socketsOf,
+    leave: leaveScope,
+    isScopeRoom,
+  });
+
+  // A crowd reconnecting at once asks whether their sessions are signed in with a few queries.
+  const sessionBatcher = createKeyedBatcher<string, boolean>({
+    maxBatch: 1000,
+    async run(_key, familyIds) {
+      const live = await access.liveSessions(familyIds);
+      return familyIds.map((familyId) => ({ ok: true, value: live.has(familyId) }));
+    },
+  });
+  const sessionLive = (familyId: string) => sessionBatcher.submit('sessions', familyId);
+
+  /** (Re)arms the socket's expiry: past it, a socket that did not renew through `auth` is closed. */
+  function armExpiry(socket: Socket) {
+    const data = socket.data as SocketData;
+    clearTimeout(data.expiryTimer);
+    const delay = Math.min(Math.max(0, data.expiresAt - Date.now()), MAX_TIMER_MS);
+    data.expiryTimer = setTimeout(() => {
+      if (Date.now() >= data.expiresAt) endSocket(socket, 'token_expired');
+      else armExpiry(socket);
+    }, delay);
+    data.expiryTimer.unref();
+  }
+
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocolVersion?: unknown };
     if (typeof auth.protocolVersion === 'number' && auth.protocolVersion < MIN_SUPPORTED_PROTOCOL_VERSION) {
@@ -112,6 +168,16 @@ export async function createGateway(
     if (typeof auth.token !== 'string' || auth.token.length > 4096) return next(new Error('unauthorized'));
     try {
       const verified = await platform.tokens.verifyAccess(auth.token);
+      // The token outlives a sign-out by up to its 15 minutes; the session must still be live.
+      if (!(await sessionLive(verified.familyId))) return next(new Error('unauthorized'));
+      const mine = userSockets.get(verified.userId) ?? new Set<Socket>();
+      // Refuse the newcomer, not the oldest: a client looping on reconnects cannot knock the
+      // user's other devices off, and Socket.IO does not retry a middleware refusal by itself.
+      if (mine.size >= config.socketsPerUser) return next(new Error(TOO_MANY_SOCKETS));
+      mine.add(socket);
+      userSockets.set(verified.userId, mine);
+      // Released when the transport closes, also when it closes before the connection completes.
+      socket.conn.once('close', () => release(verified.userId, socket));
       const data: SocketData = {
         actor: { userId: verified.userId, familyId: verified.familyId },
         expiresAt: verified.expiresAt,
@@ -142,8 +208,12 @@ export async function createGateway(
       // Closing the transport (not `disconnect()`) makes clients reconnect by themselves.
       for (const socket of io.of('/').sockets.values()) socket.conn.close();
     },
+    accessSettled: () => keeper.idle(),
+    sweepAccess: () => keeper.sweep(),
     async close() {
       clearInterval(heartbeat);
+      clearInterval(sweeper);
+      keeper.stop();
       presenceTicker.stop();
       unsubscribeBus();
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -187,6 +257,8 @@ export async function createGateway(
     async handle(ctx, { scopes }, socket) {
       const refused: Record<string, string> = {};
       const accepted: string[] = [];
+      // An access change heard while deciding may postdate what the decision read: re-check then.
+      const epoch = keeper.epoch();
       // All at once: the authoriser batches them with other sockets' subscriptions to the same scopes.
       const requested = [...new Set(scopes)];
       const results = await Promise.all(requested.map((scope) => authorizeScope(ctx.actor.userId, scope)));
@@ -209,6 +281,7 @@ export async function createGateway(
           presenceTicker.changed(scope);
         }
       }
+      if (keeper.epoch() !== epoch) keeper.recheck(socket, accepted);
       // Read after joining: a change committed meanwhile is either pushed or already in the head.
       const heads = await headsReader.read(accepted);
       return { heads, refused };
@@ -218,15 +291,8 @@ export async function createGateway(
   gateway.handle<UnsubscribeRequest>({
     event: 'unsubscribe',
     schema: UnsubscribeRequest,
-    async handle(ctx, { scopes }, socket) {
-      for (const scope of scopes) {
-        if (!socket.rooms.has(scope)) continue;
-        await socket.leave(scope);
-        if (scope.startsWith('event:')) {
-          presence.leave(scope, ctx.actor.userId);
-          presenceTicker.changed(scope);
-        }
-      }
+    async handle(_ctx, { scopes }, socket) {
+      for (const scope of scopes) if (socket.rooms.has(scope)) await leaveScope(socket, scope);
       return {};
     },
   });
@@ -246,7 +312,13 @@ export async function createGateway(
       });
       if (verified.userId !== ctx.actor.userId)
         throw new AppError(ErrorCode.unauthorized, 'Token belongs to another user');
-      (socket.data as SocketData).expiresAt = verified.expiresAt;
+      if (!(await sessionLive(verified.familyId)))
+        throw new AppError(ErrorCode.unauthorized, 'This session has been signed out');
+      const data = socket.data as SocketData;
+      // The socket now belongs to the token's session: signing that one out is what closes it.
+      data.actor = { userId: verified.userId, familyId: verified.familyId };
+      data.expiresAt = verified.expiresAt;
+      armExpiry(socket);
       return {};
     },
   });
@@ -266,6 +338,11 @@ export async function createGateway(
   io.on('connection', (socket) => {
     const data = socket.data as SocketData;
     for (const { handler, validate } of handlers) bind(socket, handler, validate);
+    armExpiry(socket);
+    socket.on('disconnect', () => {
+      clearTimeout(data.expiryTimer);
+      release(data.actor.userId, socket);
+    });
     socket.on('disconnecting', () => {
       for (const room of socket.rooms) {
         if (room.startsWith('event:')) {
@@ -289,7 +366,13 @@ export async function createGateway(
   const unsubscribeBus = platform.bus.subscribe((change) => {
     if (!pending.length) setImmediate(broadcastPending);
     pending.push(change);
+    keeper.onChange(change);
   });
+
+  const sweeper = setInterval(() => {
+    keeper.sweep().catch((error: unknown) => log.warn({ err: error }, 'access sweep failed'));
+  }, config.socketAccessSweepSeconds * 1000);
+  sweeper.unref();
 
   const heartbeat = setInterval(() => {
     sendHeads().catch((error: unknown) => log.warn({ err: error }, 'heads heartbeat failed'));
