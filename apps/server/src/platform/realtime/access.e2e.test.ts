@@ -14,6 +14,8 @@ import { connectSocket } from '../../../test/realtime-client.ts';
  */
 const server = useTestServer({ listen: true, env: { SOCKETS_PER_USER: '3' } });
 const sockets: Socket[] = [];
+/** Generous: these wait for something to happen, they do not time it. */
+const POLL = { timeout: 10_000 };
 let organiser: TestUser;
 let eventId: string;
 let staffChannelId: string;
@@ -53,7 +55,7 @@ async function fence(user: TestUser, seen: { changes: Change[] }) {
   const name = `fence ${Math.random()}`;
   await call(server, 'PATCH', '/api/v1/me', user, { name });
   await expect
-    .poll(() => seen.changes.some((c) => (c.data as { name?: string } | null)?.name === name))
+    .poll(() => seen.changes.some((c) => (c.data as { name?: string } | null)?.name === name), POLL)
     .toBe(true);
 }
 
@@ -67,12 +69,12 @@ describe('access lost after subscribing', () => {
 
     expect((await postMessage(server, organiser, staffChannelId, 'before')).statusCode).toBe(201);
     await expect
-      .poll(() => seen.changes.filter((c) => c.scope === `channel:${staffChannelId}`).length)
+      .poll(() => seen.changes.filter((c) => c.scope === `channel:${staffChannelId}`).length, POLL)
       .toBe(1);
 
     await call(server, 'DELETE', `/api/v1/events/${eventId}/roles/${staff.id}`, organiser);
     await expect
-      .poll(() => seen.revoked)
+      .poll(() => seen.revoked, POLL)
       .toEqual([{ scope: `channel:${staffChannelId}`, code: 'not_found' }]);
     expect((await postMessage(server, organiser, staffChannelId, 'after')).statusCode).toBe(201);
     await fence(staff, seen);
@@ -155,11 +157,13 @@ describe('sockets per user', () => {
     await connectSocket(server.url, other.accessToken, sockets);
     open[0]!.close();
     await expect
-      .poll(() =>
-        connectSocket(server.url, user.accessToken, sockets).then(
-          () => 'connected',
-          (error: Error) => error.message,
-        ),
+      .poll(
+        () =>
+          connectSocket(server.url, user.accessToken, sockets).then(
+            () => 'connected',
+            (error: Error) => error.message,
+          ),
+        POLL,
       )
       .toBe('connected');
   });
