@@ -369,8 +369,17 @@ export async function createGateway(
     keeper.onChange(change);
   });
 
+  // One sweep at a time: on a node with many sockets a sweep may outlast a short interval.
+  let sweeping = false;
   const sweeper = setInterval(() => {
-    keeper.sweep().catch((error: unknown) => log.warn({ err: error }, 'access sweep failed'));
+    if (sweeping) return;
+    sweeping = true;
+    keeper
+      .sweep()
+      .catch((error: unknown) => log.warn({ err: error }, 'access sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
   }, config.socketAccessSweepSeconds * 1000);
   sweeper.unref();
 
