@@ -10,4 +10,10 @@ export {
 export { mailJobs, mailSentKey } from './mail.job.ts';
 export type { DevMailbox, MailboxEntry, MailboxPage, StoredMail } from './mailbox.ts';
 export { createMailer, type Mailer, type OutgoingMail } from './mailer.ts';
-export { defineMailTemplate, type MailTemplate, type MailTemplateSource, renderMail } from './templates.ts';
+export {
+  defineMailTemplate,
+  type MailTemplate,
+  type MailTemplateSource,
+  mailSafeText,
+  renderMail,
+} from './templates.ts';
