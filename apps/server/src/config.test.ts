@@ -31,4 +31,30 @@ describe('config', () => {
     expect([...config.roles]).toEqual(['api', 'realtime', 'worker']);
     expect(config.dataDir.endsWith('.muster')).toBe(true);
   });
+
+  it('paces and caps mail with defaults, each overridable and validated', () => {
+    expect(loadConfig({}).mailLimits).toEqual({
+      bulkPerSecond: 2,
+      recipientPerDay: 3,
+      communityPerDay: 1000,
+      verifiedCommunityPerDay: 20000,
+      accountPerHour: 5,
+    });
+    expect(loadConfig({ MAIL_BULK_PER_SECOND: '20', MAIL_RECIPIENT_PER_DAY: '1' }).mailLimits).toMatchObject({
+      bulkPerSecond: 20,
+      recipientPerDay: 1,
+    });
+    const error = (() => {
+      try {
+        loadConfig({ MAIL_BULK_PER_SECOND: '0', MAIL_ACCOUNT_PER_HOUR: '-1', MAIL_COMMUNITY_PER_DAY: 'x' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'MAIL_ACCOUNT_PER_HOUR',
+      'MAIL_BULK_PER_SECOND',
+      'MAIL_COMMUNITY_PER_DAY',
+    ]);
+  });
 });

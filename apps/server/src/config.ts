@@ -21,6 +21,11 @@ const EnvSchema = Type.Object({
   MAIL_FROM: Type.Optional(
     Type.String({ maxLength: 320, pattern: '^([^<>\\r\\n]*<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$' }),
   ),
+  MAIL_BULK_PER_SECOND: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })),
+  MAIL_RECIPIENT_PER_DAY: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })),
+  MAIL_COMMUNITY_PER_DAY: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,7}$' })),
+  MAIL_VERIFIED_COMMUNITY_PER_DAY: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,7}$' })),
+  MAIL_ACCOUNT_PER_HOUR: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$' })),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   HTTP_RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,6}$' })),
   QUEUE_VISIBILITY_TIMEOUT_SECONDS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$' })),
@@ -50,6 +55,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Sender of every mail, `addr@host` or `Name <addr@host>`; its domain also names Message-IDs. */
   mailFrom: string;
+  /** Pace and caps of mail; see `MailLimits`. */
+  mailLimits: MailLimits;
   otlpEndpoint: string | undefined;
   /** Requests per minute per signed-in session (or per IP when anonymous). */
   httpRateLimitPerMinute: number;
@@ -70,6 +77,23 @@ export interface Config {
   seed: 'auto' | 'never' | 'always';
   /** The built web app (`apps/web/dist` unless MUSTER_WEB_DIR says otherwise), served at `/`. */
   webDir: string;
+}
+
+/**
+ * Account mail (verification, reset, invitations) answers a person's own action; bulk mail
+ * (follow-ups, opt-in confirmations, digests) is sent for a community to people who may never
+ * have asked for it, so it is paced and capped. Windows are UTC calendar days and clock hours.
+ */
+export interface MailLimits {
+  /** Bulk mails each node's worker hands to the transport per second (default 2). */
+  bulkPerSecond: number;
+  /** Bulk mails one address receives per day, from all communities together (default 3). */
+  recipientPerDay: number;
+  /** Bulk mails one community sends per day (default 1,000), and once verified (default 20,000). */
+  communityPerDay: number;
+  verifiedCommunityPerDay: number;
+  /** Account mails one address receives per hour (default 5). */
+  accountPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +138,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: picked.LOG_LEVEL ?? 'info',
     smtpUrl: picked.SMTP_URL,
     mailFrom: picked.MAIL_FROM ?? `Muster <no-reply@${new URL(publicUrl).hostname}>`,
+    mailLimits: {
+      bulkPerSecond: Number(picked.MAIL_BULK_PER_SECOND ?? 2),
+      recipientPerDay: Number(picked.MAIL_RECIPIENT_PER_DAY ?? 3),
+      communityPerDay: Number(picked.MAIL_COMMUNITY_PER_DAY ?? 1_000),
+      verifiedCommunityPerDay: Number(picked.MAIL_VERIFIED_COMMUNITY_PER_DAY ?? 20_000),
+      accountPerHour: Number(picked.MAIL_ACCOUNT_PER_HOUR ?? 5),
+    },
     otlpEndpoint: picked.OTEL_EXPORTER_OTLP_ENDPOINT,
     httpRateLimitPerMinute: Number(picked.HTTP_RATE_LIMIT_PER_MINUTE ?? 600),
     queueVisibilityTimeoutSeconds: Number(picked.QUEUE_VISIBILITY_TIMEOUT_SECONDS ?? 30),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.ts';
+import { setCommunityVerified } from './modules/communities/index.ts';
 import { setInstanceAdmin } from './modules/identity/index.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { createLogger } from './platform/logger.ts';
@@ -17,6 +18,8 @@ Commands:
   seed      add the demo community, event and users, print their logins, exit
   admin grant <email>    make an account an administrator of this instance
   admin revoke <email>   take administration away from an account
+  admin verify-community <id>     vouch for a community: follow-ups without double opt-in, higher mail cap
+  admin unverify-community <id>   take that back
   queue ls               queues with depth, in flight, oldest age and dead letters
   queue dead <name>      the jobs in a queue's dead-letter queue
   queue replay <name> <jobId>   move a dead job back to its queue
@@ -80,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
 /** `muster admin grant|revoke <email>`: names instance administrators besides the first account. */
 async function adminCommand(args: string[], open: () => ReturnType<typeof openPlatform>): Promise<number> {
   const [action, email] = args;
+  if (action === 'verify-community' || action === 'unverify-community')
+    return verifyCommunityCommand(args, open);
   if ((action !== 'grant' && action !== 'revoke') || !email || args.length !== 2) {
     process.stderr.write('Usage: muster admin grant|revoke <email>\n');
     return 2;
@@ -93,6 +98,32 @@ async function adminCommand(args: string[], open: () => ReturnType<typeof openPl
     }
     const state = user.isAdmin ? 'is now an administrator' : 'is no longer an administrator';
     process.stdout.write(`${user.email} ${state} of this instance.\n`);
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** `muster admin verify-community|unverify-community <id>`: the operator's side of the admin route. */
+async function verifyCommunityCommand(
+  args: string[],
+  open: () => ReturnType<typeof openPlatform>,
+): Promise<number> {
+  const [action, id] = args;
+  if (!id || args.length !== 2 || !/^[0-9a-f-]{36}$/i.test(id)) {
+    process.stderr.write('Usage: muster admin verify-community|unverify-community <community id>\n');
+    return 2;
+  }
+  const opened = await open();
+  try {
+    const row = await setCommunityVerified(opened.platform, id, action === 'verify-community', null);
+    if (!row) {
+      process.stderr.write(`No community has the id ${id}\n`);
+      return 1;
+    }
+    process.stdout.write(
+      `${row.name} (${row.id}) is ${row.verifiedAt ? 'now verified' : 'no longer verified'}.\n`,
+    );
     return 0;
   } finally {
     await opened.close();

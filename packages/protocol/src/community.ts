@@ -14,9 +14,18 @@ export const Community = Type.Object({
   description: Type.Union([Type.String(), Type.Null()]),
   memberCount: Type.Integer(),
   myRole: Type.Union([CommunityRole, Type.Null()]),
+  /** An instance administrator vouched for who runs it (see docs/mail.md). */
+  verified: Type.Boolean(),
   createdAt: Timestamp,
 });
 export type Community = Static<typeof Community>;
+
+/** `PUT /api/v1/admin/communities/:id/verified`, instance administrators only. */
+export const SetCommunityVerifiedBody = Type.Object(
+  { verified: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type SetCommunityVerifiedBody = Static<typeof SetCommunityVerifiedBody>;
 
 export const CreateCommunityBody = Type.Object(
   { name: ShortText(120), description: Type.Optional(LongText(4000)) },

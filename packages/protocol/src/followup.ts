@@ -52,3 +52,10 @@ export const UnsubscribeQuery = Type.Object(
   { additionalProperties: false },
 );
 export type UnsubscribeQuery = Static<typeof UnsubscribeQuery>;
+
+/** `POST /api/v1/follow-ups/confirm`: the double opt-in, with the token from the confirmation mail. */
+export const ConfirmFollowUpsBody = Type.Object(
+  { token: Type.String({ minLength: 10, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
+export type ConfirmFollowUpsBody = Static<typeof ConfirmFollowUpsBody>;

@@ -16,6 +16,7 @@ export function presentCommunity(
     description: row.description,
     memberCount,
     myRole,
+    verified: row.verifiedAt !== null,
     createdAt: row.createdAt.toISOString(),
   };
 }

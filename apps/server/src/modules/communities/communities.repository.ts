@@ -112,6 +112,8 @@ export async function listCommunitiesOf(
       description: communities.description,
       createdBy: communities.createdBy,
       createdAt: communities.createdAt,
+      verifiedAt: communities.verifiedAt,
+      verifiedBy: communities.verifiedBy,
       role: communityMembers.role,
       joinedAt: communityMembers.joinedAt,
       memberCount: memberCount.mapWith(Number),

@@ -7,6 +7,12 @@ export const communities = pgTable('communities', {
   description: text('description'),
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Set by an instance administrator who knows who runs this community: its follow-ups may skip
+   * the double opt-in (never the consent) and its daily bulk-mail cap is higher.
+   */
+  verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  verifiedBy: uuid('verified_by').references(() => users.id, { onDelete: 'set null' }),
 });
 
 export const communityMembers = pgTable(

@@ -1,5 +1,6 @@
 import type { Module } from '../registry.ts';
 import { communityRoutes } from './communities.routes.ts';
+import { communityVerificationRoutes } from './communities.verification.routes.ts';
 
 export { communityRoleOf, communityRolesAmong, requireCommunityMember } from './communities.access.ts';
 export { decodeCursor, encodeCursor, pageOf } from './communities.cursor.ts';
@@ -12,6 +13,13 @@ export {
 } from './communities.policy.ts';
 export { findCommunity } from './communities.repository.ts';
 export { communities, communityMembers } from './communities.tables.ts';
+export { setCommunityVerified } from './communities.verification.ts';
 export { communityRoutes };
 
-export const communitiesModule: Module = { name: 'communities', routes: communityRoutes };
+export const communitiesModule: Module = {
+  name: 'communities',
+  routes: (app, platform) => {
+    communityRoutes(app, platform);
+    communityVerificationRoutes(app, platform);
+  },
+};

@@ -75,6 +75,8 @@ export async function leadStep(work: Work, items: readonly PipelineItem[]): Prom
       email,
       name: answerOf(item, keyed('name', 'fullname', 'full_name')),
       company: answerOf(item, keyed('company', 'organisation', 'organization')),
+      // A consent field answered yes is consent to the community's follow-up mail.
+      followUpConsent: item.fields.some((f) => f.type === 'consent' && submission.answers[f.key] === true),
     };
     inputOf.push(inputs.length);
     inputs.push({

@@ -73,6 +73,10 @@ describe('muster admin', () => {
     const misuse = await run(['admin', 'promote', 'someone@example.test']);
     expect(misuse.code).toBe(2);
     expect(misuse.stderr).toContain('Usage: muster admin grant|revoke <email>');
+    const noCommunity = await run(['admin', 'verify-community', '01900000-0000-7000-8000-000000000000']);
+    expect(noCommunity.code).toBe(1);
+    expect(noCommunity.stderr).toContain('No community has the id 01900000-0000-7000-8000-000000000000');
+    expect((await run(['admin', 'verify-community', 'not-an-id'])).code).toBe(2);
 
     const port = await freePort();
     const server = spawnMuster(['serve'], port);
@@ -109,7 +113,19 @@ describe('muster admin', () => {
         break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    const mine = await json(`${base}/api/v1/me/communities`, { headers });
+    const demo = (mine.body.items as { id: string; name: string; verified: boolean }[]).find(
+      (c) => c.name === 'Muster Demo Community',
+    );
+    expect(demo?.verified).toBe(false);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-  }, 180_000);
+
+    // The operator vouches for the demo community (the data directory is free again).
+    const verified = await run(['admin', 'verify-community', demo!.id]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(`Muster Demo Community (${demo!.id}) is now verified`);
+    const unverified = await run(['admin', 'unverify-community', demo!.id]);
+    expect(unverified.stdout).toContain('is no longer verified');
+  }, 240_000);
 });

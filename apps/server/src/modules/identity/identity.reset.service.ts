@@ -3,7 +3,7 @@ import type { Limit } from '../../platform/auth/rate-limiter.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { invalid } from '../../platform/errors.ts';
-import { enqueueMail } from '../../platform/mail/index.ts';
+import { enqueueMail, mailSafeText } from '../../platform/mail/index.ts';
 import {
   linkTo,
   PASSWORD_RESET,
@@ -44,7 +44,8 @@ export async function requestPasswordReset(ctx: Ctx, email: string, ip: string):
       to: user.email,
       template: passwordResetMail.name,
       data: {
-        name: user.name,
+        // Anyone may ask for a reset of any address: the name only once the address is proven.
+        name: user.emailVerifiedAt ? mailSafeText(user.name) : '',
         link: linkTo(ctx.platform, 'reset-password', token),
         minutes: PASSWORD_RESET_TTL_SECONDS / 60,
       },
@@ -78,7 +79,7 @@ export async function resetPassword(ctx: Ctx, input: { token: string; password: 
     await enqueueMail(work, {
       to: user.email,
       template: passwordChangedMail.name,
-      data: { name: user.name },
+      data: { name: mailSafeText(user.name) },
     });
   });
   await ctx.platform.limits.reset(LOGIN_PER_ACCOUNT, current.email);

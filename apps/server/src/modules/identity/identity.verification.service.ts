@@ -26,14 +26,13 @@ export const VERIFY_PER_IP: Limit = { name: 'verify-ip', points: 60, durationSec
 export async function enqueueVerificationMail(
   platform: Platform,
   work: Pick<Work, 'enqueue'>,
-  user: { name: string; email: string },
+  user: { email: string },
   token: string,
 ): Promise<void> {
   await enqueueMail(work, {
     to: user.email,
     template: verifyEmailMail.name,
     data: {
-      name: user.name,
       email: user.email,
       link: linkTo(platform, 'verify-email', token),
       hours: VERIFY_EMAIL_TTL_SECONDS / 3600,

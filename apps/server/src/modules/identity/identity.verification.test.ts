@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { devMails, tokenFrom, waitForDevMail } from '../../../test/dev-mail.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { queryRows } from '../../platform/db/client.ts';
 
 const SECRET = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
 const server = useTestServer();
@@ -32,6 +34,15 @@ const resend = (u: TestUser | null) =>
     headers: u ? u.headers : {},
   });
 
+/** Account mail jobs not yet settled (queued, or being sent). */
+const pendingAccountMail = async () =>
+  (
+    await queryRows<{ n: number }>(
+      server.platform.db,
+      sql`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'mail.send' AND state IN ('created', 'retry', 'active')`,
+    )
+  )[0]!.n;
+
 const verificationMailTo = (email: string) =>
   waitForDevMail(server, (m) => m.to === email && m.subject === 'Confirm your e-mail address for Muster');
 
@@ -45,7 +56,9 @@ describe('instance administrators', () => {
 describe('e-mail verification', () => {
   it('mails a link on registration; following it verifies the address and tells the user scope', async () => {
     const mail = await verificationMailTo(user.email);
-    expect(mail.text).toContain(`Hello Ann,`);
+    // No name: whoever registers may have typed someone else's address.
+    expect(mail.text).toMatch(/^Hello,$/m);
+    expect(mail.text).not.toContain('Ann');
     expect(mail.text).toContain(`${server.platform.config.publicUrl}/verify-email?token=`);
     expect(mail.html).toContain('Confirm my e-mail address');
     const res = await verify(tokenFrom(mail.text, 'verify-email'));
@@ -80,16 +93,18 @@ describe('e-mail verification', () => {
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await resend(null)).statusCode).toBe(401);
-    // One from the registration and five re-sends, each its own mail with a working link.
+    // One from the registration and five re-sends were accepted, but an address receives at most
+    // five account mails an hour (MAIL_ACCOUNT_PER_HOUR): the sixth is dropped at the send.
     for (;;) {
       const mine = (await devMails(server)).filter((m) => m.to === bob.email);
-      if (mine.length === 6) {
-        expect(new Set(mine.map((m) => m.messageId)).size).toBe(6);
+      if (mine.length === 5 && (await pendingAccountMail()) === 0) {
+        expect(new Set(mine.map((m) => m.messageId)).size).toBe(5);
         break;
       }
-      expect(mine.length).toBeLessThan(6);
+      expect(mine.length).toBeLessThanOrEqual(5);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    expect((await devMails(server)).filter((m) => m.to === bob.email)).toHaveLength(5);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { Module } from '../registry.ts';
+import { consentJobs } from './leads.consent.ts';
 import { followUpRoutes } from './leads.followups.routes.ts';
 import { followUpJobs } from './leads.followups.ts';
 import { leadRoutes } from './leads.routes.ts';
@@ -14,4 +15,8 @@ function routes(app: App, platform: Platform) {
   followUpRoutes(app, platform);
 }
 
-export const leadsModule: Module = { name: 'leads', routes, jobs: followUpJobs };
+export const leadsModule: Module = {
+  name: 'leads',
+  routes,
+  jobs: (platform) => [...followUpJobs(platform), ...consentJobs(platform)],
+};

@@ -1,4 +1,5 @@
 import {
+  ConfirmFollowUpsBody,
   CreateFollowUpSequenceBody,
   FollowUpSequence,
   FollowUpSequenceList,
@@ -10,6 +11,7 @@ import {
 import type { Platform } from '../../platform/context.ts';
 import { authedCtx, ctxOf } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
+import { confirmFollowUps } from './leads.consent.ts';
 import * as followUps from './leads.followups.service.ts';
 
 const tags = ['leads'];
@@ -52,6 +54,22 @@ export function followUpRoutes(app: App, platform: Platform) {
       },
     },
     async (request) => followUps.patchSequence(authedCtx(platform, request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/v1/follow-ups/confirm',
+    {
+      schema: {
+        tags,
+        description: 'The double opt-in: the token from the confirmation mail starts the follow-ups.',
+        body: ConfirmFollowUpsBody,
+        response: { 200: Ok },
+      },
+    },
+    async (request) => {
+      await confirmFollowUps(ctxOf(platform, request), request.body.token, request.ip);
+      return { ok: true as const };
+    },
   );
 
   // Mail clients POST `List-Unsubscribe=One-Click` as a form (RFC 8058); the token in the URL is

@@ -1,10 +1,12 @@
-import type { FollowUpSequence, FollowUpSequenceList, Lead } from '@muster/protocol';
+import type { FollowUpSequence, FollowUpSequenceList, Form } from '@muster/protocol';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, call } from '../../../test/factories/events.ts';
+import { statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
 import { useSmtpSink } from '../../../test/smtp-sink.ts';
+import { setCommunityVerified } from '../communities/index.ts';
 import { followUpEnrolments } from './leads.followups.tables.ts';
 import { sendFollowUp } from './leads.followups.ts';
 
@@ -12,13 +14,36 @@ const sink = useSmtpSink();
 const server = useTestServer(() => ({ env: { SMTP_URL: sink.url } }));
 let owner: TestUser;
 let communityId: string;
+let form: Form;
 beforeAll(async () => {
   owner = await registerUser(server, { name: 'Owner' });
   communityId = (await buildCommunity(server, owner, { name: 'Analytical Society' })).id;
+  // Verified, so consenting people are mailed without the double opt-in (leads.followups.consent.test.ts).
+  await setCommunityVerified(server.platform, communityId, true, null);
+  form = await call<Form>(server, 'POST', '/api/v1/forms', owner, {
+    ownerType: 'community',
+    ownerId: communityId,
+    purpose: 'lead',
+    title: 'Stay in touch',
+    fields: [
+      { key: 'name', type: 'text', label: 'Name' },
+      { key: 'email', type: 'email', label: 'E-mail', required: true },
+      { key: 'consent', type: 'consent', label: 'Send me your follow-up mail', required: true },
+    ],
+  });
 });
 
-const capture = (email: string, name = 'Ada') =>
-  call<Lead>(server, 'POST', `/api/v1/communities/${communityId}/leads`, owner, { email, name });
+/** A person leaves their address on the community's form, consenting to follow-ups. */
+async function capture(email: string, name = 'Ada'): Promise<{ id: string }> {
+  const res = await submit(server, form.id, { answers: { name, email, consent: true } });
+  const { submissionId } = res.json<{ submissionId: string }>();
+  for (;;) {
+    const status = await statusOf(server, submissionId);
+    if (status.status === 'done') return { id: status.leadId! };
+    expect(status.status).not.toBe('failed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 const enrolmentOf = async (leadId: string) =>
   (
     await server.platform.db.select().from(followUpEnrolments).where(eq(followUpEnrolments.leadId, leadId))

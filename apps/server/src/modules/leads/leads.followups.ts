@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import type { JobDefinition, JobResult } from '../../platform/jobs/jobs.ts';
-import { enqueueMail } from '../../platform/mail/index.ts';
+import { enqueueMail, mailSafeText } from '../../platform/mail/index.ts';
 import { findCommunity } from '../communities/index.ts';
 import { followUpEnrolments, followUpSequences } from './leads.followups.tables.ts';
 import type { LeadRow } from './leads.repository.ts';
@@ -29,9 +29,10 @@ async function scheduleStep(work: Work, enrolmentId: string, step: number, delay
 }
 
 /**
- * Enrols new leads in every active sequence of their communities, in the transaction that created
- * them, and schedules each first step: a fixed number of statements per batch of leads. A lead that
- * unsubscribed is never enrolled again.
+ * Enrols leads in every active sequence of their communities and schedules each first step: a
+ * fixed number of statements per batch of leads. Only for leads that may be mailed (consent and
+ * a confirmed address or a verified community: `startFollowUps`, `confirmFollowUps`); one that
+ * unsubscribed is never enrolled again, and enrolling twice adds nothing.
  */
 export async function enrolLeads(
   work: Work,
@@ -90,22 +91,26 @@ export async function sendFollowUp(platform: Platform, job: FollowUpDue): Promis
       .select()
       .from(followUpSequences)
       .where(eq(followUpSequences.id, enrolment.sequenceId));
+    const community = lead ? await findCommunity(work.tx, lead.communityId) : undefined;
     const stop = !lead
       ? 'lead_gone'
       : lead.unsubscribedAt
         ? 'unsubscribed'
-        : ENDED_STAGES.has(lead.stage)
-          ? lead.stage
-          : !sequence?.active
-            ? 'sequence_paused'
-            : null;
-    if (stop || !lead || !sequence) {
+        : !lead.followUpConsentAt
+          ? 'no_consent'
+          : !lead.confirmedAt && !community?.verifiedAt
+            ? 'not_confirmed'
+            : ENDED_STAGES.has(lead.stage)
+              ? lead.stage
+              : !sequence?.active
+                ? 'sequence_paused'
+                : null;
+    if (stop || !lead || !sequence || !community) {
       await stopFollowUps(work.tx, enrolment.leadId, stop ?? 'lead_gone');
       return 'skipped';
     }
     const step = sequence.steps[job.step];
     if (!step) return 'skipped';
-    const community = await findCommunity(work.tx, lead.communityId);
     const token = await platform.tokens.signPurpose(
       UNSUBSCRIBE_PURPOSE,
       lead.id,
@@ -114,12 +119,14 @@ export async function sendFollowUp(platform: Platform, job: FollowUpDue): Promis
     );
     const link = unsubscribeLink(platform, token);
     await enqueueMail(work, {
+      kind: 'bulk',
+      community: { id: community.id, verified: !!community.verifiedAt },
       to: lead.email,
       template: { subject: step.subject, text: `${step.text}\n\n--\nUnsubscribe: {{{unsubscribeUrl}}}\n` },
       data: {
-        name: lead.name ?? '',
-        company: lead.company ?? '',
-        communityName: community?.name ?? '',
+        name: mailSafeText(lead.name ?? ''),
+        company: mailSafeText(lead.company ?? ''),
+        communityName: mailSafeText(community.name, 120),
         unsubscribeUrl: link,
       },
       headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

@@ -1,7 +1,7 @@
 import type { LeadSourceKind } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { Work } from '../../platform/db/unit-of-work.ts';
-import { enrolLeads } from './leads.followups.ts';
+import { startFollowUps } from './leads.consent.ts';
 import * as repo from './leads.repository.ts';
 
 /** What a source of a lead knows about the person and where they came from. */
@@ -10,6 +10,8 @@ export interface LeadInput {
   email: string;
   name?: string | null | undefined;
   company?: string | null | undefined;
+  /** The person answered a form's consent field with yes (see leads.consent.ts). */
+  followUpConsent?: boolean | undefined;
   source: {
     kind: LeadSourceKind;
     eventId?: string | null | undefined;
@@ -38,8 +40,9 @@ function dedupeKeyOf(source: LeadInput['source']): string {
  * Records leads from any source, inside the caller's transaction, in a fixed number of statements
  * however many there are (a worker's batch of form submissions): one lead per person per community
  * (by lower-cased e-mail) and one source row per distinct source. Idempotent, so a job that runs
- * twice leaves exactly what one run leaves. New leads are enrolled in their community's active
- * follow-up sequences in the same transaction. Answers one result per input, in order.
+ * twice leaves exactly what one run leaves. People who consented to follow-up mail are enrolled
+ * in their community's active sequences, or mailed a confirmation link first, in the same
+ * transaction. Answers one result per input, in order.
  */
 export async function recordLeads(
   work: Work,
@@ -49,6 +52,8 @@ export async function recordLeads(
   const personKey = (communityId: string, email: string) => `${communityId}\n${email}`;
   // One row per person: the same person twice in one statement would be "affected twice".
   const people = new Map<string, repo.NewLead>();
+  const now = new Date();
+  const consenting = new Set<string>();
   for (const input of inputs) {
     const email = input.email.trim().toLowerCase();
     const key = personKey(input.communityId, email);
@@ -59,7 +64,9 @@ export async function recordLeads(
       email,
       name: known?.name ?? (input.name?.trim() || null),
       company: known?.company ?? (input.company?.trim() || null),
+      followUpConsentAt: known?.followUpConsentAt ?? (input.followUpConsent ? now : null),
     });
+    if (input.followUpConsent) consenting.add(key);
   }
   const stored = await repo.upsertLeads(work.tx, [...people.values()]);
   const leadOf = (input: LeadInput) =>
@@ -76,8 +83,11 @@ export async function recordLeads(
     dedupeKey: dedupeKeyOf(input.source),
   }));
   const added = await repo.insertSources(work.tx, sources);
-  const created = [...stored.values()].filter((s) => s.created).map((s) => s.lead);
-  await enrolLeads(work, created);
+  // Follow-ups start (or their confirmation is mailed) only for people who consented just now.
+  await startFollowUps(
+    work,
+    [...consenting].map((key) => stored.get(key)!.lead),
+  );
   const enrolledOnce = new Set<string>();
   return inputs.map((input, i) => {
     const { lead, created: isNew } = leadOf(input);

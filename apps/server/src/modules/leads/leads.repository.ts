@@ -6,12 +6,16 @@ export type LeadRow = typeof leads.$inferSelect;
 export type LeadSourceRow = typeof leadSources.$inferSelect;
 export type LeadNoteRow = typeof leadNotes.$inferSelect;
 
-export type NewLead = Pick<typeof leads.$inferInsert, 'id' | 'communityId' | 'email' | 'name' | 'company'>;
+export type NewLead = Pick<
+  typeof leads.$inferInsert,
+  'id' | 'communityId' | 'email' | 'name' | 'company' | 'followUpConsentAt'
+>;
 
 /**
  * Creates each person's lead or finds the existing one (de-duplication), in one statement; keyed
  * `communityId\nemail`. Name and company fill in only where the lead has none: a later form never
- * overwrites what a rep typed. `values` must hold each person once.
+ * overwrites what a rep typed; follow-up consent is kept once given. `values` must hold each
+ * person once.
  */
 export async function upsertLeads(
   q: Queryable,
@@ -25,6 +29,8 @@ export async function upsertLeads(
       set: {
         name: sql`coalesce(${leads.name}, excluded.name)`,
         company: sql`coalesce(${leads.company}, excluded.company)`,
+        // Consent, once given, stays given (an unsubscribe is what takes it back).
+        followUpConsentAt: sql`coalesce(${leads.followUpConsentAt}, excluded.follow_up_consent_at)`,
       },
     })
     .returning();

@@ -18,6 +18,12 @@ export const leads = pgTable(
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     /** Set by the signed unsubscribe link: no follow-up mail to this lead again, from any sequence. */
     unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
+    /** The person answered a form's consent field with yes: the community may send follow-ups. */
+    followUpConsentAt: timestamp('follow_up_consent_at', { withTimezone: true }),
+    /** The person followed the confirmation link (double opt-in): the address is theirs. */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    /** When the last confirmation mail was queued: at most one a day per lead. */
+    confirmationSentAt: timestamp('confirmation_sent_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

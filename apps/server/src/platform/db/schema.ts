@@ -12,3 +12,4 @@ export * from '../../modules/referrals/referrals.tables.ts';
 export * from '../changes/changes.tables.ts';
 export * from '../http/idempotency.tables.ts';
 export * from '../jobs/processed-jobs.tables.ts';
+export * from '../mail/mail-quota.tables.ts';

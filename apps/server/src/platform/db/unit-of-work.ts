@@ -1,7 +1,7 @@
 import type { Change } from '@muster/protocol';
 import { appendChange, appendChanges, type ChangeInput } from '../changes/change-log.ts';
 import type { Publisher } from '../changes/publisher.ts';
-import type { Jobs } from '../jobs/jobs.ts';
+import type { EnqueueOptions, Jobs } from '../jobs/jobs.ts';
 import type { Db, Tx } from './client.ts';
 
 /** What a service gets inside its transaction: queries, the change log and the job queue. */
@@ -10,11 +10,7 @@ export interface Work {
   append(change: ChangeInput): Promise<Change>;
   /** Many changes in three statements (batched writers); see `appendChanges` for the lock order. */
   appendMany(changes: readonly ChangeInput[]): Promise<Change[]>;
-  enqueue<T extends object>(
-    name: string,
-    data: T,
-    options?: { singletonKey?: string; startAfterSeconds?: number },
-  ): Promise<void>;
+  enqueue<T extends object>(name: string, data: T, options?: EnqueueOptions): Promise<void>;
 }
 
 export interface TxDeps {

@@ -38,7 +38,17 @@ interface QueueSettings {
 export type JobDefinition<T> = QueueSettings &
   (
     | { handle(data: T, job: Job<T>): Promise<JobResult>; handleBatch?: never; batchSize?: never }
-    | { batchSize: number; handleBatch(jobs: LeasedJob<T>[]): Promise<BatchOutcome[]>; handle?: never }
+    | {
+        batchSize: number;
+        handleBatch(jobs: LeasedJob<T>[]): Promise<BatchOutcome[]>;
+        handle?: never;
+        /**
+         * Paced: at most one batch per this many seconds, never fetching the next at once when a
+         * batch comes back full (bulk mail at N per second). Unset: 0.5 s polls, bursting while
+         * batches are full (a form backlog drains as fast as it can).
+         */
+        pacedEverySeconds?: number;
+      }
   );
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of many payload types
@@ -62,12 +72,7 @@ export interface Jobs {
   boss: PgBoss;
   define<T>(definition: JobDefinition<T>): JobDefinition<T>;
   /** Enqueues inside the caller's transaction, so the job exists exactly when the state change does. */
-  enqueue<T extends object>(
-    tx: Tx,
-    name: string,
-    data: T,
-    options?: { singletonKey?: string; startAfterSeconds?: number },
-  ): Promise<string | null>;
+  enqueue<T extends object>(tx: Tx, name: string, data: T, options?: EnqueueOptions): Promise<string | null>;
   /** Many jobs of one queue in one statement, inside the caller's transaction (batched writers). */
   enqueueMany<T extends object>(tx: Tx, name: string, items: readonly T[]): Promise<void>;
   /** Every defined queue with the settings it runs with. */
@@ -79,6 +84,13 @@ export interface Jobs {
   /** Called after every job a worker of this node settled (metrics). */
   onSettled(listener: (queue: string, result: SettledResult) => void): void;
   stop(): Promise<void>;
+}
+
+export interface EnqueueOptions {
+  singletonKey?: string;
+  startAfterSeconds?: number;
+  /** Higher first within one queue (pg-boss fetches by priority, then age); default 0. */
+  priority?: number;
 }
 
 export const deadLetterName = (name: string) => `${name}.dead`;
@@ -142,6 +154,7 @@ export async function createJobs(
         db: inTx(tx),
         ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
         ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+        ...(opts.priority ? { priority: opts.priority } : {}),
       });
     },
     async enqueueMany(tx, name, items) {

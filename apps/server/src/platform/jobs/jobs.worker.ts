@@ -25,8 +25,8 @@ export async function startWorker(
       {
         batchSize: def.batchSize,
         perJobResults: true,
-        pollingIntervalSeconds: 0.5,
-        burstWhenBatchFull: true,
+        pollingIntervalSeconds: def.pacedEverySeconds ?? 0.5,
+        burstWhenBatchFull: def.pacedEverySeconds === undefined,
       },
       async (jobs: Job<unknown>[]): Promise<BossJobResult[]> => {
         const leased = jobs.map((job) => ({

@@ -4,9 +4,38 @@ import type { Work } from '../db/unit-of-work.ts';
 import { invalid } from '../errors.ts';
 import { findMailTemplate, INLINE_LIMITS, type MailTemplateSource } from './templates.ts';
 
+/** Account mail's queue (the name it always had, so mail queued before an upgrade still goes). */
 export const MAIL_SEND = 'mail.send';
+/** Bulk mail's queue: paced per node and capped, so it can never hold account mail back. */
+export const MAIL_BULK = 'mail.bulk';
+/** Bulk mail with this priority leaves before other bulk mail (an opt-in confirmation). */
+const URGENT_PRIORITY = 10;
 
-export interface MailRequest {
+/**
+ * `account` (the default): mail a person needs for their own account — verification, password
+ * reset, invitations. `bulk`: mail sent for a community to people who did not ask for it in their
+ * account — follow-ups, opt-in confirmations, digests.
+ */
+export type MailKind = 'account' | 'bulk';
+
+/** Who a bulk mail is sent for: its daily cap, higher once an instance admin verified it. */
+export interface MailSender {
+  id: string;
+  verified: boolean;
+}
+
+export type MailRequest = MailRequestBase &
+  (
+    | { kind?: 'account'; community?: never; urgent?: never }
+    | {
+        kind: 'bulk';
+        community: MailSender;
+        /** Before the rest of the bulk backlog (a confirmation someone is waiting for). */
+        urgent?: boolean;
+      }
+  );
+
+interface MailRequestBase {
   /** One plain address; a list or a display name is refused. */
   to: string;
   /** A template defined in code (`defineMailTemplate`), or inline sources (e.g. organiser-written). */
@@ -26,6 +55,11 @@ export interface MailJob {
   inline: MailTemplateSource | null;
   data: Record<string, unknown>;
   headers: Record<string, string>;
+  /** Absent on jobs queued before bulk mail existed: those were account mail. */
+  kind?: MailKind;
+  /** Bulk mail: the community it counts against, and whether that community was verified. */
+  communityId?: string;
+  verified?: boolean;
 }
 
 const ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
@@ -50,7 +84,7 @@ const MAX_HEADERS = 20;
 const MAX_DATA_BYTES = 32 * 1024;
 
 /**
- * Enqueues one mail inside the caller's transaction, so it is sent exactly when the business
+ * Enqueues one mail inside the caller's transaction, on the queue of its kind, so it is sent exactly when the business
  * change commits (and never when it rolls back). The `mail.send` job renders and sends it later;
  * nothing here touches the network. Returns the mail's id.
  */
@@ -62,9 +96,14 @@ export async function enqueueMail(work: Pick<Work, 'enqueue'>, request: MailRequ
     inline: typeof request.template === 'string' ? null : checkInline(request.template),
     data: checkData(request.data ?? {}),
     headers: checkHeaders(request.headers ?? {}),
+    kind: request.kind ?? 'account',
+    ...(request.kind === 'bulk'
+      ? { communityId: request.community.id, verified: request.community.verified }
+      : {}),
   };
-  await work.enqueue(MAIL_SEND, job, {
+  await work.enqueue(request.kind === 'bulk' ? MAIL_BULK : MAIL_SEND, job, {
     ...(request.startAfterSeconds ? { startAfterSeconds: request.startAfterSeconds } : {}),
+    ...(request.kind === 'bulk' && request.urgent ? { priority: URGENT_PRIORITY } : {}),
   });
   return job.id;
 }

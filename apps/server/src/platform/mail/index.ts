@@ -1,5 +1,19 @@
-export { enqueueMail, MAIL_SEND, type MailJob, type MailRequest } from './enqueue.ts';
+export {
+  enqueueMail,
+  MAIL_BULK,
+  MAIL_SEND,
+  type MailJob,
+  type MailKind,
+  type MailRequest,
+  type MailSender,
+} from './enqueue.ts';
 export { mailJobs, mailSentKey } from './mail.job.ts';
 export type { DevMailbox, MailboxEntry, MailboxPage, StoredMail } from './mailbox.ts';
 export { createMailer, type Mailer, type OutgoingMail } from './mailer.ts';
-export { defineMailTemplate, type MailTemplate, type MailTemplateSource, renderMail } from './templates.ts';
+export {
+  defineMailTemplate,
+  type MailTemplate,
+  type MailTemplateSource,
+  mailSafeText,
+  renderMail,
+} from './templates.ts';

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Platform } from '../context.ts';
-import type { JobDefinition, JobResult } from '../jobs/jobs.ts';
+import type { BatchOutcome, JobDefinition, JobResult } from '../jobs/jobs.ts';
 import { claimOnce } from '../jobs/once.ts';
 import { processedJobs } from '../jobs/processed-jobs.tables.ts';
-import { MAIL_SEND, type MailJob } from './enqueue.ts';
+import { MAIL_BULK, MAIL_SEND, type MailJob } from './enqueue.ts';
+import { takeMailQuota } from './quota.ts';
 import { findMailTemplate, renderMail } from './templates.ts';
 
 export const mailSentKey = (id: string) => `mail.sent:${id}`;
@@ -20,6 +21,17 @@ export async function sendMailJob(platform: Platform, job: MailJob): Promise<Job
   const key = mailSentKey(job.id);
   const [sent] = await platform.db.select().from(processedJobs).where(eq(processedJobs.key, key));
   if (sent) return 'skipped';
+  // Over a cap the mail is dropped for good (recorded as sent), not deferred: a flood must not
+  // turn into a backlog that is mailed out tomorrow.
+  const refused = await platform.db.transaction(async (tx) => {
+    const reason = await takeMailQuota(tx, job, platform.config.mailLimits);
+    if (reason) await claimOnce(tx, key);
+    return reason;
+  });
+  if (refused) {
+    platform.log.warn({ mailId: job.id, kind: job.kind ?? 'account', reason: refused }, 'mail not sent');
+    return 'skipped';
+  }
   const source = job.inline ?? (job.template ? findMailTemplate(job.template) : undefined);
   if (!source) throw new Error(`mail template ${job.template} is not defined on this node`);
   const rendered = renderMail(source, job.data);
@@ -37,8 +49,16 @@ export async function sendMailJob(platform: Platform, job: MailJob): Promise<Job
   return 'done';
 }
 
-/** The `mail.send` queue; a minute of visibility covers the SMTP timeouts of one attempt. */
+/**
+ * Two queues, each with its own worker, so account mail never waits behind bulk mail. `mail.send`
+ * (account mail) takes one job at a time as soon as it is due; a minute of visibility covers the
+ * SMTP timeouts of one attempt. `mail.bulk` takes at most `MAIL_BULK_PER_SECOND` jobs a second per
+ * node and sends them one after another, so at most one bulk mail at a time holds one of the
+ * transport's two connections and an account mail always finds the other.
+ */
 export function mailJobs(platform: Platform): JobDefinition<MailJob>[] {
+  // Queue provisioning for the test template reads definitions with a stand-in platform.
+  const perSecond = (platform.config as Platform['config'] | undefined)?.mailLimits.bulkPerSecond ?? 2;
   return [
     {
       name: MAIL_SEND,
@@ -46,5 +66,21 @@ export function mailJobs(platform: Platform): JobDefinition<MailJob>[] {
       maxReceives: 8,
       handle: (data) => sendMailJob(platform, data),
     },
+    {
+      name: MAIL_BULK,
+      // One attempt may take 30 s (SMTP timeouts); the batch is sent in sequence.
+      visibilityTimeoutSeconds: Math.min(3600, Math.max(60, 30 * perSecond)),
+      maxReceives: 8,
+      batchSize: perSecond,
+      pacedEverySeconds: 1,
+      handleBatch: async (jobs) => {
+        const outcomes: BatchOutcome[] = [];
+        for (const job of jobs)
+          outcomes.push(await sendMailJob(platform, job.data).catch((error: unknown) => asError(error)));
+        return outcomes;
+      },
+    },
   ];
 }
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));

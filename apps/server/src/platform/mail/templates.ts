@@ -40,6 +40,33 @@ export function findMailTemplate(name: string): MailTemplate | undefined {
   return registry.get(name);
 }
 
+/** Control, format (bidi overrides, zero-width) and line/paragraph separators. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * Text a person typed (a name, a company, a community's name), made fit to stand in a mail to
+ * someone else. Invisible and control characters go, whitespace collapses, it is cut to `max`
+ * characters, and it is defanged so no mail client makes a link of it: the dots, `@` and `://` of
+ * what could be an address become look-alikes (one dot leader, full-width at, ratio sign). This
+ * is the text part's escaping; the HTML part is also escaped by Mustache.
+ */
+export function mailSafeText(value: unknown, max = 60): string {
+  const text = String(value ?? '')
+    .replace(INVISIBLE, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\.(?=\S)/g, '\u2024')
+    .replace(/@/g, '\uff20')
+    .replace(/:\/\//g, '\u2236//');
+  const chars = [...text];
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
 const layout = (body: string) =>
   `<!doctype html>
 <html><head><meta charset="utf-8"></head>
