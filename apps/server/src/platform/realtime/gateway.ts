@@ -17,6 +17,7 @@ import { InvalidTokenError } from '../auth/tokens.ts';
 import { readHeads } from '../changes/change-log.ts';
 import type { Actor, AuthedCtx, Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
+import { clientAddress, compileTrust } from '../http/client-address.ts';
 import { toAppError } from '../http/problem.ts';
 import { compilePayloadSchema } from '../http/validation.ts';
 import { createHeadsReader } from './heads.ts';
@@ -52,6 +53,8 @@ export interface Gateway {
 
 interface SocketData {
   actor: Actor;
+  /** The client's address by the same rule as HTTP's `request.ip` (TRUST_PROXY), for per-address limits. */
+  address: string;
   expiresAt: number;
   bucket: ReturnType<typeof createTokenBucket>;
 }
@@ -104,6 +107,7 @@ export async function createGateway(
     (error) => log.warn({ err: error }, 'presence tick failed'),
   );
 
+  const trust = compileTrust(config.trustProxy);
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocolVersion?: unknown };
     if (typeof auth.protocolVersion === 'number' && auth.protocolVersion < MIN_SUPPORTED_PROTOCOL_VERSION) {
@@ -114,6 +118,7 @@ export async function createGateway(
       const verified = await platform.tokens.verifyAccess(auth.token);
       const data: SocketData = {
         actor: { userId: verified.userId, familyId: verified.familyId },
+        address: clientAddress(socket.request, trust),
         expiresAt: verified.expiresAt,
         bucket: createTokenBucket(20, 60),
       };
