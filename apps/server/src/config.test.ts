@@ -31,4 +31,16 @@ describe('config', () => {
     expect([...config.roles]).toEqual(['api', 'realtime', 'worker']);
     expect(config.dataDir.endsWith('.muster')).toBe(true);
   });
+
+  it('reads TRUST_PROXY: unset trusts no proxy; addresses, CIDRs or a hop count; never garbage', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 192.168.0.0/16,loopback' }).trustProxy).toEqual([
+      '10.0.0.2',
+      '192.168.0.0/16',
+      'loopback',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    for (const bad of ['true', '*', '10.0.0.300', '10.0.0.0/99'])
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
 });

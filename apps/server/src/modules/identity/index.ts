@@ -7,7 +7,7 @@ import { sessionRoutes } from './identity.routes.ts';
 export { requirePlatformAdmin, setInstanceAdmin } from './identity.admin.ts';
 export { presentUser } from './identity.presenter.ts';
 export { findUserById, type UserRow } from './identity.repository.ts';
-export { users } from './identity.tables.ts';
+export { refreshTokens, users } from './identity.tables.ts';
 
 export function identityRoutes(app: App, platform: Platform) {
   sessionRoutes(app, platform);
