@@ -4,6 +4,7 @@ import { sha256 } from './auth/tokens.ts';
 import type { Platform } from './context.ts';
 import { AppError, ErrorCode } from './errors.ts';
 import type { App } from './http/server.ts';
+import { loadOrCreateSecret } from './secrets.ts';
 
 /**
  * `/healthz` says the process is up; `/readyz` that the database and the queue answer. `/metrics`
@@ -21,7 +22,11 @@ export function registerHealth(app: App, platform: Platform, isDraining: () => b
       return reply.status(503).send({ ok: false, reason: 'database unavailable' });
     }
   });
-  const scrapeAuthorization = Buffer.from(sha256(`Bearer ${platform.metrics.scrapeToken}`), 'hex');
+  // Like the JWT secret, generated beside the data when not configured (a Prometheus on the same
+  // host reads it with `credentials_file`); only processes that serve HTTP ever create it.
+  const { config } = platform;
+  const scrapeToken = config.metricsToken ?? loadOrCreateSecret(config.dataDir, 'metrics-token');
+  const scrapeAuthorization = Buffer.from(sha256(`Bearer ${scrapeToken}`), 'hex');
   app.get(
     '/metrics',
     { schema: { hide: true }, config: { rateLimit: false, ownAuthorization: true } },

@@ -2,20 +2,17 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 
 export interface Metrics {
   registry: Registry;
-  /** What `/metrics` requires as `Authorization: Bearer …` (METRICS_TOKEN or the generated one). */
-  scrapeToken: string;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   changesPublished: Counter;
   jobsProcessed: Counter<'queue' | 'result'>;
 }
 
 /** One registry per server instance, so tests can run several servers in one process. */
-export function createMetrics(scrapeToken: string): Metrics {
+export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    scrapeToken,
     httpDuration: new Histogram({
       name: 'muster_http_request_duration_seconds',
       help: 'HTTP request duration by route',

@@ -56,8 +56,6 @@ export async function openPlatform(
     const db = database;
     releases.push(() => db.close());
     jwtSecret ??= loadOrCreateSecret(config.dataDir, 'jwt-secret');
-    // Like the JWT secret: a Prometheus on the same host reads it with `credentials_file`.
-    const metricsToken = config.metricsToken ?? loadOrCreateSecret(config.dataDir, 'metrics-token');
     await migrate(database);
 
     const redis = config.redisUrl
@@ -103,7 +101,7 @@ export async function openPlatform(
       jobs,
       tokens: createTokenService(jwtSecret),
       limits: createRateLimits(redis),
-      metrics: createMetrics(metricsToken),
+      metrics: createMetrics(),
       redis,
       mail,
     };
