@@ -73,6 +73,8 @@ export async function startE2eServer(options: { seed?: boolean } = {}): Promise<
       MUSTER_DATA_DIR: dataDir,
       MUSTER_SEED: options.seed ? 'always' : 'never',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      // The browser tests' API calls state a client address (X-Forwarded-For) from this host.
+      TRUST_PROXY: 'loopback',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,6 +4,7 @@
  * at every scrape; the floors: the same figures over IPC), plus PostgreSQL's CPU when it is used.
  */
 import fs from 'node:fs';
+import { BENCH_METRICS_TOKEN } from './server.ts';
 
 export interface Profile {
   cpuSeconds: number;
@@ -18,7 +19,8 @@ function metric(text: string, name: string): number {
 
 /** Call once before a phase (starts the window) and once after it (closes the window). */
 export async function scrapeMuster(base: string): Promise<Profile> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const headers = { authorization: `Bearer ${BENCH_METRICS_TOKEN}` };
+  const text = await (await fetch(`${base}/metrics`, { headers })).text();
   return {
     cpuSeconds: metric(text, 'process_cpu_seconds_total'),
     eventLoopDelayP99Ms: metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,

@@ -27,6 +27,8 @@ const SERVER_ENV_KEYS = [
   'LOG_LEVEL',
   'SMTP_URL',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'TRUST_PROXY',
+  'METRICS_TOKEN',
   'MUSTER_SEED',
 ];
 
@@ -51,6 +53,9 @@ export interface BenchServer {
   /** SIGTERM, wait for the exit (SIGKILL after 20 s); resolves to the milliseconds the drain took. */
   stop(): Promise<number>;
 }
+
+/** `/metrics` of a bench server needs it (`scrapeMuster` sends it). */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-bench-metrics-token-01';
 
 export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `muster-bench-${prefix}-`));
@@ -80,6 +85,10 @@ export async function startServer(options: ServerOptions = {}): Promise<BenchSer
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
     LOG_LEVEL: 'warn',
+    // Load clients state their own address in X-Forwarded-For (one venue NAT vs many people) and
+    // connect from this host: trust loopback as the proxy, as a deployment names its own.
+    TRUST_PROXY: 'loopback',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...options.env,
   });
 

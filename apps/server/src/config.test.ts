@@ -57,4 +57,16 @@ describe('config', () => {
       'MAIL_COMMUNITY_PER_DAY',
     ]);
   });
+
+  it('reads TRUST_PROXY: unset trusts no proxy; addresses, CIDRs or a hop count; never garbage', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 192.168.0.0/16,loopback' }).trustProxy).toEqual([
+      '10.0.0.2',
+      '192.168.0.0/16',
+      'loopback',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    for (const bad of ['true', '*', '10.0.0.300', '10.0.0.0/99'])
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { compileTrust, type TrustProxy } from './platform/http/client-address.ts';
 
 const Roles = ['api', 'realtime', 'worker'] as const;
 export type Role = (typeof Roles)[number];
@@ -35,6 +36,8 @@ const EnvSchema = Type.Object({
   SOCKET_ACCESS_SWEEP_SECONDS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$' })),
   MUSTER_SEED: Type.Optional(Type.String({ pattern: '^(auto|never|always)$' })),
   MUSTER_WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  TRUST_PROXY: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[^\\s,]+(\\s*,\\s*[^\\s,]+)*$' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
 export interface Config {
@@ -77,6 +80,13 @@ export interface Config {
   seed: 'auto' | 'never' | 'always';
   /** The built web app (`apps/web/dist` unless MUSTER_WEB_DIR says otherwise), served at `/`. */
   webDir: string;
+  /**
+   * Proxies allowed to state the client's address in X-Forwarded-For. Unset (false): none, the
+   * header is ignored and every per-address limit counts the connection's own peer.
+   */
+  trustProxy: TrustProxy;
+  /** Bearer token `/metrics` requires; unset: generated into `dataDir/metrics-token`. */
+  metricsToken: string | undefined;
 }
 
 /**
@@ -117,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(picked.PORT ?? 3000);
   if (!problems.some((p) => p.startsWith('PORT')) && port > 65535)
     problems.push('PORT: must be between 0 and 65535');
+  const trustProxy = problems.some((p) => p.startsWith('TRUST_PROXY'))
+    ? false
+    : parseTrustProxy(picked.TRUST_PROXY, problems);
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = (picked.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const allowedOrigins = new Set([
@@ -154,5 +167,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketAccessSweepSeconds: Number(picked.SOCKET_ACCESS_SWEEP_SECONDS ?? 60),
     seed: (picked.MUSTER_SEED as Config['seed'] | undefined) ?? 'auto',
     webDir: path.resolve(picked.MUSTER_WEB_DIR ?? path.join(import.meta.dirname, '../../web/dist')),
+    trustProxy,
+    metricsToken: picked.METRICS_TOKEN,
   };
+}
+
+/**
+ * `TRUST_PROXY`: a hop count (`1`: the peer that connects is the proxy, whoever it is) or a list
+ * of addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`. There is no "trust
+ * everything": that is what let one forged header reset every per-address limit.
+ */
+function parseTrustProxy(value: string | undefined, problems: string[]): TrustProxy {
+  if (value === undefined) return false;
+  if (/^[0-9]{1,2}$/.test(value)) return Number(value) || false;
+  const list = value.split(',').map((entry) => entry.trim());
+  try {
+    compileTrust(list);
+  } catch (error) {
+    problems.push(`TRUST_PROXY: ${(error as Error).message} (addresses, CIDRs or a hop count)`);
+  }
+  return list;
 }

@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config.ts';
 import { openPostgres } from '../src/platform/db/client.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
 import { useFixture } from './fixture.ts';
+import { TEST_METRICS_TOKEN } from './scrape-token.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export interface TestServer extends RunningServer {
@@ -56,6 +57,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests fire hundreds of requests per token; the per-session HTTP limit has its own test.
     HTTP_RATE_LIMIT_PER_MINUTE: '100000',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...options.env,
   });
   const server = await startServer(config, pino({ level: config.logLevel }), {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import { TEST_METRICS_TOKEN } from './scrape-token.ts';
 
 const mainFile = path.resolve(import.meta.dirname, '../src/main.ts');
 /** Keys a spawned server reads; cleared so the test runner's shell cannot leak in. */
@@ -12,6 +13,7 @@ const SERVER_KEYS = [
   'MUSTER_ROLES',
   'PUBLIC_URL',
   'SMTP_URL',
+  'TRUST_PROXY',
 ];
 
 export interface MusterProcess {
@@ -51,7 +53,15 @@ export async function spawnMuster(
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of SERVER_KEYS) delete base[key];
   const child = spawn(process.execPath, [mainFile, command], {
-    env: { ...base, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MUSTER_SEED: 'never', ...env },
+    env: {
+      ...base,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      MUSTER_SEED: 'never',
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

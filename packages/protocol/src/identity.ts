@@ -26,8 +26,19 @@ export const RegisterBody = Type.Object(
 );
 export type RegisterBody = Static<typeof RegisterBody>;
 
+/** A long-lived proof that this device signed in to the account before (from `AuthResult`). */
+export const DeviceToken = Type.String({ minLength: 20, maxLength: 2048 });
+
 export const LoginBody = Type.Object(
-  { email: Email, password: Type.String({ minLength: 1, maxLength: 256 }) },
+  {
+    email: Email,
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    /**
+     * The `deviceToken` an earlier sign-in gave this device (kept after signing out): lets the
+     * owner in while strangers' failed guesses have the account throttled.
+     */
+    deviceToken: Type.Optional(DeviceToken),
+  },
   { additionalProperties: false },
 );
 export type LoginBody = Static<typeof LoginBody>;
@@ -45,6 +56,8 @@ export const AuthResult = Type.Object({
   user: User,
   accessToken: Type.String(),
   refreshToken: Type.String(),
+  /** Keep it on the device, also after signing out, and send it with later logins (`LoginBody`). */
+  deviceToken: Type.Optional(DeviceToken),
 });
 export type AuthResult = Static<typeof AuthResult>;
 

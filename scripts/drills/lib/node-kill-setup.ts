@@ -50,7 +50,13 @@ export async function startCluster(
     fs.mkdirSync(dataDir);
     const node = await startNode(
       name,
-      { ...env, MUSTER_DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${nginxPort}` },
+      // nginx (on loopback) appends the address it saw; drill clients state theirs before it.
+      {
+        ...env,
+        MUSTER_DATA_DIR: dataDir,
+        PUBLIC_URL: `http://127.0.0.1:${nginxPort}`,
+        TRUST_PROXY: '127.0.0.1',
+      },
       dir,
     );
     nodes.push(node);

@@ -98,7 +98,7 @@ export async function startNode(
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(childEnv))
     if (
-      /^(PORT|HOST|PUBLIC_URL|ALLOWED_ORIGINS|MUSTER_|DATABASE_|REDIS_URL|JWT_SECRET|LOG_LEVEL|SMTP_URL|OTEL_)/.test(
+      /^(PORT|HOST|PUBLIC_URL|ALLOWED_ORIGINS|MUSTER_|DATABASE_|REDIS_URL|JWT_SECRET|LOG_LEVEL|SMTP_URL|OTEL_|TRUST_PROXY|METRICS_TOKEN)/.test(
         key,
       )
     )

@@ -55,7 +55,8 @@ export function personalAgendaRoutes(app: App, platform: Platform) {
 
   app.post(
     '/api/v1/me/calendar-token',
-    { schema: { tags, security: secured, response: { 200: CalendarToken } } },
+    // The answer is a secret feed URL: never kept for an Idempotency-Key replay.
+    { config: { neverReplay: true }, schema: { tags, security: secured, response: { 200: CalendarToken } } },
     async (request) => issueCalendarToken(authedCtx(platform, request)),
   );
 

@@ -5,6 +5,7 @@ import type { AuthResult, Community, Form, Submission, SubmissionStatus } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leadAnswers, leadFields } from '../../../test/factories/forms.ts';
 import { http, type MusterProcess, spawnMuster } from '../../../test/processes.ts';
+import { metricsHeaders } from '../../../test/scrape-token.ts';
 
 /**
  * `muster serve` on the embedded database (API and worker in one process), killed with SIGKILL
@@ -142,10 +143,10 @@ describe('kill -9 on the embedded database', () => {
     await until(
       async () =>
         /^muster_queue_depth\{queue="forms.processSubmission"\} 0$/m.test(
-          await (await fetch(`${server.url}/metrics`)).text(),
+          await (await fetch(`${server.url}/metrics`, { headers: metricsHeaders })).text(),
         ) &&
         /^muster_queue_in_flight\{queue="forms.processSubmission"\} 0$/m.test(
-          await (await fetch(`${server.url}/metrics`)).text(),
+          await (await fetch(`${server.url}/metrics`, { headers: metricsHeaders })).text(),
         ),
       30_000,
     );

@@ -5,6 +5,7 @@ import { buildCommunity, call } from '../../../test/factories/events.ts';
 import { buildForm, eventually, leadAnswers, statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { metricsHeaders } from '../../../test/scrape-token.ts';
 import { users } from '../identity/index.ts';
 import { PROCESS_SUBMISSION, type ProcessSubmission } from './forms.jobs.ts';
 import { processSubmissions } from './forms.process.ts';
@@ -35,7 +36,7 @@ const queueInfo = async () =>
   )!;
 const ownerView = () => call<Form>(server, 'GET', `/api/v1/forms/${form.id}`, owner);
 const metric = async (line: RegExp) => {
-  const text = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const text = (await server.app.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders })).body;
   return Number(line.exec(text)?.[1] ?? Number.NaN);
 };
 

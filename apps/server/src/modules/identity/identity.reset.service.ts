@@ -14,7 +14,7 @@ import {
 } from './identity.links.ts';
 import { passwordChangedMail, passwordResetMail } from './identity.mail.ts';
 import * as repo from './identity.repository.ts';
-import { LOGIN_PER_ACCOUNT } from './identity.service.ts';
+import { LOGIN_FAILURES_PER_ACCOUNT } from './identity.service.ts';
 import { recordSessionsRevoked } from './identity.sessions.ts';
 
 export const RESET_REQUEST_PER_IP: Limit = { name: 'reset-request-ip', points: 20, durationSeconds: 3600 };
@@ -82,5 +82,6 @@ export async function resetPassword(ctx: Ctx, input: { token: string; password: 
       data: { name: mailSafeText(user.name) },
     });
   });
-  await ctx.platform.limits.reset(LOGIN_PER_ACCOUNT, current.email);
+  // The owner proved the mailbox: guesses by others no longer throttle their sign-in.
+  await ctx.platform.limits.reset(LOGIN_FAILURES_PER_ACCOUNT, current.email);
 }

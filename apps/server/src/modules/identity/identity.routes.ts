@@ -18,7 +18,10 @@ import * as identity from './identity.service.ts';
 const tags = ['identity'];
 const secured = [{ bearer: [] }];
 
-/** Accounts and sessions: register, login, refresh, logout, the caller's own profile and devices. */
+/**
+ * Accounts and sessions: register, login, refresh, logout, the caller's own profile and devices.
+ * Answers with tokens are never replayed for an `Idempotency-Key` (`neverReplay`).
+ */
 export function sessionRoutes(app: App, platform: Platform) {
   const client = (request: { ip: string; headers: { 'user-agent'?: string } }) => ({
     ip: request.ip,
@@ -27,7 +30,7 @@ export function sessionRoutes(app: App, platform: Platform) {
 
   app.post(
     '/api/v1/auth/register',
-    { schema: { tags, body: RegisterBody, response: { 201: AuthResult } } },
+    { config: { neverReplay: true }, schema: { tags, body: RegisterBody, response: { 201: AuthResult } } },
     async (request, reply) => {
       const result = await identity.register(ctxOf(platform, request), request.body, client(request));
       return reply.status(201).send(result);
@@ -36,13 +39,13 @@ export function sessionRoutes(app: App, platform: Platform) {
 
   app.post(
     '/api/v1/auth/login',
-    { schema: { tags, body: LoginBody, response: { 200: AuthResult } } },
+    { config: { neverReplay: true }, schema: { tags, body: LoginBody, response: { 200: AuthResult } } },
     async (request) => identity.login(ctxOf(platform, request), request.body, client(request)),
   );
 
   app.post(
     '/api/v1/auth/refresh',
-    { schema: { tags, body: RefreshBody, response: { 200: TokenPair } } },
+    { config: { neverReplay: true }, schema: { tags, body: RefreshBody, response: { 200: TokenPair } } },
     async (request) => identity.refresh(ctxOf(platform, request), request.body.refreshToken, client(request)),
   );
 

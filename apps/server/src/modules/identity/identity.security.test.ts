@@ -164,23 +164,57 @@ describe('passwords and refresh tokens', () => {
 });
 
 describe('login rate limits', () => {
-  it('limits attempts per account, whatever the address, with Retry-After', async () => {
+  const login = (body: object, remoteAddress: string) =>
+    server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: body, remoteAddress });
+
+  it("counts failures per account and address: a stranger's wrong passwords do not stop the owner signing in", async () => {
     const victim = await registerUser(server);
     const statuses: number[] = [];
     let retryAfter: string | undefined;
     for (let i = 0; i < 12; i++) {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { email: victim.email, password: 'wrong password guess' },
-        remoteAddress: `10.20.0.${i + 1}`,
-      });
+      const res = await login({ email: victim.email, password: 'wrong password guess' }, '10.20.0.1');
       statuses.push(res.statusCode);
       if (res.statusCode === 429) retryAfter = res.headers['retry-after'] as string;
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+    // The owner, from their own address, with no device token at all.
+    const owner = await login({ email: victim.email, password: victim.password }, '10.20.9.9');
+    expect(owner.statusCode).toBe(200);
+  });
+
+  it('throttles an account across addresses only after 100 failures, and still lets in a device that signed in before', async () => {
+    const victim = await registerUser(server);
+    const first = await login({ email: victim.email, password: victim.password }, '10.40.0.1');
+    const deviceToken = first.json().deviceToken as string;
+    expect(deviceToken).toEqual(expect.any(String));
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const address = `10.41.${i >> 4}.${(i % 16) + 1}`;
+      statuses.push((await login({ email: victim.email, password: `guess ${i}` }, address)).statusCode);
+    }
+    expect(statuses.every((s) => s === 401)).toBe(true);
+    const strangerAgain = await login({ email: victim.email, password: 'guess 101' }, '10.42.0.1');
+    expect(strangerAgain.statusCode).toBe(429);
+    // A new device of the owner's waits too (or uses a mailed reset link)…
+    expect((await login({ email: victim.email, password: victim.password }, '10.42.0.2')).statusCode).toBe(
+      429,
+    );
+    // …but a device that signed in before is let in, from any address.
+    const known = await login({ email: victim.email, password: victim.password, deviceToken }, '10.42.0.3');
+    expect(known.statusCode).toBe(200);
+    // A device token proves a device, not a password, and one account's token is no other's.
+    const other = await registerUser(server);
+    const forged = await login({ email: victim.email, password: 'guess 102', deviceToken }, '10.42.0.4');
+    expect(forged.statusCode).toBe(401);
+    const otherToken = (await login({ email: other.email, password: other.password }, '10.43.0.1')).json()
+      .deviceToken as string;
+    const wrongAccount = await login(
+      { email: victim.email, password: victim.password, deviceToken: otherToken },
+      '10.42.0.5',
+    );
+    expect(wrongAccount.statusCode).toBe(429);
   });
 
   it('limits attempts per address across accounts', async () => {

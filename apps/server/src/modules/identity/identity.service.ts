@@ -13,8 +13,26 @@ import * as repo from './identity.repository.ts';
 import { recordSessionsRevoked } from './identity.sessions.ts';
 import { enqueueVerificationMail } from './identity.verification.service.ts';
 
-export const LOGIN_PER_ACCOUNT: Limit = { name: 'login-account', points: 10, durationSeconds: 15 * 60 };
+/**
+ * Sign-in throttling (docs/security.md). Failed passwords are counted per account *and* source
+ * address: a stranger's guesses lock only the stranger's address out of that account. Across all
+ * addresses an account takes far more failures before it is throttled, and even then a device that
+ * signed in to it before (its `deviceToken`) is still let in, so nobody can lock the owner out.
+ */
+export const LOGIN_FAILURES_PER_SOURCE: Limit = {
+  name: 'login-fail-source',
+  points: 10,
+  durationSeconds: 15 * 60,
+};
+export const LOGIN_FAILURES_PER_ACCOUNT: Limit = {
+  name: 'login-fail-account',
+  points: 100,
+  durationSeconds: 60 * 60,
+};
+/** Every attempt from one address, whichever accounts it tries. */
 export const LOGIN_PER_IP: Limit = { name: 'login-ip', points: 100, durationSeconds: 15 * 60 };
+const DEVICE_TOKEN_PURPOSE = 'login-device';
+const DEVICE_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
 export const REGISTER_PER_IP: Limit = { name: 'register-ip', points: 30, durationSeconds: 60 * 60 };
 
 interface ClientInfo {
@@ -66,22 +84,55 @@ export async function register(ctx: Ctx, input: RegisterBody, client: ClientInfo
     if (!user) throw new AppError(ErrorCode.conflict, 'An account with this e-mail already exists');
     await enqueueVerificationMail(ctx.platform, work, user, verifyToken);
     const tokens = await issueTokens(ctx, work.tx, user.id, uuidv7(), client.userAgent);
-    return { user: presentUser(user, { self: true }), ...tokens };
+    return {
+      user: presentUser(user, { self: true }),
+      ...tokens,
+      deviceToken: await deviceToken(ctx, user.id),
+    };
   });
 }
 
 export async function login(ctx: Ctx, input: LoginBody, client: ClientInfo): Promise<AuthResult> {
+  const { limits } = ctx.platform;
   const email = input.email.toLowerCase();
-  await ctx.platform.limits.consume(LOGIN_PER_IP, client.ip);
-  await ctx.platform.limits.consume(LOGIN_PER_ACCOUNT, email);
+  const source = `${email} ${client.ip}`;
+  await limits.consume(LOGIN_PER_IP, client.ip);
+  await limits.assertAvailable(LOGIN_FAILURES_PER_SOURCE, source);
   const user = await repo.findUserByEmail(ctx.platform.db, email);
+  if (!(user && (await isKnownDevice(ctx, user.id, input.deviceToken))))
+    await limits.assertAvailable(LOGIN_FAILURES_PER_ACCOUNT, email);
   const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), input.password);
-  if (!user || !ok) throw new AppError(ErrorCode.unauthorized, 'E-mail or password is wrong');
-  await ctx.platform.limits.reset(LOGIN_PER_ACCOUNT, email);
+  if (!user || !ok) {
+    await Promise.all([
+      limits.penalize(LOGIN_FAILURES_PER_SOURCE, source),
+      limits.penalize(LOGIN_FAILURES_PER_ACCOUNT, email),
+    ]);
+    throw new AppError(ErrorCode.unauthorized, 'E-mail or password is wrong');
+  }
+  // Only this source's count: the owner signing in must not wipe strangers' failures elsewhere.
+  await limits.reset(LOGIN_FAILURES_PER_SOURCE, source);
   return withTx(ctx.platform, async ({ tx }) => {
     const tokens = await issueTokens(ctx, tx, user.id, uuidv7(), client.userAgent);
-    return { user: presentUser(user, { self: true }), ...tokens };
+    return {
+      user: presentUser(user, { self: true }),
+      ...tokens,
+      deviceToken: await deviceToken(ctx, user.id),
+    };
   });
+}
+
+/** A signed, long-lived proof that this device signed in to `userId`: it survives signing out. */
+function deviceToken(ctx: Ctx, userId: string): Promise<string> {
+  return ctx.platform.tokens.signPurpose(DEVICE_TOKEN_PURPOSE, userId, {}, DEVICE_TOKEN_TTL_SECONDS);
+}
+
+async function isKnownDevice(ctx: Ctx, userId: string, token: string | undefined): Promise<boolean> {
+  if (!token) return false;
+  try {
+    return (await ctx.platform.tokens.verifyPurpose(token, DEVICE_TOKEN_PURPOSE)).subject === userId;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -20,7 +20,19 @@ export interface RateLimits {
   /** Gives back points consumed for work that turned out to be free (a retry answered from the store). */
   refund(limit: Limit, key: string, points?: number): Promise<void>;
   reset(limit: Limit, key: string): Promise<void>;
+  /**
+   * Throws `rate_limited` when `key` has used up its budget, spending nothing: for limits that count
+   * only outcomes (failed sign-ins), checked before the attempt and consumed after it failed.
+   */
+  assertAvailable(limit: Limit, key: string): Promise<void>;
+  /** Consumes points for an outcome already answered: never throws `rate_limited`. */
+  penalize(limit: Limit, key: string, points?: number): Promise<void>;
 }
+
+const rateLimited = (msBeforeNext: number) =>
+  new AppError(ErrorCode.rate_limited, 'Too many attempts, try again later', {
+    retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+  });
 
 /** Keyed limits for business keys (an account, a form), in memory or shared through Redis. */
 export function createRateLimits(redis: Redis | undefined): RateLimits {
@@ -43,11 +55,7 @@ export function createRateLimits(redis: Redis | undefined): RateLimits {
       try {
         await limiterFor(limit).consume(key, points);
       } catch (error) {
-        if (error instanceof RateLimiterRes) {
-          throw new AppError(ErrorCode.rate_limited, 'Too many attempts, try again later', {
-            retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
-          });
-        }
+        if (error instanceof RateLimiterRes) throw rateLimited(error.msBeforeNext);
         throw error;
       }
     },
@@ -56,6 +64,17 @@ export function createRateLimits(redis: Redis | undefined): RateLimits {
     },
     async reset(limit, key) {
       await limiterFor(limit).delete(key);
+    },
+    async assertAvailable(limit, key) {
+      const used = await limiterFor(limit).get(key);
+      if (used && used.consumedPoints >= limit.points) throw rateLimited(used.msBeforeNext);
+    },
+    async penalize(limit, key, points = 1) {
+      await limiterFor(limit)
+        .consume(key, points)
+        .catch((error: unknown) => {
+          if (!(error instanceof RateLimiterRes)) throw error;
+        });
     },
   };
 }

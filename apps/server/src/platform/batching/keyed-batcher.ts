@@ -1,3 +1,5 @@
+import { withoutInTx } from '../db/unit-of-work.ts';
+
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
 export interface KeyedBatcher<I, O> {
@@ -71,7 +73,8 @@ export function createKeyedBatcher<I, O>(options: {
         // Let the rest of this tick's arrivals join before the first batch starts.
         if (!running.has(key)) {
           running.add(key);
-          setImmediate(() => drain(key));
+          // A batch is no one caller's: their per-request transaction hooks stay out of it.
+          setImmediate(() => withoutInTx(() => drain(key)));
         }
       });
     },

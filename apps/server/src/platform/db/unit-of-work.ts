@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Change } from '@muster/protocol';
 import { appendChange, appendChanges, type ChangeInput } from '../changes/change-log.ts';
 import type { Publisher } from '../changes/publisher.ts';
@@ -17,6 +18,24 @@ export interface TxDeps {
   db: Db;
   jobs: Jobs;
   publisher: Publisher;
+}
+
+/**
+ * A last statement the caller of a use case adds to each transaction it causes, with that
+ * transaction's result: the HTTP edge records an `Idempotency-Key`'s answer there, so the record
+ * commits (or rolls back) with the write it de-duplicates.
+ */
+export type InTx = (tx: Tx, result: unknown) => Promise<void>;
+const inTxScope = new AsyncLocalStorage<InTx>();
+
+/** Runs `fn` (and everything it awaits) with `hook` added to every `withTx` it causes. */
+export function withInTx<T>(hook: InTx, fn: () => T): T {
+  return inTxScope.run(hook, fn);
+}
+
+/** For work done on behalf of many callers (a micro-batch): no single caller's hook applies. */
+export function withoutInTx<T>(fn: () => T): T {
+  return inTxScope.exit(fn);
 }
 
 /**
@@ -62,7 +81,9 @@ async function runOnce<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): Promise
         await deps.jobs.enqueue(tx, name, data, options);
       },
     };
-    return fn(work);
+    const value = await fn(work);
+    await inTxScope.getStore()?.(tx, value);
+    return value;
   });
   await deps.publisher.afterCommit(appended);
   return result;

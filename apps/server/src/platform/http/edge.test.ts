@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { metricsHeaders } from '../../../test/scrape-token.ts';
 
 const server = useTestServer();
 let user: TestUser;
@@ -25,7 +26,7 @@ describe('HTTP edge', () => {
   it('answers health, readiness and Prometheus metrics', async () => {
     expect((await server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await server.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ ok: true });
-    const metrics = await server.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await server.app.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
     expect(metrics.body).toContain('muster_http_request_duration_seconds');
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
   });

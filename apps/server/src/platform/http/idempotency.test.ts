@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { communities } from '../../modules/communities/index.ts';
+import { refreshTokens } from '../../modules/identity/index.ts';
+import { sha256 } from '../auth/tokens.ts';
+import { idempotencyKeys } from './idempotency.tables.ts';
 
 const server = useTestServer();
 let user: TestUser;
@@ -69,5 +75,114 @@ describe('Idempotency-Key', () => {
     });
     expect(theirs.statusCode).toBe(201);
     expect(theirs.json().id).not.toBe(mine.json().id);
+  });
+});
+
+describe('Idempotency-Key never hands out credentials', () => {
+  const login = (payload: object, key: string) =>
+    server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'idempotency-key': key },
+      payload,
+    });
+
+  it('gives a stranger repeating a key on register, login and refresh their own answer, not the tokens', async () => {
+    const owner = { email: `owner-${randomUUID()}@example.test`, password: 'correct horse battery staple' };
+    const registered = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'idempotency-key': 'reg-key' },
+      payload: { ...owner, name: 'Owner' },
+    });
+    expect(registered.statusCode).toBe(201);
+    const stranger = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'idempotency-key': 'reg-key' },
+      payload: {
+        email: `stranger-${randomUUID()}@example.test`,
+        password: 'another long password',
+        name: 'S',
+      },
+    });
+    expect(stranger.statusCode).toBe(201);
+    expect(stranger.json().user.id).not.toBe(registered.json().user.id);
+
+    const signedIn = await login(owner, 'login-key');
+    expect(signedIn.statusCode).toBe(200);
+    const guess = await login({ email: owner.email, password: 'not the password' }, 'login-key');
+    expect(guess.statusCode).toBe(401);
+    expect(guess.body).not.toContain(signedIn.json().refreshToken);
+
+    const refresh = (refreshToken: string) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { 'idempotency-key': 'refresh-key' },
+        payload: { refreshToken },
+      });
+    const rotated = await refresh(signedIn.json().refreshToken);
+    expect(rotated.statusCode).toBe(200);
+    const forged = await refresh('a-refresh-token-the-stranger-made-up');
+    expect(forged.statusCode).toBe(401);
+    expect(forged.body).not.toContain(rotated.json().refreshToken);
+  });
+
+  it('stores no refresh token in plaintext anywhere, only its SHA-256', async () => {
+    const signedIn = await login({ email: user.email, password: user.password }, `plain-${randomUUID()}`);
+    const refreshToken = signedIn.json().refreshToken as string;
+    const rotated = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: { ...user.headers, 'idempotency-key': `plain-${randomUUID()}` },
+      payload: { refreshToken },
+    });
+    const tokens = [refreshToken, rotated.json().refreshToken as string];
+    const kept = JSON.stringify(await server.platform.db.select().from(idempotencyKeys));
+    const sessions = await server.platform.db.select().from(refreshTokens);
+    for (const token of tokens) {
+      expect(kept).not.toContain(token);
+      expect(JSON.stringify(sessions)).not.toContain(token);
+      expect(sessions.some((s) => s.tokenHash === sha256(token))).toBe(true);
+    }
+  });
+});
+
+describe('Idempotency-Key is bound to the request body', () => {
+  it('refuses the same key with a different body (409) instead of replaying the first answer', async () => {
+    const first = await createCommunity('k-body', 'First body');
+    expect(first.statusCode).toBe(201);
+    const other = await createCommunity('k-body', 'Second body');
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({ code: 'conflict' });
+    expect((await createCommunity('k-body', 'First body')).json().id).toBe(first.json().id);
+  });
+});
+
+describe('Idempotency-Key record and business write commit together', () => {
+  it('a crash after the commit (before the answer is recorded) does not let a retry run the POST twice', async () => {
+    const name = `Crash ${randomUUID()}`;
+    const { db } = server.platform;
+    // The process "dies" between the business commit and recording the answer: every write to the
+    // idempotency table outside a transaction fails from here on.
+    const update = db.update.bind(db);
+    db.update = ((table: unknown) => {
+      if (table === idempotencyKeys) throw new Error('simulated crash before the answer was recorded');
+      return update(table as never);
+    }) as typeof db.update;
+    try {
+      await createCommunity('k-crash', name);
+    } finally {
+      db.update = update;
+    }
+    // Long enough later for the first attempt to count as dead.
+    await db.execute(
+      sql`UPDATE idempotency_keys SET created_at = now() - interval '1 hour' WHERE key = 'k-crash'`,
+    );
+    const retry = await createCommunity('k-crash', name);
+    expect(retry.statusCode).toBe(201);
+    const rows = await db.select().from(communities).where(eq(communities.name, name));
+    expect(rows.map((r) => r.id)).toEqual([retry.json().id]);
   });
 });

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { InvalidTokenError, sha256 } from '../auth/tokens.ts';
 import type { Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
+import { compileTrust } from './client-address.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { registerTextGuard } from './text-guard.ts';
@@ -23,6 +24,13 @@ export type App = FastifyInstance<
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads `Authorization` itself (`/metrics`' scrape token is no access token). */
+    ownAuthorization?: boolean;
+  }
+}
+
 /** Fastify with Muster's edge: request ids, problem+json, auth, rate limits, OpenAPI. */
 export async function createHttpServer(platform: Platform): Promise<App> {
   const app = Fastify({
@@ -33,7 +41,9 @@ export async function createHttpServer(platform: Platform): Promise<App> {
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    trustProxy: true,
+    // Who the client is (rate limits, idempotency owners): only proxies named in TRUST_PROXY may
+    // say so in X-Forwarded-For; sockets use the same rule (client-address.ts).
+    trustProxy: platform.config.trustProxy === false ? false : compileTrust(platform.config.trustProxy),
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -44,7 +54,7 @@ export async function createHttpServer(platform: Platform): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const header = request.headers.authorization;
-    if (!header) return;
+    if (!header || request.routeOptions.config.ownAuthorization) return;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header);
     if (!match?.[1]) throw new AppError(ErrorCode.unauthorized, 'Malformed Authorization header');
     try {

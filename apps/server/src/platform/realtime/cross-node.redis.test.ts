@@ -56,6 +56,8 @@ async function startNode(name: string, databaseUrl: string): Promise<Node> {
     LOG_LEVEL: 'warn',
     MUSTER_SEED: 'never',
     HTTP_RATE_LIMIT_PER_MINUTE: '100000',
+    // Registrations state their address in X-Forwarded-For from this host (see addressBlock).
+    TRUST_PROXY: 'loopback',
   });
   const child = spawn(process.execPath, [mainFile, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

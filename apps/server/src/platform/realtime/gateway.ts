@@ -19,6 +19,7 @@ import { createKeyedBatcher } from '../batching/keyed-batcher.ts';
 import { readHeads } from '../changes/change-log.ts';
 import type { Actor, AuthedCtx, Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
+import { clientAddress, compileTrust } from '../http/client-address.ts';
 import { toAppError } from '../http/problem.ts';
 import { compilePayloadSchema } from '../http/validation.ts';
 import { createAccessKeeper, endSocket, type SocketAccess } from './access-keeper.ts';
@@ -51,6 +52,8 @@ export interface Gateway {
 
 interface SocketData {
   actor: Actor;
+  /** The client's address by the same rule as HTTP's `request.ip` (TRUST_PROXY), for per-address limits. */
+  address: string;
   expiresAt: number;
   bucket: ReturnType<typeof createTokenBucket>;
   /** Disconnects the socket when its token runs out without `auth` renewing it. */
@@ -160,6 +163,7 @@ export async function createGateway(
     data.expiryTimer.unref();
   }
 
+  const trust = compileTrust(config.trustProxy);
   io.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocolVersion?: unknown };
     if (typeof auth.protocolVersion === 'number' && auth.protocolVersion < MIN_SUPPORTED_PROTOCOL_VERSION) {
@@ -180,6 +184,7 @@ export async function createGateway(
       socket.conn.once('close', () => release(verified.userId, socket));
       const data: SocketData = {
         actor: { userId: verified.userId, familyId: verified.familyId },
+        address: clientAddress(socket.request, trust),
         expiresAt: verified.expiresAt,
         bucket: createTokenBucket(20, 60),
       };
