@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SubmissionAccepted, SubmitFormBody } from '@muster/protocol';
+import type { Limit } from '../../platform/auth/rate-limiter.ts';
 import {
   createKeyedBatcher,
   type KeyedBatcher,
@@ -60,30 +61,29 @@ export async function intakeQuiet(platform: Platform, quietMs: number, maxWaitMs
 }
 
 /**
- * The burst path. Checks everything that needs no transaction (limits, visibility, the answers
+ * The burst path. Checks everything that needs no transaction (visibility, limits, the answers
  * against the form's current version), then joins the form's micro-batch: concurrent submissions
  * to one form on this node commit together, each answered only after that commit. Processing
- * happens later, in workers; nothing here waits for it.
+ * happens later, in workers; nothing here waits for it. `clientAddress` is the caller's address
+ * (`request.ip`), which only ever buys a share of a form's allowance.
  */
 export async function submitForm(
   ctx: Ctx,
   formId: string,
   body: SubmitFormBody,
   idempotencyKey: string | undefined,
+  clientAddress: string,
 ): Promise<SubmissionAccepted> {
   const { platform } = ctx;
   lastArrival.set(platform, Date.now());
-  const global = {
-    name: 'forms.submissions',
-    points: platform.config.formSubmissionsPerMinute,
-    durationSeconds: 60,
-  };
-  await platform.limits.consume(global, 'all');
   const form = await intakeForm(platform, formId);
-  if (!form || !(await maySubmit(ctx, form))) throw notFound('Form');
+  if (!form || !(await maySubmit(ctx, form))) {
+    // Not found costs no form anything; only the caller's own address pays for guessing.
+    await platform.limits.consume(UNKNOWN_FORMS, clientAddress);
+    throw notFound('Form');
+  }
   if (!form.row.isOpen) throw closed();
-  const burst = form.row.burstPerMinute;
-  await platform.limits.consume({ name: `forms.burst.${burst}`, points: burst, durationSeconds: 60 }, formId);
+  await consumeAll(platform, submissionLimits(platform, form, clientAddress));
   const answers = validateAnswers(form.fields, body.answers);
   return batcherOf(platform).submit(formId, {
     id: submissionIdOf(formId, body.submissionId, idempotencyKey),
@@ -93,6 +93,48 @@ export async function submitForm(
     ref: body.ref ?? null,
     submitterId: ctx.actor?.userId ?? null,
   });
+}
+
+/** Submissions to forms that do not exist (or that the caller may not see), per address and minute. */
+export const UNKNOWN_FORMS_PER_MINUTE = 120;
+const UNKNOWN_FORMS: Limit = { name: 'forms.unknown', points: UNKNOWN_FORMS_PER_MINUTE, durationSeconds: 60 };
+
+/**
+ * One address may use a quarter of a form's allowance, at least 1,000 a minute (a venue's
+ * attendees behind one NAT address all get through) but never more than half (one client can
+ * never lock everyone else out of a form).
+ */
+export function clientShareOf(burstPerMinute: number): number {
+  const share = Math.min(Math.max(Math.ceil(burstPerMinute / 4), 1000), Math.floor(burstPerMinute / 2));
+  return Math.max(share, 1);
+}
+
+/** Innermost first: a submission an address's share refuses costs neither the form nor the instance. */
+function submissionLimits(platform: Platform, form: IntakeForm, clientAddress: string): [Limit, string][] {
+  const { id, burstPerMinute: burst } = form.row;
+  const share = clientShareOf(burst);
+  return [
+    [{ name: `forms.client.${share}`, points: share, durationSeconds: 60 }, `${id}|${clientAddress}`],
+    [{ name: `forms.burst.${burst}`, points: burst, durationSeconds: 60 }, id],
+    [
+      { name: 'forms.submissions', points: platform.config.formSubmissionsPerMinute, durationSeconds: 60 },
+      'all',
+    ],
+  ];
+}
+
+/** Consumes a point of every limit, or of none: the ones taken before a refusal are given back. */
+async function consumeAll(platform: Platform, limits: [Limit, string][]): Promise<void> {
+  for (const [i, [limit, key]] of limits.entries()) {
+    try {
+      await platform.limits.consume(limit, key);
+    } catch (error) {
+      await Promise.all(
+        limits.slice(0, i).map(([taken, takenKey]) => platform.limits.refund(taken, takenKey)),
+      );
+      throw error;
+    }
+  }
 }
 
 /** Client-chosen id first, then one derived from `Idempotency-Key`, else a fresh unguessable one. */

@@ -45,7 +45,7 @@ export function formRoutes(app: App, platform: Platform) {
   );
 
   // The burst path: a venue's attendees share one address, so the per-IP limit is off here; the
-  // form's own allowance and the global cap apply instead (see submitForm).
+  // form's own allowance, an address's share of it and the global cap apply instead (submitForm).
   app.post(
     '/api/v1/forms/:id/submissions',
     {
@@ -62,7 +62,8 @@ export function formRoutes(app: App, platform: Platform) {
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (Array.isArray(key)) throw invalid('headers.idempotency-key', 'must be given once');
-      const answer = await submitForm(ctxOf(platform, request), request.params.id, request.body, key);
+      const ctx = ctxOf(platform, request);
+      const answer = await submitForm(ctx, request.params.id, request.body, key, request.ip);
       return reply.status(202).send(answer);
     },
   );
