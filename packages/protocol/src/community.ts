@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, LongText, ShortText, Timestamp } from './common.ts';
+import { Id, LongText, Name, Timestamp } from './common.ts';
 
 export const CommunityRole = Type.Union([
   Type.Literal('owner'),
@@ -19,7 +19,7 @@ export const Community = Type.Object({
 export type Community = Static<typeof Community>;
 
 export const CreateCommunityBody = Type.Object(
-  { name: ShortText(120), description: Type.Optional(LongText(4000)) },
+  { name: Name(120), description: Type.Optional(LongText(4000)) },
   { additionalProperties: false },
 );
 export type CreateCommunityBody = Static<typeof CreateCommunityBody>;
