@@ -31,15 +31,42 @@ function batcherOf(platform: Platform): IntakeBatcher {
   if (!batcher) {
     batcher = createKeyedBatcher({
       maxBatch: MAX_BATCH,
-      run: (formId, items) => runIntakeBatch(platform, formId, items),
+      run: async (formId, items) => {
+        try {
+          return await runIntakeBatch(platform, formId, items);
+        } finally {
+          // Its senders are answered only now; their next submissions cannot have arrived before.
+          lastActivity.set(platform, Date.now());
+        }
+      },
     });
     batchers.set(platform, batcher);
   }
   return batcher;
 }
 
-/** When each node last received a submission: a burst is "over" only after a quiet spell. */
-const lastArrival = new WeakMap<Platform, number>();
+/**
+ * When each node last received a submission or finished committing a micro-batch: a burst is
+ * "over" only after a quiet spell measured from both (a slow commit is no quiet spell: its
+ * senders could not send their next submission before it answered them).
+ */
+const lastActivity = new WeakMap<Platform, number>();
+
+/**
+ * Called as soon as a submission's request is received, before its body is read: a worker that
+ * turns the event loop then sees it, even though the body arrives on a later turn.
+ */
+export function noteArrival(platform: Platform): void {
+  lastActivity.set(platform, Date.now());
+}
+
+/**
+ * A full turn of the event loop, including its poll phase: pending network reads (new
+ * submissions) are handled first. One `setImmediate` is not enough: called from the poll phase,
+ * it runs in the same iteration's check phase, before the next poll.
+ */
+const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+const turnOfTheLoop = () => immediate().then(immediate);
 
 /**
  * Resolves once no submission has arrived on this node for `quietMs` and none is waiting to be
@@ -47,14 +74,19 @@ const lastArrival = new WeakMap<Platform, number>();
  * 202s comes first (on the embedded database there is one connection and one thread, and a
  * processing transaction holds up every intake batch). An empty batcher alone is no sign of
  * quiet: between two micro-batches the answered senders are already sending their next one.
+ * Nor is the clock alone: a chain of embedded-database calls (a worker batch, its acknowledgement,
+ * the next fetch) never lets the event loop read the network, so a worker that judged quiet
+ * without first turning the loop saw no arrivals only because none could be read, and went on
+ * batch after batch while a thousand senders waited (the PGlite burst stall).
  */
 export async function intakeQuiet(platform: Platform, quietMs: number, maxWaitMs: number): Promise<void> {
   const deadline = Date.now() + maxWaitMs;
   const timeout = () => sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false });
   for (;;) {
+    await turnOfTheLoop();
     await Promise.race([batcherOf(platform).idle(), timeout()]);
     const now = Date.now();
-    const quietFor = now - (lastArrival.get(platform) ?? 0);
+    const quietFor = now - (lastActivity.get(platform) ?? 0);
     if (quietFor >= quietMs || now >= deadline) return;
     await sleep(Math.min(quietMs - quietFor, deadline - now), undefined, { ref: false });
   }
@@ -75,7 +107,7 @@ export async function submitForm(
   clientAddress: string,
 ): Promise<SubmissionAccepted> {
   const { platform } = ctx;
-  lastArrival.set(platform, Date.now());
+  lastActivity.set(platform, Date.now());
   const form = await intakeForm(platform, formId);
   if (!form || !(await maySubmit(ctx, form))) {
     // Not found costs no form anything; only the caller's own address pays for guessing.

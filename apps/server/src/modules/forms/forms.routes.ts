@@ -16,7 +16,7 @@ import { invalid } from '../../platform/errors.ts';
 import { sendCsv } from '../../platform/http/csv.ts';
 import { authedCtx, ctxOf } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
-import { submitForm } from './forms.intake.ts';
+import { noteArrival, submitForm } from './forms.intake.ts';
 import * as reads from './forms.reads.ts';
 import * as forms from './forms.service.ts';
 
@@ -51,6 +51,7 @@ export function formRoutes(app: App, platform: Platform) {
     {
       bodyLimit: MAX_ANSWERS_BYTES + 32 * 1024,
       config: { rateLimit: false, ownIdempotency: true },
+      onRequest: async () => noteArrival(platform),
       schema: {
         tags,
         security: optionalAuth,
