@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, LongText, Page, ShortText, Tag, Timestamp } from './common.ts';
+import { Id, LongText, Name, Page, Tag, Timestamp } from './common.ts';
 
 export const Session = Type.Object({
   id: Id,
@@ -19,7 +19,7 @@ export const Session = Type.Object({
 export type Session = Static<typeof Session>;
 
 const sessionFields = {
-  title: ShortText(200),
+  title: Name(200),
   description: Type.Optional(Type.Union([LongText(20_000), Type.Null()])),
   startsAt: Timestamp,
   endsAt: Timestamp,

@@ -9,6 +9,18 @@ export const TimeZone = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 export const ShortText = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
 export const LongText = (maxLength = 10_000) => Type.String({ maxLength });
+/**
+ * What a name must not contain: bidi embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069), which reorder what follows ("evil\u202egnp.exe" shows as "evilexe.png"), and
+ * invisible characters (U+200B zero-width space, U+2060 word joiner, U+FEFF, U+180E) that make two
+ * different names look the same. The zero-width non-joiner and joiner (U+200C, U+200D) are part of
+ * Persian, Indic and emoji spellings, so they are allowed only between two non-ASCII characters
+ * ("adm\u200din" is refused, "👩\u200d💻" is not).
+ */
+export const NAME_PATTERN =
+  '^(?:[^\\u180E\\u200B-\\u200D\\u2060\\uFEFF\\u202A-\\u202E\\u2066-\\u2069]|(?<=[^\\u0000-\\u007F])[\\u200C\\u200D](?=[^\\u0000-\\u007F]))*$';
+/** The name of a person, community, event, session or channel: shown to others, so never spoofed. */
+export const Name = (maxLength = 120) => Type.String({ minLength: 1, maxLength, pattern: NAME_PATTERN });
 export const Tag = Type.String({ minLength: 1, maxLength: 40 });
 export const Url = Type.String({ format: 'uri', maxLength: 2048 });
 

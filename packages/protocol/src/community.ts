@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, LongText, ShortText, Timestamp } from './common.ts';
+import { Id, LongText, Name, Timestamp } from './common.ts';
 
 export const CommunityRole = Type.Union([
   Type.Literal('owner'),
@@ -28,7 +28,7 @@ export const SetCommunityVerifiedBody = Type.Object(
 export type SetCommunityVerifiedBody = Static<typeof SetCommunityVerifiedBody>;
 
 export const CreateCommunityBody = Type.Object(
-  { name: ShortText(120), description: Type.Optional(LongText(4000)) },
+  { name: Name(120), description: Type.Optional(LongText(4000)) },
   { additionalProperties: false },
 );
 export type CreateCommunityBody = Static<typeof CreateCommunityBody>;

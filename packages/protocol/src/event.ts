@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, LongText, ShortText, Timestamp, TimeZone, Url } from './common.ts';
+import { Id, LongText, Name, Timestamp, TimeZone, Url } from './common.ts';
 
 export const EventStatus = Type.Union([
   Type.Literal('draft'),
@@ -50,7 +50,7 @@ export const Event = Type.Object({
 export type Event = Static<typeof Event>;
 
 const eventFields = {
-  title: ShortText(200),
+  title: Name(200),
   description: Type.Optional(Type.Union([LongText(20_000), Type.Null()])),
   startsAt: Timestamp,
   endsAt: Timestamp,

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Email, Id, ShortText, Tag, Timestamp, Url } from './common.ts';
+import { Email, Id, Name, Tag, Timestamp, Url } from './common.ts';
 
 export const Password = Type.String({ minLength: 10, maxLength: 256 });
 
@@ -21,7 +21,7 @@ export const User = Type.Object({
 export type User = Static<typeof User>;
 
 export const RegisterBody = Type.Object(
-  { email: Email, password: Password, name: ShortText(120) },
+  { email: Email, password: Password, name: Name(120) },
   { additionalProperties: false },
 );
 export type RegisterBody = Static<typeof RegisterBody>;
@@ -63,7 +63,7 @@ export type AuthResult = Static<typeof AuthResult>;
 
 export const UpdateMeBody = Type.Object(
   {
-    name: Type.Optional(ShortText(120)),
+    name: Type.Optional(Name(120)),
     headline: Type.Optional(Type.Union([Type.String({ maxLength: 160 }), Type.Null()])),
     company: Type.Optional(Type.Union([Type.String({ maxLength: 120 }), Type.Null()])),
     bio: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),

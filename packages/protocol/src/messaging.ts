@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, Timestamp } from './common.ts';
+import { Id, Name, Timestamp } from './common.ts';
 
 /**
  * Messaging (D1–D4). A channel's messages, edits, deletes, reactions and (for DMs and groups)
@@ -74,7 +74,7 @@ export const ChannelPage = Type.Object({
 });
 export type ChannelPage = Static<typeof ChannelPage>;
 
-export const ChannelName = Type.String({ minLength: 1, maxLength: 80 });
+export const ChannelName = Name(80);
 
 export const CreateChannelBody = Type.Object(
   {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SubmissionAccepted, SubmitFormBody } from '@muster/protocol';
+import type { Limit } from '../../platform/auth/rate-limiter.ts';
 import {
   createKeyedBatcher,
   type KeyedBatcher,
@@ -30,15 +31,42 @@ function batcherOf(platform: Platform): IntakeBatcher {
   if (!batcher) {
     batcher = createKeyedBatcher({
       maxBatch: MAX_BATCH,
-      run: (formId, items) => runIntakeBatch(platform, formId, items),
+      run: async (formId, items) => {
+        try {
+          return await runIntakeBatch(platform, formId, items);
+        } finally {
+          // Its senders are answered only now; their next submissions cannot have arrived before.
+          lastActivity.set(platform, Date.now());
+        }
+      },
     });
     batchers.set(platform, batcher);
   }
   return batcher;
 }
 
-/** When each node last received a submission: a burst is "over" only after a quiet spell. */
-const lastArrival = new WeakMap<Platform, number>();
+/**
+ * When each node last received a submission or finished committing a micro-batch: a burst is
+ * "over" only after a quiet spell measured from both (a slow commit is no quiet spell: its
+ * senders could not send their next submission before it answered them).
+ */
+const lastActivity = new WeakMap<Platform, number>();
+
+/**
+ * Called as soon as a submission's request is received, before its body is read: a worker that
+ * turns the event loop then sees it, even though the body arrives on a later turn.
+ */
+export function noteArrival(platform: Platform): void {
+  lastActivity.set(platform, Date.now());
+}
+
+/**
+ * A full turn of the event loop, including its poll phase: pending network reads (new
+ * submissions) are handled first. One `setImmediate` is not enough: called from the poll phase,
+ * it runs in the same iteration's check phase, before the next poll.
+ */
+const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+const turnOfTheLoop = () => immediate().then(immediate);
 
 /**
  * Resolves once no submission has arrived on this node for `quietMs` and none is waiting to be
@@ -46,44 +74,48 @@ const lastArrival = new WeakMap<Platform, number>();
  * 202s comes first (on the embedded database there is one connection and one thread, and a
  * processing transaction holds up every intake batch). An empty batcher alone is no sign of
  * quiet: between two micro-batches the answered senders are already sending their next one.
+ * Nor is the clock alone: a chain of embedded-database calls (a worker batch, its acknowledgement,
+ * the next fetch) never lets the event loop read the network, so a worker that judged quiet
+ * without first turning the loop saw no arrivals only because none could be read, and went on
+ * batch after batch while a thousand senders waited (the PGlite burst stall).
  */
 export async function intakeQuiet(platform: Platform, quietMs: number, maxWaitMs: number): Promise<void> {
   const deadline = Date.now() + maxWaitMs;
   const timeout = () => sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false });
   for (;;) {
+    await turnOfTheLoop();
     await Promise.race([batcherOf(platform).idle(), timeout()]);
     const now = Date.now();
-    const quietFor = now - (lastArrival.get(platform) ?? 0);
+    const quietFor = now - (lastActivity.get(platform) ?? 0);
     if (quietFor >= quietMs || now >= deadline) return;
     await sleep(Math.min(quietMs - quietFor, deadline - now), undefined, { ref: false });
   }
 }
 
 /**
- * The burst path. Checks everything that needs no transaction (limits, visibility, the answers
+ * The burst path. Checks everything that needs no transaction (visibility, limits, the answers
  * against the form's current version), then joins the form's micro-batch: concurrent submissions
  * to one form on this node commit together, each answered only after that commit. Processing
- * happens later, in workers; nothing here waits for it.
+ * happens later, in workers; nothing here waits for it. `clientAddress` is the caller's address
+ * (`request.ip`), which only ever buys a share of a form's allowance.
  */
 export async function submitForm(
   ctx: Ctx,
   formId: string,
   body: SubmitFormBody,
   idempotencyKey: string | undefined,
+  clientAddress: string,
 ): Promise<SubmissionAccepted> {
   const { platform } = ctx;
-  lastArrival.set(platform, Date.now());
-  const global = {
-    name: 'forms.submissions',
-    points: platform.config.formSubmissionsPerMinute,
-    durationSeconds: 60,
-  };
-  await platform.limits.consume(global, 'all');
+  lastActivity.set(platform, Date.now());
   const form = await intakeForm(platform, formId);
-  if (!form || !(await maySubmit(ctx, form))) throw notFound('Form');
+  if (!form || !(await maySubmit(ctx, form))) {
+    // Not found costs no form anything; only the caller's own address pays for guessing.
+    await platform.limits.consume(UNKNOWN_FORMS, clientAddress);
+    throw notFound('Form');
+  }
   if (!form.row.isOpen) throw closed();
-  const burst = form.row.burstPerMinute;
-  await platform.limits.consume({ name: `forms.burst.${burst}`, points: burst, durationSeconds: 60 }, formId);
+  await consumeAll(platform, submissionLimits(platform, form, clientAddress));
   const answers = validateAnswers(form.fields, body.answers);
   return batcherOf(platform).submit(formId, {
     id: submissionIdOf(formId, body.submissionId, idempotencyKey),
@@ -93,6 +125,48 @@ export async function submitForm(
     ref: body.ref ?? null,
     submitterId: ctx.actor?.userId ?? null,
   });
+}
+
+/** Submissions to forms that do not exist (or that the caller may not see), per address and minute. */
+export const UNKNOWN_FORMS_PER_MINUTE = 120;
+const UNKNOWN_FORMS: Limit = { name: 'forms.unknown', points: UNKNOWN_FORMS_PER_MINUTE, durationSeconds: 60 };
+
+/**
+ * One address may use a quarter of a form's allowance, at least 1,000 a minute (a venue's
+ * attendees behind one NAT address all get through) but never more than half (one client can
+ * never lock everyone else out of a form).
+ */
+export function clientShareOf(burstPerMinute: number): number {
+  const share = Math.min(Math.max(Math.ceil(burstPerMinute / 4), 1000), Math.floor(burstPerMinute / 2));
+  return Math.max(share, 1);
+}
+
+/** Innermost first: a submission an address's share refuses costs neither the form nor the instance. */
+function submissionLimits(platform: Platform, form: IntakeForm, clientAddress: string): [Limit, string][] {
+  const { id, burstPerMinute: burst } = form.row;
+  const share = clientShareOf(burst);
+  return [
+    [{ name: `forms.client.${share}`, points: share, durationSeconds: 60 }, `${id}|${clientAddress}`],
+    [{ name: `forms.burst.${burst}`, points: burst, durationSeconds: 60 }, id],
+    [
+      { name: 'forms.submissions', points: platform.config.formSubmissionsPerMinute, durationSeconds: 60 },
+      'all',
+    ],
+  ];
+}
+
+/** Consumes a point of every limit, or of none: the ones taken before a refusal are given back. */
+async function consumeAll(platform: Platform, limits: [Limit, string][]): Promise<void> {
+  for (const [i, [limit, key]] of limits.entries()) {
+    try {
+      await platform.limits.consume(limit, key);
+    } catch (error) {
+      await Promise.all(
+        limits.slice(0, i).map(([taken, takenKey]) => platform.limits.refund(taken, takenKey)),
+      );
+      throw error;
+    }
+  }
 }
 
 /** Client-chosen id first, then one derived from `Idempotency-Key`, else a fresh unguessable one. */

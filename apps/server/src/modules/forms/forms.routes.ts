@@ -16,7 +16,7 @@ import { invalid } from '../../platform/errors.ts';
 import { sendCsv } from '../../platform/http/csv.ts';
 import { authedCtx, ctxOf } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
-import { submitForm } from './forms.intake.ts';
+import { noteArrival, submitForm } from './forms.intake.ts';
 import * as reads from './forms.reads.ts';
 import * as forms from './forms.service.ts';
 
@@ -45,12 +45,13 @@ export function formRoutes(app: App, platform: Platform) {
   );
 
   // The burst path: a venue's attendees share one address, so the per-IP limit is off here; the
-  // form's own allowance and the global cap apply instead (see submitForm).
+  // form's own allowance, an address's share of it and the global cap apply instead (submitForm).
   app.post(
     '/api/v1/forms/:id/submissions',
     {
       bodyLimit: MAX_ANSWERS_BYTES + 32 * 1024,
       config: { rateLimit: false, ownIdempotency: true },
+      onRequest: async () => noteArrival(platform),
       schema: {
         tags,
         security: optionalAuth,
@@ -62,7 +63,8 @@ export function formRoutes(app: App, platform: Platform) {
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (Array.isArray(key)) throw invalid('headers.idempotency-key', 'must be given once');
-      const answer = await submitForm(ctxOf(platform, request), request.params.id, request.body, key);
+      const ctx = ctxOf(platform, request);
+      const answer = await submitForm(ctx, request.params.id, request.body, key, request.ip);
       return reply.status(202).send(answer);
     },
   );

@@ -46,18 +46,37 @@ describe('keyed batcher', () => {
     );
   });
 
-  it('fails every item of a batch whose run throws, and keeps serving the key', async () => {
-    let calls = 0;
+  it('retries a batch that throws item by item, so only the item that breaks it fails', async () => {
+    const runs: number[][] = [];
     const batcher = createKeyedBatcher<number, number>({
       maxBatch: 10,
       async run(_key, batch) {
-        calls++;
-        if (calls === 1) throw new Error('database down');
+        runs.push(batch);
+        if (batch.includes(13)) throw new Error('the database refuses 13');
+        return batch.map((n) => ({ ok: true as const, value: n * 2 }));
+      },
+    });
+    const results = await Promise.allSettled([1, 13, 2].map((n) => batcher.submit('k', n)));
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: new Error('the database refuses 13') },
+      { status: 'fulfilled', value: 4 },
+    ]);
+    expect(runs).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
+  it('fails each item whose run throws alone too, and keeps serving the key', async () => {
+    let down = true;
+    const batcher = createKeyedBatcher<number, number>({
+      maxBatch: 10,
+      async run(_key, batch) {
+        if (down) throw new Error('database down');
         return batch.map((n) => ({ ok: true as const, value: n }));
       },
     });
     const first = await Promise.allSettled([batcher.submit('k', 1), batcher.submit('k', 2)]);
     expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    down = false;
     expect(await batcher.submit('k', 3)).toBe(3);
   });
 });

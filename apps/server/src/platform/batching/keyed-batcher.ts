@@ -20,7 +20,10 @@ interface Pending<I, O> {
  * of that key is running wait and then run together as the next batch, in arrival order, in one
  * transaction. Under no load a batch has one item and adds no delay; under a burst the number of
  * transactions stays small while every caller still gets its own answer. `run` returns one outcome
- * per item, in order; if it throws, every item of that batch fails with that error.
+ * per item, in order. If it throws for a batch of several, each item is run again alone, in order,
+ * so one item that breaks the batch (input the database refuses, a bug its data trips) fails by
+ * itself and never takes other callers' items with it. `run` must therefore leave nothing behind
+ * when it throws (one transaction that rolled back).
  */
 export function createKeyedBatcher<I, O>(options: {
   maxBatch: number;
@@ -43,25 +46,27 @@ export function createKeyedBatcher<I, O>(options: {
     }
     running.add(key);
     const batch = queue.splice(0, options.maxBatch);
-    options
-      .run(
+    runBatch(key, batch).finally(() => drain(key));
+  }
+
+  async function runBatch(key: string, batch: Pending<I, O>[]): Promise<void> {
+    let outcomes: Outcome<O>[];
+    try {
+      outcomes = await options.run(
         key,
         batch.map((p) => p.item),
-      )
-      .then(
-        (outcomes) => {
-          batch.forEach((p, i) => {
-            const outcome = outcomes[i];
-            if (!outcome) p.reject(new Error('batch returned no outcome for an item'));
-            else if (outcome.ok) p.resolve(outcome.value);
-            else p.reject(outcome.error);
-          });
-        },
-        (error: unknown) => {
-          for (const p of batch) p.reject(error);
-        },
-      )
-      .finally(() => drain(key));
+      );
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      for (const p of batch) await runBatch(key, [p]);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (!outcome) p.reject(new Error('batch returned no outcome for an item'));
+      else if (outcome.ok) p.resolve(outcome.value);
+      else p.reject(outcome.error);
+    });
   }
 
   return {

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSession } from '../../../test/factories/agenda.ts';
+import { buildCommunity, buildEvent } from '../../../test/factories/events.ts';
+import { buildForm, leadAnswers } from '../../../test/factories/forms.ts';
+import { buildChannel } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
 
@@ -39,6 +43,61 @@ beforeAll(async () => {
   }
 });
 
+/**
+ * Values that broke or may break a write deep inside (issue 11): unpaired UTF-16 surrogates, NUL,
+ * bidi overrides and zero-width characters, numbers at and past the edge of a double.
+ */
+const hostileTexts = [
+  '\ud800',
+  'high \udbff alone',
+  '\udc00 low first',
+  '\udfff\ud800',
+  'nul \u0000 inside',
+  'evil\u202egnp.exe',
+  '\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069',
+  'adm\u200bin',
+  'zero\u200c\u200d\u2060\ufeffwidth',
+];
+/** Raw JSON text for what `JSON.stringify` cannot write: numbers past a double, 10,000-deep nesting. */
+const DEEP = 10_000;
+const rawValues: Record<string, string> = {
+  '\u0001huge': '1e999',
+  '\u0001negHuge': '-1e999',
+  '\u0001deep': `${'{"a":'.repeat(DEEP)}1${'}'.repeat(DEEP)}`,
+  '\u0001deepArray': `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`,
+  '\u0001proto': '{"__proto__":{"role":"admin","isAdmin":true},"constructor":{"prototype":{"x":1}}}',
+};
+const hostileCorpus: unknown[] = [
+  ...hostileTexts,
+  1e308,
+  -1e308,
+  2 ** 64,
+  -(2 ** 64),
+  -0,
+  Number.MAX_SAFE_INTEGER + 2,
+  5e-324,
+  ...Object.keys(rawValues),
+];
+/** A JSON body in which each raw marker string is replaced by its raw JSON text. */
+function rawJson(value: unknown): string {
+  let text = JSON.stringify(value);
+  for (const [marker, raw] of Object.entries(rawValues)) text = text.replaceAll(JSON.stringify(marker), raw);
+  return text;
+}
+
+/**
+ * Percent-encodes text for a URL as an attacker could: an unpaired surrogate, which
+ * `encodeURIComponent` refuses, goes out as its three raw (invalid UTF-8) bytes.
+ */
+function urlText(text: string): string {
+  return text.replace(/[\ud800-\udfff]|[^\ud800-\udfff]+/gu, (part) => {
+    if (part.isWellFormed()) return encodeURIComponent(part);
+    const c = part.charCodeAt(0);
+    const bytes = [0xed, 0xa0 | ((c >> 6) & 0x1f), 0x80 | (c & 0x3f)];
+    return bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+  });
+}
+
 const hostileString = fc.oneof(
   fc.string({ maxLength: 50 }),
   fc.constantFrom(
@@ -51,6 +110,7 @@ const hostileString = fc.oneof(
     '%00',
     '{{7*7}}',
     '🎉'.repeat(40),
+    ...hostileTexts,
   ),
   fc.constant('x'.repeat(70_000)),
   fc.uuid(),
@@ -62,6 +122,7 @@ const hostileValue = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom(...hostileCorpus),
 );
 
 describe('fuzzing every REST operation', () => {
@@ -71,7 +132,10 @@ describe('fuzzing every REST operation', () => {
     for (const op of operations) {
       const body = op.bodyKeys.length
         ? fc.oneof(
-            fc.dictionary(fc.constantFrom(...op.bodyKeys, 'role', 'id', '__proto__'), hostileValue),
+            fc.dictionary(
+              fc.constantFrom(...op.bodyKeys, 'role', 'id', '__proto__', 'constructor', ...hostileTexts),
+              hostileValue,
+            ),
             hostileValue,
           )
         : fc.option(hostileValue);
@@ -85,15 +149,20 @@ describe('fuzzing every REST operation', () => {
           ),
           fc.boolean(),
           async (payload, query, param, signedIn) => {
-            const url = op.path.replace(/\{[^}]+\}/g, encodeURIComponent(param));
+            const search = Object.entries(query as Record<string, string>)
+              .map(([k, v]) => `${urlText(k)}=${urlText(v)}`)
+              .join('&');
+            const url = `${op.path.replace(/\{[^}]+\}/g, urlText(param))}${search ? `?${search}` : ''}`;
             const user = users[request++ % users.length]!;
             const res = await server.app.inject({
               method: op.method as 'GET',
               url,
-              query: query as Record<string, string>,
               headers: signedIn ? user.headers : {},
               ...(payload !== null && payload !== undefined && op.method !== 'GET'
-                ? { payload: payload as object }
+                ? {
+                    payload: rawJson(payload),
+                    headers: { ...(signedIn ? user.headers : {}), 'content-type': 'application/json' },
+                  }
                 : {}),
             });
             if (res.statusCode >= 500)
@@ -105,4 +174,56 @@ describe('fuzzing every REST operation', () => {
     }
     expect((await server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
+});
+
+describe('the hostile corpus against every public write', () => {
+  /** Real resources of the caller, so writes get past "not found" to validation and the database. */
+  const realIds = async (owner: TestUser) => {
+    const community = await buildCommunity(server, owner);
+    const event = await buildEvent(server, owner, { communityId: community.id });
+    const [form, session, channel] = await Promise.all([
+      buildForm(server, owner, { ownerType: 'event', ownerId: event.id }),
+      buildSession(server, owner, event.id),
+      buildChannel(server, owner, event.id),
+    ]);
+    return {
+      communities: community.id,
+      events: event.id,
+      forms: form.id,
+      sessions: session.id,
+      channels: channel.id,
+    } as Record<string, string>;
+  };
+
+  it('answers every write 4xx or 2xx, never 5xx, for every hostile value in every body field', async () => {
+    const owner = users[0]!;
+    const writes = operations.filter((op) => op.method !== 'GET');
+    expect(writes.length).toBeGreaterThan(5);
+    const failures: string[] = [];
+    for (const op of writes) {
+      // A fresh set per operation: an earlier DELETE or a hostile PATCH must not hide a later write.
+      const ids = await realIds(owner);
+      const url = op.path.replace(/\/([a-z-]+)\/\{[^}]+\}/g, (_all, kind: string) => {
+        return `/${kind}/${ids[kind] ?? crypto.randomUUID()}`;
+      });
+      const bodies: unknown[] = hostileCorpus.flatMap((value) => [
+        value,
+        Object.fromEntries(op.bodyKeys.map((key) => [key, value])),
+        { answers: { ...leadAnswers(1), name: value, about: value } },
+        { answers: { ...leadAnswers(2), [String(value)]: 'a key' } },
+      ]);
+      for (const payload of bodies) {
+        const res = await server.app.inject({
+          method: op.method as 'POST',
+          url,
+          headers: { ...owner.headers, 'content-type': 'application/json' },
+          payload: rawJson(payload),
+        });
+        if (res.statusCode >= 500)
+          failures.push(`${op.method} ${op.path} ${rawJson(payload).slice(0, 60)} → ${res.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect((await server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  }, 300_000);
 });
