@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.ts';
 import { setInstanceAdmin } from './modules/identity/index.ts';
-import { DataDirLockedError } from './platform/db/lock.ts';
+import { DataDirError } from './platform/data-dir.ts';
 import { createLogger } from './platform/logger.ts';
 import { openPlatform } from './platform/runtime.ts';
 import { queueCommand, runWorker } from './queue-cli.ts';
@@ -109,7 +109,7 @@ function waitForSignal(): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    if (error instanceof ConfigError || error instanceof DataDirError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
