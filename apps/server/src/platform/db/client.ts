@@ -1,12 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { type ExtractTablesWithRelations, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { DataDirError } from '../data-dir.ts';
+import { parseTimestamptz } from './columns.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -50,6 +51,9 @@ export async function openPglite(dir: string | undefined, loadDataDir?: Blob): P
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
+      // Raw queries (`queryRows`) read timestamps as Drizzle's `instant` columns do; pg's default
+      // parser already handles years 1–99.
+      parsers: { [types.TIMESTAMPTZ]: parseTimestamptz },
       ...(dir ? { dataDir: dir } : {}),
       ...(loadDataDir ? { loadDataDir } : {}),
     });
