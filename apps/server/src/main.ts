@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { setCommunityVerified } from './modules/communities/index.ts';
 import { setInstanceAdmin } from './modules/identity/index.ts';
-import { DataDirLockedError } from './platform/db/lock.ts';
+import { DataDirError } from './platform/data-dir.ts';
 import { createLogger } from './platform/logger.ts';
 import { openPlatform } from './platform/runtime.ts';
 import { queueCommand, runWorker } from './queue-cli.ts';
@@ -140,7 +140,7 @@ function waitForSignal(): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    if (error instanceof ConfigError || error instanceof DataDirError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

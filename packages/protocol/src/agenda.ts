@@ -57,9 +57,31 @@ export const ScheduleItem = Type.Object({
 });
 export type ScheduleItem = Static<typeof ScheduleItem>;
 
+/**
+ * Sessions of my schedule that overlap, directly or through each other (a chain 9:00–10:00,
+ * 9:30–11:00, 10:30–12:00 is one group), in time order; `startsAt`/`endsAt` span the group. Groups
+ * keep the answer linear in the schedule's size, where every overlapping pair would be quadratic.
+ */
+export const ConflictGroup = Type.Object({
+  sessionIds: Type.Array(Id, { minItems: 2 }),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+});
+export type ConflictGroup = Static<typeof ConflictGroup>;
+
+export const ScheduleEntry = Type.Object({
+  session: Session,
+  /** Index in `conflictGroups` of the group this session belongs to; null when it overlaps nothing. */
+  conflictGroup: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  /** How many other sessions of the schedule overlap this one in time. */
+  overlaps: Type.Integer({ minimum: 0 }),
+});
+export type ScheduleEntry = Static<typeof ScheduleEntry>;
+
+/** My schedule (at most 1,000 sessions, 200 per event): bookmarked, not cancelled, in time order. */
 export const Schedule = Type.Object({
-  items: Type.Array(ScheduleItem),
-  conflicts: Type.Array(Type.Object({ a: Id, b: Id })),
+  items: Type.Array(ScheduleEntry),
+  conflictGroups: Type.Array(ConflictGroup),
 });
 export type Schedule = Static<typeof Schedule>;
 
@@ -77,10 +99,17 @@ export const CalendarToken = Type.Object({ token: Type.String(), url: Type.Strin
 export type CalendarToken = Static<typeof CalendarToken>;
 
 /**
- * The agenda of an event: every session, cancelled ones included as tombstones (`cancelled: true`),
- * ordered by start then room. `head` is the `event:<id>` seq this snapshot is at least as new as:
+ * The agenda of an event, one page at a time (`nextCursor`): every session, cancelled ones included as
+ * tombstones (`cancelled: true`), ordered by start then room. `head` is the `event:<id>` seq this snapshot is at least as new as:
  * follow the scope from there (re-applying a change the snapshot already holds is harmless).
  */
+/** Agenda pages are larger than other lists' (default 200, at most 500): most agendas fit one page. */
+export const AgendaQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type AgendaQuery = Static<typeof AgendaQuery>;
+
 export const Agenda = Type.Object({
   items: Type.Array(Session),
   nextCursor: Type.Union([Type.String(), Type.Null()]),

@@ -7,6 +7,8 @@ export const ErrorCode = {
   conflict: 'conflict',
   rate_limited: 'rate_limited',
   capacity_reached: 'capacity_reached',
+  /** A per-user cap on what one account may keep (bookmarks per event, …) was reached. */
+  limit_reached: 'limit_reached',
   invalid_transition: 'invalid_transition',
   payload_too_large: 'payload_too_large',
   unsupported_media_type: 'unsupported_media_type',

@@ -10,6 +10,7 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   invalid_transition: 409,
   capacity_reached: 409,
+  limit_reached: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

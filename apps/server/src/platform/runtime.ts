@@ -9,6 +9,7 @@ import { type Bus, createMemoryBus } from './bus/bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
 import { createPublisher } from './changes/publisher.ts';
 import type { Platform } from './context.ts';
+import { makePrivate, securePrivateDir } from './data-dir.ts';
 import { type Database, openPglite, openPostgres } from './db/client.ts';
 import { lockDataDir } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
@@ -47,10 +48,14 @@ export async function openPlatform(
           throw new Error('JWT_SECRET must be set when DATABASE_URL is set (all nodes must share it)');
         database = await openPostgres({ url: config.databaseUrl, readUrl: config.databaseReadUrl });
       } else {
+        securePrivateDir(config.dataDir, log);
         releases.push(lockDataDir(config.dataDir));
+        // Before the database opens: a bad secret file should stop the boot in milliseconds.
+        jwtSecret ??= loadOrCreateSecret(config.dataDir, 'jwt-secret');
         const pgdata = path.join(config.dataDir, 'pgdata');
         freshDatabase = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
         database = await openPglite(pgdata);
+        makePrivate(config.dataDir);
       }
     }
     const db = database;

@@ -2,6 +2,7 @@ import type {
   AddMemberBody,
   Agenda,
   AgendaHistory,
+  AgendaQuery,
   AuthResult,
   CalendarToken,
   ChannelListQuery,
@@ -130,7 +131,7 @@ export function createApi(http: Transport) {
     },
     sessions: {
       /** One page of the agenda; `agendaAll` follows `nextCursor`. */
-      agenda: (eventId: string, query: PageQuery = {}) =>
+      agenda: (eventId: string, query: AgendaQuery = {}) =>
         get<Agenda>(path`/api/v1/events/${eventId}/sessions`, query),
       async agendaAll(eventId: string): Promise<Agenda> {
         const first = await get<Agenda>(path`/api/v1/events/${eventId}/sessions`, { limit: 200 });

@@ -86,6 +86,40 @@ describe('schedule.ics', () => {
     expect(far.endDate.toJSDate().toISOString()).toBe(overseas.endsAt);
   });
 
+  it('gives two sessions in the repeated autumn DST hour (02:30 CEST and 02:30 CET) different instants', async () => {
+    const me = await registerUser(server);
+    const event = await buildEvent(server, organiser, {
+      timezone: 'Europe/Berlin',
+      startsAt: '2026-10-24T08:00:00.000Z',
+      endsAt: '2026-10-25T12:00:00.000Z',
+    });
+    // Europe/Berlin, 2026-10-25: 02:00–03:00 happens twice.
+    const early = await buildSession(server, organiser, event.id, {
+      startsAt: '2026-10-25T00:30:00.000Z',
+      endsAt: '2026-10-25T00:50:00.000Z',
+    });
+    const late = await buildSession(server, organiser, event.id, {
+      startsAt: '2026-10-25T01:30:00.000Z',
+      endsAt: '2026-10-25T01:50:00.000Z',
+    });
+    for (const id of [early.id, late.id])
+      await server.app.inject({ method: 'PUT', url: `/api/v1/sessions/${id}/bookmark`, headers: me.headers });
+    const res = await fetchFeed((await issueToken(me)).url);
+    const calendar = new ICAL.Component(ICAL.parse(res.body));
+    for (const zone of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
+    const byUid = new Map(
+      calendar.getAllSubcomponents('vevent').map((v) => {
+        const e = new ICAL.Event(v);
+        return [e.uid, e] as const;
+      }),
+    );
+    for (const session of [early, late]) {
+      const vevent = byUid.get(`${session.id}@muster`)!;
+      expect(vevent.startDate.toJSDate().toISOString()).toBe(session.startsAt);
+      expect(vevent.endDate.toJSDate().toISOString()).toBe(session.endsAt);
+    }
+  });
+
   it('stops serving the old URL once the token is rotated, and needs no bearer', async () => {
     const me = await registerUser(server);
     const first = await issueToken(me);

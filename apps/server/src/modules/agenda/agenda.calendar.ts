@@ -1,4 +1,3 @@
-import { TZDate } from '@date-fns/tz';
 import type { CalendarToken } from '@muster/protocol';
 import ical from 'ical-generator';
 import { newOpaqueToken, sha256 } from '../../platform/auth/tokens.ts';
@@ -6,7 +5,7 @@ import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { notFound } from '../../platform/errors.ts';
 // Not yet exported from the events index; the same VTIMEZONE source keeps both feeds consistent.
-import { vtimezoneOf } from '../events/events.timezones.ts';
+import { calendarTimes, vtimezoneOf } from '../events/events.timezones.ts';
 import { visibleSchedule } from './agenda.personal.service.ts';
 import * as repo from './agenda.repository.ts';
 
@@ -29,9 +28,8 @@ export async function issueCalendarToken(ctx: AuthedCtx): Promise<CalendarToken>
 
 /**
  * My schedule as iCalendar, authorised by the feed token alone (calendar apps send no bearer). Each
- * session keeps its event's time zone, as the events module's calendar.ics does: wall time with
- * TZID plus one VTIMEZONE per zone; `TZDate`s because ical-generator formats a plain `Date` in the
- * process's zone. A zone without a known VTIMEZONE falls back to UTC, which keeps the instant right.
+ * session keeps its event's time zone, as the events module's calendar.ics does (`calendarTimes`:
+ * wall time with TZID plus one VTIMEZONE per zone, UTC where a wall time would be ambiguous).
  */
 export async function renderScheduleFeed(ctx: Ctx, token: string): Promise<string> {
   const q = ctx.platform.db;
@@ -46,15 +44,11 @@ export async function renderScheduleFeed(ctx: Ctx, token: string): Promise<strin
   });
   for (const session of sessions) {
     const event = events.get(session.eventId)?.event;
-    const zone = event ? (vtimezoneOf(event.timezone)?.tzid ?? null) : null;
-    const local = (date: Date) => (zone ? new TZDate(date.getTime(), zone) : date);
     calendar.createEvent({
       id: `${session.id}@muster`,
       // Grows with every edit, so calendar apps replace their copy instead of keeping a stale one.
       sequence: Math.max(0, Math.floor((session.updatedAt.getTime() - session.createdAt.getTime()) / 1000)),
-      start: local(session.startsAt),
-      end: local(session.endsAt),
-      timezone: zone,
+      ...calendarTimes(session.startsAt, session.endsAt, event?.timezone ?? 'UTC'),
       stamp: session.updatedAt,
       lastModified: session.updatedAt,
       summary: session.title,

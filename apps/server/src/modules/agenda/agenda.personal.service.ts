@@ -5,7 +5,7 @@ import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode } from '../../platform/errors.ts';
 import { canUsePersonalAgenda } from '../events/index.ts';
 import { personalAgendaEvents, requireSession } from './agenda.access.ts';
-import { conflictIndex, findConflicts } from './agenda.conflicts.ts';
+import { overlapCounts, overlapGroups } from './agenda.conflicts.ts';
 import { storableText } from './agenda.input.ts';
 import { presentBookmark, presentNote, presentSession } from './agenda.presenter.ts';
 import * as repo from './agenda.repository.ts';
@@ -15,6 +15,8 @@ export const userScope = (userId: string) => `user:${userId}`;
 
 /** Keeps `GET /me/schedule` (one unpaged answer) bounded. */
 export const MAX_BOOKMARKS = 1000;
+/** No one attends more than this many sessions of one event; past it, bookmarking is only load. */
+export const MAX_BOOKMARKS_PER_EVENT = 200;
 
 /** Bookmarked, still scheduled sessions of events the user may still see, in time order. */
 export async function visibleSchedule(q: Queryable, userId: string) {
@@ -38,8 +40,14 @@ export async function addBookmark(ctx: AuthedCtx, sessionId: string): Promise<Sc
     if (session.cancelledAt) throw new AppError(ErrorCode.conflict, 'This session is cancelled');
     const row = await repo.insertBookmark(tx, { userId, sessionId, eventId: session.eventId });
     if (row) {
+      // Counted after the insert, in its transaction: the insert is rolled back when over a cap.
+      if ((await repo.countBookmarks(tx, userId, session.eventId)) > MAX_BOOKMARKS_PER_EVENT)
+        throw new AppError(
+          ErrorCode.limit_reached,
+          `A schedule holds at most ${MAX_BOOKMARKS_PER_EVENT} sessions of one event`,
+        );
       if ((await repo.countBookmarks(tx, userId)) > MAX_BOOKMARKS)
-        throw new AppError(ErrorCode.conflict, `A schedule holds at most ${MAX_BOOKMARKS} sessions`);
+        throw new AppError(ErrorCode.limit_reached, `A schedule holds at most ${MAX_BOOKMARKS} sessions`);
       await append({
         scope: userScope(userId),
         entity: 'agenda.bookmarkAdded',
@@ -87,14 +95,29 @@ export async function removeBookmark(ctx: AuthedCtx, sessionId: string): Promise
   });
 }
 
-/** Every bookmarked session across events with its conflicts; cancelled sessions are left out. */
+/**
+ * Every bookmarked session across events; cancelled sessions are left out. Conflicts come as overlap
+ * groups plus a count per session, so the answer grows with the schedule, not with its pairs.
+ */
 export async function getSchedule(ctx: AuthedCtx): Promise<Schedule> {
   const { sessions } = await visibleSchedule(ctx.platform.readDb, ctx.actor.userId);
-  const conflicts = findConflicts(sessions);
-  const index = conflictIndex(conflicts);
+  const groups = overlapGroups(sessions);
+  const groupOf = new Map<string, number>();
+  groups.forEach((group, i) => {
+    for (const id of group.ids) groupOf.set(id, i);
+  });
+  const counts = overlapCounts(sessions);
   return {
-    items: sessions.map((s) => ({ session: presentSession(s), conflictsWith: index.get(s.id) ?? [] })),
-    conflicts,
+    items: sessions.map((s) => ({
+      session: presentSession(s),
+      conflictGroup: groupOf.get(s.id) ?? null,
+      overlaps: counts.get(s.id) ?? 0,
+    })),
+    conflictGroups: groups.map((g) => ({
+      sessionIds: g.ids,
+      startsAt: g.startsAt.toISOString(),
+      endsAt: g.endsAt.toISOString(),
+    })),
   };
 }
 

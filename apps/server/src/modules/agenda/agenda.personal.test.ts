@@ -49,15 +49,22 @@ describe('bookmarks and schedule', () => {
 
     let schedule = (await inject('GET', '/api/v1/me/schedule', attendee)).json<Schedule>();
     expect(schedule.items.map((i) => i.session.id)).toEqual([nine.id, nineThirty.id, ten.id, noon.id]);
-    expect(schedule.conflicts).toEqual([
-      { a: nine.id, b: nineThirty.id },
-      { a: nineThirty.id, b: ten.id },
+    // 9:00–10:00 and 10:00–11:00 do not overlap each other, but both overlap 9:30–10:30: one group.
+    expect(schedule.conflictGroups).toEqual([
+      { sessionIds: [nine.id, nineThirty.id, ten.id], startsAt: at(9), endsAt: at(11) },
     ]);
-    expect(schedule.items.find((i) => i.session.id === nineThirty.id)?.conflictsWith).toEqual([
-      nine.id,
-      ten.id,
-    ]);
-    expect(schedule.items.find((i) => i.session.id === noon.id)?.conflictsWith).toEqual([]);
+    expect(schedule.items.find((i) => i.session.id === nineThirty.id)).toMatchObject({
+      conflictGroup: 0,
+      overlaps: 2,
+    });
+    expect(schedule.items.find((i) => i.session.id === nine.id)).toMatchObject({
+      conflictGroup: 0,
+      overlaps: 1,
+    });
+    expect(schedule.items.find((i) => i.session.id === noon.id)).toMatchObject({
+      conflictGroup: null,
+      overlaps: 0,
+    });
 
     await server.app.inject({
       method: 'DELETE',
@@ -66,7 +73,7 @@ describe('bookmarks and schedule', () => {
     });
     schedule = (await inject('GET', '/api/v1/me/schedule', attendee)).json<Schedule>();
     expect(schedule.items.map((i) => i.session.id)).toEqual([nine.id, ten.id, noon.id]);
-    expect(schedule.conflicts).toEqual([]);
+    expect(schedule.conflictGroups).toEqual([]);
     expect((await inject('PUT', `/api/v1/sessions/${nineThirty.id}/bookmark`, attendee)).statusCode).toBe(
       409,
     );

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../platform/bus/bus.ts';
 import { createAgendaReadModel, etagMatches, TRUST_MS } from './agenda.read-model.ts';
 
-const agendaAt = (head: number) => ({ items: [], nextCursor: null, head });
 const change = (scope: string, seq: number): Change => ({
   scope,
   seq,
@@ -24,8 +23,8 @@ function setup() {
 describe('agenda read model', () => {
   it('trusts a publicly readable agenda for a bounded time only', () => {
     const { model, advance } = setup();
-    model.store('e1', agendaAt(3), true);
-    model.store('e2', agendaAt(3), false);
+    model.store('e1', 3, [], true);
+    model.store('e2', 3, [], false);
     expect(model.trusted('e1')?.head).toBe(3);
     expect(model.trusted('e2')).toBeUndefined();
     advance(TRUST_MS + 1);
@@ -37,7 +36,7 @@ describe('agenda read model', () => {
 
   it('ends trust as soon as the bus announces a newer change on the event scope', async () => {
     const { bus, model } = setup();
-    model.store('e1', agendaAt(3), true);
+    model.store('e1', 3, [], true);
     await bus.publish([change('event:other', 9), change('user:e1', 9)]);
     expect(model.trusted('e1')).toBeDefined();
     await bus.publish([change('event:e1', 4)]);
@@ -47,9 +46,9 @@ describe('agenda read model', () => {
   it('never re-trusts a head older than one the bus already announced', async () => {
     const { bus, model } = setup();
     await bus.publish([change('event:e1', 5)]);
-    model.store('e1', agendaAt(4), true); // a slow read that started before seq 5 committed
+    model.store('e1', 4, [], true); // a slow read that started before seq 5 committed
     expect(model.trusted('e1')).toBeUndefined();
-    model.store('e1', agendaAt(5), true);
+    model.store('e1', 5, [], true);
     expect(model.trusted('e1')?.head).toBe(5);
   });
 

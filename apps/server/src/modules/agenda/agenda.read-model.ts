@@ -1,5 +1,6 @@
-import type { Agenda } from '@muster/protocol';
+import type { Agenda, Session } from '@muster/protocol';
 import type { Bus } from '../../platform/bus/bus.ts';
+import { invalid } from '../../platform/errors.ts';
 
 /**
  * The agenda read model (CQRS read side): each event's agenda serialised once per `event:<id>`
@@ -18,7 +19,8 @@ import type { Bus } from '../../platform/bus/bus.ts';
 export interface AgendaSnapshot {
   head: number;
   etag: string;
-  json: string;
+  /** One page as JSON; throws `validation_failed` for a cursor that is not a session of this agenda. */
+  page(limit: number, cursor: string | undefined): string;
 }
 
 interface Entry extends AgendaSnapshot {
@@ -30,14 +32,40 @@ export interface AgendaReadModel {
   trusted(eventId: string): AgendaSnapshot | undefined;
   /** The entry built at `head`; re-trusts it when the event is readable by anyone. */
   validate(eventId: string, head: number, readableByAnyone: boolean): AgendaSnapshot | undefined;
-  store(eventId: string, agenda: Agenda, readableByAnyone: boolean): AgendaSnapshot;
+  store(eventId: string, head: number, items: Session[], readableByAnyone: boolean): AgendaSnapshot;
 }
 
 export const TRUST_MS = 1000;
 const MAX_ENTRIES = 200;
 const MAX_SEEN = 10_000;
 
-/** Strong validator: the body is a pure function of the event's head. */
+/** Pages serialised per snapshot, so that a crowd asking for the same page serialises it once. */
+const MAX_PAGES_KEPT = 16;
+
+/**
+ * Pages of one snapshot. The cursor is the id of the last session of the previous page: sessions
+ * are never deleted, so it always names one; a session moved between two page reads may be skipped
+ * or repeated, but its move is a change above `head`, which the client applies next.
+ */
+function pager(head: number, items: Session[]): AgendaSnapshot['page'] {
+  const position = new Map(items.map((s, i) => [s.id, i]));
+  const kept = new Map<string, string>();
+  return (limit, cursor) => {
+    const key = `${limit}:${cursor ?? ''}`;
+    const hit = kept.get(key);
+    if (hit !== undefined) return hit;
+    const from = cursor === undefined ? 0 : (position.get(cursor) ?? -2) + 1;
+    if (from < 0) throw invalid('querystring.cursor', 'is not a cursor of this agenda');
+    const slice = items.slice(from, from + limit);
+    const more = from + limit < items.length;
+    const agenda: Agenda = { items: slice, nextCursor: more ? (slice.at(-1)?.id ?? null) : null, head };
+    const json = JSON.stringify(agenda);
+    touch(kept, key, json, MAX_PAGES_KEPT);
+    return json;
+  };
+}
+
+/** Strong validator: the body is a pure function of the event's head (and the URL's page). */
 export const agendaEtag = (head: number) => `"agenda-${head}"`;
 
 /** Map insertion order as LRU order: touch on use, evict the oldest past `max`. */
@@ -75,12 +103,12 @@ export function createAgendaReadModel(bus: Bus, now: () => number = Date.now): A
       touch(entries, eventId, entry, MAX_ENTRIES);
       return entry;
     },
-    store(eventId, agenda, readableByAnyone) {
+    store(eventId, head, items, readableByAnyone) {
       const entry: Entry = {
-        head: agenda.head,
-        etag: agendaEtag(agenda.head),
-        json: JSON.stringify(agenda),
-        trustedUntil: trustUntil(eventId, agenda.head, readableByAnyone),
+        head,
+        etag: agendaEtag(head),
+        page: pager(head, items),
+        trustedUntil: trustUntil(eventId, head, readableByAnyone),
       };
       touch(entries, eventId, entry, MAX_ENTRIES);
       return entry;

@@ -107,8 +107,12 @@ export async function deleteBookmark(q: Queryable, userId: string, sessionId: st
   return rows.length > 0;
 }
 
-export async function countBookmarks(q: Queryable, userId: string): Promise<number> {
-  const [row] = await q.select({ n: count() }).from(bookmarks).where(eq(bookmarks.userId, userId));
+/** A user's bookmarks, of one event when `eventId` is given. */
+export async function countBookmarks(q: Queryable, userId: string, eventId?: string): Promise<number> {
+  const [row] = await q
+    .select({ n: count() })
+    .from(bookmarks)
+    .where(and(eq(bookmarks.userId, userId), eventId ? eq(bookmarks.eventId, eventId) : undefined));
   return Number(row?.n ?? 0);
 }
 

@@ -1,6 +1,7 @@
 import {
   Agenda,
   AgendaHistory,
+  AgendaQuery,
   CreateSessionBody,
   IdParams,
   PageQuery,
@@ -45,6 +46,7 @@ export function sessionRoutes(app: App, platform: Platform) {
       schema: {
         tags,
         params: IdParams,
+        querystring: AgendaQuery,
         response: {
           200: Agenda,
           304: Type.Null({ description: 'Not modified (If-None-Match matched the ETag)' }),
@@ -55,6 +57,7 @@ export function sessionRoutes(app: App, platform: Platform) {
       const view = await agenda.getAgenda(
         ctxOf(platform, request),
         request.params.id,
+        { limit: request.query.limit ?? 200, cursor: request.query.cursor },
         request.headers['if-none-match'],
       );
       // `private`: the agenda of a private event must never sit in a shared cache.

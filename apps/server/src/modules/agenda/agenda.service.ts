@@ -178,12 +178,19 @@ export async function getSession(ctx: Ctx, sessionId: string): Promise<Session> 
   return presentSession(session);
 }
 
-export type AgendaView = { etag: string; notModified: true } | ({ notModified: false } & AgendaSnapshot);
+export type AgendaView =
+  | { etag: string; notModified: true }
+  | { etag: string; notModified: false; json: string };
 
-const answer = (snapshot: AgendaSnapshot, ifNoneMatch: string | undefined): AgendaView =>
+export interface AgendaPage {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const answer = (snapshot: AgendaSnapshot, page: AgendaPage, ifNoneMatch: string | undefined): AgendaView =>
   etagMatches(ifNoneMatch, snapshot.etag)
     ? { etag: snapshot.etag, notModified: true }
-    : { notModified: false, ...snapshot };
+    : { etag: snapshot.etag, notModified: false, json: snapshot.page(page.limit, page.cursor) };
 
 /**
  * The agenda read model (CQRS read side). A published public or unlisted event's agenda is usually
@@ -194,23 +201,23 @@ const answer = (snapshot: AgendaSnapshot, ifNoneMatch: string | undefined): Agen
 export async function getAgenda(
   ctx: Ctx,
   eventId: string,
+  page: AgendaPage,
   ifNoneMatch: string | undefined,
 ): Promise<AgendaView> {
   const model = agendaReadModelOf(ctx.platform.bus);
   const trusted = model.trusted(eventId);
-  if (trusted) return answer(trusted, ifNoneMatch);
+  if (trusted) return answer(trusted, page, ifNoneMatch);
   const q = ctx.platform.readDb;
   const access = await requireEvent(q, eventId, ctx.actor?.userId, canViewEvent);
   const readableByAnyone = canViewEvent({ ...access, userId: null, eventRole: null, communityRole: null });
   const scope = eventScope(eventId);
   const head = (await readHeads(q, [scope]))[scope] ?? 0;
   const valid = model.validate(eventId, head, readableByAnyone);
-  if (valid) return answer(valid, ifNoneMatch);
+  if (valid) return answer(valid, page, ifNoneMatch);
   const etag = agendaEtag(head);
   if (etagMatches(ifNoneMatch, etag)) return { etag, notModified: true };
   const rows = await repo.listEventSessions(q, eventId);
-  const agenda = { items: rows.map(presentSession), nextCursor: null, head };
-  return answer(model.store(eventId, agenda, readableByAnyone), ifNoneMatch);
+  return answer(model.store(eventId, head, rows.map(presentSession), readableByAnyone), page, ifNoneMatch);
 }
 
 /** Staff see who changed what and when; oldest first, paged by the id of the last entry. */

@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { instant } from '../../platform/db/columns.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -11,8 +12,8 @@ export const sessions = pgTable(
       .references(() => events.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     description: text('description'),
-    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
-    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
     room: text('room'),
     track: text('track'),
     tags: text('tags').array().notNull().default([]),

@@ -3,7 +3,7 @@ import type { App } from '../../platform/http/server.ts';
 import { personalAgendaRoutes } from './agenda.personal.routes.ts';
 import { sessionRoutes } from './agenda.routes.ts';
 
-export { findConflicts, type TimeRange } from './agenda.conflicts.ts';
+export { overlapCounts, overlapGroups, type TimeRange } from './agenda.conflicts.ts';
 export { agendaJobs } from './agenda.jobs.ts';
 export { presentSession } from './agenda.presenter.ts';
 export { bookmarks, notes, sessionHistory, sessions } from './agenda.tables.ts';

@@ -61,6 +61,26 @@ describe('calendar export', () => {
     }
   });
 
+  it('gives the first and the second 02:30 of the repeated autumn DST hour different instants', async () => {
+    // Europe/Berlin, 2026-10-25: 02:00–03:00 happens twice (CEST, then CET).
+    const first = await buildEvent(server, organiser, {
+      startsAt: '2026-10-25T00:30:00.000Z', // 02:30 CEST
+      endsAt: '2026-10-25T03:00:00.000Z',
+      timezone: 'Europe/Berlin',
+    });
+    const second = await buildEvent(server, organiser, {
+      startsAt: '2026-10-25T01:30:00.000Z', // 02:30 CET
+      endsAt: '2026-10-25T03:00:00.000Z',
+      timezone: 'Europe/Berlin',
+    });
+    for (const event of [first, second]) {
+      const res = await server.app.inject({ method: 'GET', url: `/api/v1/events/${event.id}/calendar.ics` });
+      const { event: vevent } = parse(res.body);
+      expect(vevent.startDate.toJSDate().toISOString()).toBe(event.startsAt);
+      expect(vevent.endDate.toJSDate().toISOString()).toBe(event.endsAt);
+    }
+  });
+
   it('writes UTC times for UTC events', async () => {
     const event = await buildEvent(server, organiser, { timezone: 'utc' });
     expect(event.timezone).toBe('UTC');

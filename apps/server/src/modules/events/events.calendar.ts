@@ -1,18 +1,13 @@
-import { TZDate } from '@date-fns/tz';
 import ical, { escape as escapeText, ICalEventStatus } from 'ical-generator';
 import type { EventRow } from './events.access.ts';
-import { vtimezoneOf } from './events.timezones.ts';
+import { calendarTimes, vtimezoneOf } from './events.timezones.ts';
 
 /**
  * The event as an iCalendar document that keeps its own time zone: DTSTART/DTEND carry the wall
  * time with `TZID` plus a VTIMEZONE, so a calendar shows "19:00 Berlin" even after the rules
- * change. Times are handed to ical-generator as `TZDate`s because it formats a plain `Date` with
- * the *process* time zone. A zone the VTIMEZONE library does not know falls back to UTC, which
- * keeps the instant right.
+ * change; see `calendarTimes` for when UTC is written instead (the instant stays right).
  */
 export function buildEventCalendar(event: EventRow, publicUrl: string): string {
-  const zone = vtimezoneOf(event.timezone)?.tzid ?? null;
-  const at = (date: Date) => (zone ? new TZDate(date.getTime(), zone) : date);
   const calendar = ical({
     prodId: { company: 'Muster', product: 'Muster', language: 'EN' },
     // ical-generator writes the calendar name unescaped; a newline in a title must not start a new line.
@@ -24,9 +19,7 @@ export function buildEventCalendar(event: EventRow, publicUrl: string): string {
     id: event.id,
     // Grows with every edit, so calendar apps replace their copy instead of keeping a stale one.
     sequence: Math.max(0, Math.floor((event.updatedAt.getTime() - event.createdAt.getTime()) / 1000)),
-    start: at(event.startsAt),
-    end: at(event.endsAt),
-    timezone: zone,
+    ...calendarTimes(event.startsAt, event.endsAt, event.timezone),
     summary: event.title,
     description: event.description,
     location: event.venue ?? event.onlineUrl,

@@ -3,10 +3,15 @@ import { invalid } from '../../platform/errors.ts';
 import type { EventRow } from './events.access.ts';
 import { canonicalTimeZone } from './events.timezones.ts';
 
-/** JSON Schema's date-time admits values JavaScript cannot represent (a leap second `23:59:60`). */
+/**
+ * JSON Schema's date-time admits values JavaScript cannot represent (a leap second `23:59:60`) and
+ * instants PostgreSQL cannot store as sent (year 0, or past 9999 once the offset is applied).
+ */
 export function instant(value: string, field: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw invalid(field, 'is not a representable date-time');
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) throw invalid(field, 'must be between the years 0001 and 9999 (UTC)');
   return date;
 }
 

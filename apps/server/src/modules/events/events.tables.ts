@@ -9,6 +9,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { instant } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -25,8 +26,8 @@ export const events = pgTable(
     status: text('status').notNull().default('draft'),
     /** public | unlisted | private */
     visibility: text('visibility').notNull(),
-    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
-    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
     timezone: text('timezone').notNull(),
     venue: text('venue'),
     onlineUrl: text('online_url'),

@@ -1,3 +1,4 @@
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
 
 /**
@@ -35,4 +36,39 @@ export function vtimezoneOf(zone: string): { tzid: string; block: string } | nul
   const result = tzlib_get_ical_block(zone);
   if (!Array.isArray(result) || !result[0] || !result[1]?.startsWith('TZID=')) return null;
   return { block: result[0], tzid: result[1].slice('TZID='.length) };
+}
+
+const DAY_AND_A_BIT_MS = 26 * 3600_000;
+
+/**
+ * True when the wall time of `date` in `zone` happens twice (the hour repeated when clocks go back):
+ * the same wall time under the offset in force a day before or after is also a real instant.
+ */
+export function isRepeatedWallTime(date: Date, zone: string): boolean {
+  const t = date.getTime();
+  const offset = tzOffset(zone, date);
+  for (const probe of [t - DAY_AND_A_BIT_MS, t + DAY_AND_A_BIT_MS]) {
+    const other = tzOffset(zone, new Date(probe));
+    if (other === offset) continue;
+    if (tzOffset(zone, new Date(t + (offset - other) * 60_000)) === other) return true;
+  }
+  return false;
+}
+
+/**
+ * DTSTART/DTEND for ical-generator. Wall time with TZID (the zone's VTIMEZONE ships alongside) keeps
+ * "19:00 Berlin" right after rule changes, but a wall time in the repeated autumn hour cannot say
+ * which of its two instants it is (RFC 5545 reads it as the first), so such times, and zones without
+ * a VTIMEZONE, are written in UTC. `TZDate`s because ical-generator formats a plain `Date` in the
+ * process's zone.
+ */
+export function calendarTimes(
+  start: Date,
+  end: Date,
+  zone: string,
+): { start: Date; end: Date; timezone: string | null } {
+  const tzid = vtimezoneOf(zone)?.tzid ?? null;
+  if (!tzid || isRepeatedWallTime(start, tzid) || isRepeatedWallTime(end, tzid))
+    return { start, end, timezone: null };
+  return { start: new TZDate(start.getTime(), tzid), end: new TZDate(end.getTime(), tzid), timezone: tzid };
 }

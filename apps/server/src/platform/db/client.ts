@@ -1,11 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { type ExtractTablesWithRelations, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { DataDirError } from '../data-dir.ts';
+import { parseTimestamptz } from './columns.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -28,15 +30,47 @@ export type Database =
 // Counts and timestamps come back as JS values; bigint ids never exceed 2^53 in practice.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** Opens the embedded database in `dir`, creating parent directories (PGlite does not). */
+/**
+ * Opens the embedded database in `dir`, creating parent directories (PGlite does not). PGlite
+ * initialises any directory without `PG_VERSION`, over whatever it holds: a directory with files but
+ * no `PG_VERSION` (damaged, or not a database at all) is refused instead, and so is one PGlite fails
+ * to open. Muster never replaces data it cannot read; the operator restores or moves it.
+ */
 export async function openPglite(dir: string | undefined, loadDataDir?: Blob): Promise<Database> {
-  if (dir) await fs.mkdir(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create({
-    ...(dir ? { dataDir: dir } : {}),
-    ...(loadDataDir ? { loadDataDir } : {}),
-  });
+  let existing = false;
+  if (dir) {
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    const entries = await fs.readdir(dir).catch((error: NodeJS.ErrnoException): string[] => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    existing = entries.length > 0;
+    if (existing && !entries.includes('PG_VERSION'))
+      throw unopenable(dir, 'it holds files but no PG_VERSION, so it is not a complete database');
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      // Raw queries (`queryRows`) read timestamps as Drizzle's `instant` columns do; pg's default
+      // parser already handles years 1–99.
+      parsers: { [types.TIMESTAMPTZ]: parseTimestamptz },
+      ...(dir ? { dataDir: dir } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
+  } catch (error) {
+    if (dir && existing) throw unopenable(dir, `PGlite could not open it (${(error as Error).message})`);
+    throw error;
+  }
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
   return { kind: 'pglite', db, pglite, close: () => pglite.close() };
+}
+
+function unopenable(dir: string, why: string): DataDirError {
+  return new DataDirError(
+    `The embedded database in ${dir} cannot be opened: ${why}. Muster will not initialise a new ` +
+      'database over it. Restore the directory from a backup, or move it away to start with an empty ' +
+      'database (MUSTER_DATA_DIR chooses another data directory).',
+  );
 }
 
 export interface PostgresOptions {

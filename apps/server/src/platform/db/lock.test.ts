@@ -22,7 +22,10 @@ describe('data directory lock', () => {
       '-e',
       `require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'muster.lock'))}, String(process.pid)); setTimeout(() => {}, 10000)`,
     ]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait for the child to write its lock (a fixed sleep is too short on a loaded machine).
+    const lock = path.join(dir, 'muster.lock');
+    while (!fs.existsSync(lock) || fs.readFileSync(lock, 'utf8') !== String(child.pid))
+      await new Promise((r) => setTimeout(r, 20));
     expect(() => lockDataDir(dir)).toThrow(DataDirLockedError);
     expect(() => lockDataDir(dir)).toThrow(/in use by another Muster process/);
     child.kill('SIGKILL');

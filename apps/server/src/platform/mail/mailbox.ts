@@ -95,7 +95,8 @@ export function createDevMailbox(dir: string, keep = MAILBOX_KEEP): DevMailbox {
           ...mail.headers,
         },
       };
-      await fs.mkdir(dir, { recursive: true });
+      // Mail holds sign-in and reset links: owner only, whatever the process umask.
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       const partial = path.join(dir, `.${mail.id}.${randomBytes(6).toString('hex')}.tmp`);
       await fs.writeFile(partial, JSON.stringify(stored, null, 2), { mode: 0o600 });
       await fs.rename(partial, fileOf(mail.id));

@@ -1,0 +1,28 @@
+import { customType } from 'drizzle-orm/pg-core';
+import postgresDate from 'postgres-date';
+
+// A CommonJS module: the default import is its function, though its types declare an ES default.
+const parseDate = postgresDate as unknown as (text: string) => Date | number | null;
+
+/**
+ * PostgreSQL's text form of a `timestamptz` (`0050-01-01 00:00:00+00`, `… BC`, offsets with
+ * seconds) as the exact instant. `new Date(text)`, which both drivers' Drizzle columns use, reads
+ * years 0–99 as 19xx/20xx by JavaScript's two-digit-year rule.
+ */
+export function parseTimestamptz(text: string): Date {
+  const parsed = parseDate(text);
+  if (!(parsed instanceof Date) || Number.isNaN(parsed.getTime()))
+    throw new Error(`not a finite timestamptz: ${JSON.stringify(text)}`);
+  return parsed;
+}
+
+/**
+ * `timestamp with time zone` for instants a person chooses (event and session times), which may lie
+ * in years 1–99. The same SQL type as Drizzle's `timestamp(…, { withTimezone: true })`, so no
+ * migration; only reading differs.
+ */
+export const instant = customType<{ data: Date; driverData: string }>({
+  dataType: () => 'timestamp with time zone',
+  toDriver: (value) => value.toISOString(),
+  fromDriver: (value) => (typeof value === 'string' ? parseTimestamptz(value) : (value as Date)),
+});
