@@ -20,7 +20,8 @@ interface SignalRow {
 /**
  * The engagement counts of `leadIds` (all of one community) in one statement. Engagement is read
  * where it happens: a lead is linked to an account by its e-mail, and only activity inside this
- * community's events counts (another community's RSVPs are none of its business).
+ * community's events counts (another community's RSVPs are none of its business). "Met by a rep"
+ * counts distinct reps: one rep capturing the same person at every event is still one meeting.
  */
 export async function signalsOf(
   q: Queryable,
@@ -44,7 +45,7 @@ export async function signalsOf(
     )
     select picked.id as lead_id,
       (select count(*) from ${leadSources} s where s.lead_id = picked.id and s.kind = 'form') as form_submissions,
-      (select count(*) from ${leadSources} s where s.lead_id = picked.id and s.kind = 'rep') as met_by_rep,
+      (select count(distinct s.rep_id) from ${leadSources} s where s.lead_id = picked.id and s.kind = 'rep') as met_by_rep,
       (select count(*) from lead_users lu join ${rsvps} r on r.user_id = lu.user_id
          where lu.lead_id = picked.id and r.event_id in (select id from community_events)
            and r.status in ('going', 'waitlisted')) as rsvps_going,
