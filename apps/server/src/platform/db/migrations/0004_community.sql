@@ -19,6 +19,7 @@ CREATE TABLE "user_blocks" (
 	CONSTRAINT "user_blocks_blocker_id_blocked_id_pk" PRIMARY KEY("blocker_id","blocked_id")
 );
 --> statement-breakpoint
+ALTER TABLE "referral_attributions" ADD COLUMN "referred_email" text;--> statement-breakpoint
 ALTER TABLE "community_invitations" ADD CONSTRAINT "community_invitations_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "community_invitations" ADD CONSTRAINT "community_invitations_invited_by_users_id_fk" FOREIGN KEY ("invited_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_blocks" ADD CONSTRAINT "user_blocks_blocker_id_users_id_fk" FOREIGN KEY ("blocker_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -26,3 +27,6 @@ ALTER TABLE "user_blocks" ADD CONSTRAINT "user_blocks_blocked_id_users_id_fk" FO
 CREATE UNIQUE INDEX "community_invitations_token_uq" ON "community_invitations" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "community_invitations_community_idx" ON "community_invitations" USING btree ("community_id","created_at");--> statement-breakpoint
 CREATE INDEX "user_blocks_blocked_idx" ON "user_blocks" USING btree ("blocked_id");
+-- Data (issue 11, referral farming): no backfill of "referral_attributions"."referred_email". Submission
+-- credits recorded before this migration cannot be shown to have brought a new person (nothing was
+-- checked), so they stop counting, by design.
