@@ -118,3 +118,17 @@ export const CaptureLeadBody = Type.Object(
   { additionalProperties: false },
 );
 export type CaptureLeadBody = Static<typeof CaptureLeadBody>;
+
+/**
+ * What a rep who may not work the lead (a vendor, sponsor or staff member at the booth) gets back
+ * from a capture: only what they sent, the same whether the person was new or already a lead, so a
+ * capture cannot be used to read the community's pipeline (`202`). Managers get the `Lead` (`201`).
+ */
+export const LeadCaptureReceipt = Type.Object({
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  company: Type.Union([Type.String(), Type.Null()]),
+  eventId: Type.Union([Id, Type.Null()]),
+  capturedAt: Timestamp,
+});
+export type LeadCaptureReceipt = Static<typeof LeadCaptureReceipt>;

@@ -143,12 +143,16 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
     name: 'Muster Demo Community',
     description: 'A community of people who run events in real time.',
   });
-  for (const person of people.filter((p) => p.key !== 'organiser')) {
-    await call('POST', `/api/v1/communities/${community.id}/members`, organiser, {
-      userId: tokens[person.key]!.id,
-      role: 'member',
-    });
-  }
+  // People join by accepting an invitation: one link invitation, accepted by each demo person.
+  const invitation = await call<{ url: string }>(
+    'POST',
+    `/api/v1/communities/${community.id}/invitations`,
+    organiser,
+    { role: 'member' },
+  );
+  const inviteToken = encodeURIComponent(new URL(invitation.url).searchParams.get('token')!);
+  for (const person of people.filter((p) => p.key !== 'organiser'))
+    await call('POST', `/api/v1/invitations/${inviteToken}/accept`, tokens[person.key]!.token);
   const timezone = 'Europe/Berlin';
   const event = await call<{ id: string }>('POST', '/api/v1/events', organiser, {
     communityId: community.id,

@@ -24,9 +24,9 @@ export type ActorName =
 export interface World {
   actors: Record<ActorName, TestUser | null>;
   /** A private, published event in a community; every actor except outsider/anonymous relates to it. */
-  own: { communityId: string; eventId: string; sessionId: string };
+  own: { communityId: string; eventId: string; sessionId: string; invitationId: string };
   /** The same shape in a community nobody in `actors` belongs to. */
-  other: { communityId: string; eventId: string; sessionId: string };
+  other: { communityId: string; eventId: string; sessionId: string; invitationId: string };
   /** A user with no relation to anything, used as the target of member/role writes. */
   bystander: TestUser;
 }
@@ -51,7 +51,14 @@ async function buildEventWorld(server: TestServer, owner: TestUser) {
     room: 'A',
   });
   await call(server, 'POST', `/api/v1/events/${event.id}/publish`, owner);
-  return { communityId: community.id, eventId: event.id, sessionId: session.id };
+  const invitation = await call<{ id: string }>(
+    server,
+    'POST',
+    `/api/v1/communities/${community.id}/invitations`,
+    owner,
+    { email: `invited-${community.id}@example.test` },
+  );
+  return { communityId: community.id, eventId: event.id, sessionId: session.id, invitationId: invitation.id };
 }
 
 export async function buildWorld(server: TestServer): Promise<World> {

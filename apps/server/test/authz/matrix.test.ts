@@ -137,6 +137,39 @@ const routes: Route[] = [
     allowed: communityAdmins,
   },
   {
+    name: 'create invitation',
+    method: 'POST',
+    url: (t) => `/api/v1/communities/${t.communityId}/invitations`,
+    body: () => ({ role: 'member' }),
+    allowed: communityAdmins,
+  },
+  {
+    name: 'list invitations',
+    method: 'GET',
+    url: (t) => `/api/v1/communities/${t.communityId}/invitations`,
+    allowed: communityAdmins,
+  },
+  {
+    name: 'revoke invitation',
+    method: 'DELETE',
+    url: (t) => `/api/v1/invitations/${t.invitationId}`,
+    allowed: communityAdmins,
+  },
+  // Accepting (anyone with a link) and leaving change who belongs: their own tests cover them.
+  {
+    name: 'block a user',
+    method: 'PUT',
+    url: (_t, w) => `/api/v1/me/blocks/${w.bystander.id}`,
+    allowed: signedIn,
+  },
+  { name: 'list my blocks', method: 'GET', url: () => '/api/v1/me/blocks', allowed: signedIn },
+  {
+    name: 'unblock a user',
+    method: 'DELETE',
+    url: (_t, w) => `/api/v1/me/blocks/${w.bystander.id}`,
+    allowed: signedIn,
+  },
+  {
     name: 'create event',
     method: 'POST',
     url: () => '/api/v1/events',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   Community,
+  CommunityInvitation,
   CommunityRole,
   CreateEventBody,
   Event,
@@ -45,6 +46,10 @@ export async function buildCommunity(
   return call(server, 'POST', '/api/v1/communities', owner, { name: 'Test community', ...overrides });
 }
 
+/**
+ * Makes `user` a member with `role` the way people join: `admin` creates a link invitation with
+ * that role and `user` accepts it.
+ */
 export async function addMember(
   server: TestServer,
   communityId: string,
@@ -52,7 +57,15 @@ export async function addMember(
   user: TestUser,
   role: CommunityRole = 'member',
 ): Promise<void> {
-  await call(server, 'POST', `/api/v1/communities/${communityId}/members`, admin, { userId: user.id, role });
+  const invitation = await call<CommunityInvitation>(
+    server,
+    'POST',
+    `/api/v1/communities/${communityId}/invitations`,
+    admin,
+    { role },
+  );
+  const token = new URL(invitation.url!).searchParams.get('token')!;
+  await call(server, 'POST', `/api/v1/invitations/${encodeURIComponent(token)}/accept`, user);
 }
 
 const path: Record<EventStatus, EventTransition[]> = {

@@ -138,3 +138,9 @@ export async function listCommunitiesOf(
     .limit(limit);
   return rows;
 }
+
+export async function deleteMember(q: Queryable, communityId: string, userId: string): Promise<void> {
+  await q
+    .delete(communityMembers)
+    .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.userId, userId)));
+}

@@ -11,6 +11,7 @@ import {
 import type { Platform } from '../../platform/context.ts';
 import { authedCtx } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
+import { invitationRoutes } from './communities.invitations.routes.ts';
 import * as communities from './communities.service.ts';
 
 const tags = ['communities'];
@@ -70,4 +71,6 @@ export function communityRoutes(app: App, platform: Platform) {
     { schema: { tags, security, querystring: PageQuery, response: { 200: Page(Community) } } },
     async (request) => communities.listMyCommunities(authedCtx(platform, request), request.query),
   );
+
+  invitationRoutes(app, platform);
 }

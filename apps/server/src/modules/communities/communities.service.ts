@@ -11,7 +11,7 @@ import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
-import { findUserById } from '../identity/index.ts';
+import { blockedEitherWay } from '../identity/index.ts';
 import { communityRoleOf, requireCommunityMember } from './communities.access.ts';
 import { decodeCursor, pageOf } from './communities.cursor.ts';
 import { canGrantCommunityRole, canManageMembers, isCommunityMember } from './communities.policy.ts';
@@ -72,7 +72,16 @@ export async function listMembers(ctx: AuthedCtx, communityId: string, query: Me
   const after = cursor ? { joinedAt: new Date(cursor[0]), userId: cursor[1] } : null;
   const rows = await repo.listMembers(db, communityId, after, limit + 1);
   const page = pageOf(rows, limit, (r) => [r.joinedAt.toISOString(), r.userId]);
-  return { items: page.items.map(presentMember), nextCursor: page.nextCursor };
+  // People with a block between them do not see each other; the cursor still follows every row.
+  const blocked = await blockedEitherWay(
+    db,
+    ctx.actor.userId,
+    page.items.map((r) => r.userId),
+  );
+  return {
+    items: page.items.filter((r) => !blocked.has(r.userId)).map(presentMember),
+    nextCursor: page.nextCursor,
+  };
 }
 
 export async function listMyCommunities(ctx: AuthedCtx, query: PageQuery) {
@@ -88,8 +97,9 @@ export async function listMyCommunities(ctx: AuthedCtx, query: PageQuery) {
 }
 
 /**
- * Adds an existing user, or changes the role of a member. Owners are protected: only an owner
- * can grant or take away ownership, and the last owner cannot be demoted. The community row is
+ * Changes the role of a member (people join only by accepting an invitation, so that nobody can
+ * be put into a community, and into DM reach of its members, without consent). Owners are
+ * protected: only an owner can grant or take away ownership, and the last owner cannot be demoted. The community row is
  * locked so that two owners demoting each other cannot leave the community without one.
  */
 export async function addMember(
@@ -111,20 +121,19 @@ export async function addMember(
     );
     if (!canGrantCommunityRole(actorRole, role))
       throw new AppError(ErrorCode.forbidden, `Your role in this community cannot grant '${role}'`);
-    if (!(await findUserById(tx, input.userId))) throw notFound('User');
     const existing = await repo.findMember(tx, communityId, input.userId);
-    if (existing?.role === role) return { member: presentMember(existing), created: false };
-    if (existing?.role === 'owner') await assertOwnerMayLeave(work, communityId, actorRole);
+    // Whether the id is an account or not, the answer is the same: no one is added without consent.
+    if (!existing)
+      throw new AppError(
+        ErrorCode.conflict,
+        'Not a member: people join by accepting an invitation (POST /api/v1/communities/:id/invitations)',
+      );
+    if (existing.role === role) return { member: presentMember(existing), created: false };
+    if (existing.role === 'owner') await assertOwnerMayLeave(work, communityId, actorRole);
     await repo.upsertMember(tx, { communityId, userId: input.userId, role });
     const member = (await repo.findMember(tx, communityId, input.userId))!;
-    await publishMembership(
-      work,
-      ctx,
-      community,
-      member,
-      existing ? 'communities.memberRoleChanged' : 'communities.memberAdded',
-    );
-    return { member: presentMember(member), created: !existing };
+    await publishMembership(work, ctx, community, member, 'communities.memberRoleChanged');
+    return { member: presentMember(member), created: false };
   });
 }
 
@@ -135,7 +144,38 @@ async function assertOwnerMayLeave(work: Work, communityId: string, actorRole: C
     throw new AppError(ErrorCode.conflict, 'A community must keep at least one owner');
 }
 
-async function publishMembership(
+/**
+ * Leaves a community (B1). The last owner cannot leave (409): a community always keeps one. Told
+ * to the community's scope and to the leaver's own, as a delete.
+ */
+export async function leaveCommunity(ctx: AuthedCtx, communityId: string): Promise<void> {
+  const me = ctx.actor.userId;
+  await withTx(ctx.platform, async (work) => {
+    const { role } = await requireCommunityMember(work.tx, communityId, me, () => true, { forUpdate: true });
+    if (role === 'owner' && (await repo.countMembers(work.tx, communityId, 'owner')) <= 1)
+      throw new AppError(ErrorCode.conflict, 'The last owner cannot leave: make another member owner first');
+    await repo.deleteMember(work.tx, communityId, me);
+    await work.append({
+      scope: `community:${communityId}`,
+      entity: 'communities.memberRemoved',
+      op: 'delete',
+      id: me,
+      data: null,
+      actorId: me,
+    });
+    await work.append({
+      scope: `user:${me}`,
+      entity: 'communities.membershipChanged',
+      op: 'delete',
+      id: communityId,
+      data: null,
+      actorId: me,
+    });
+  });
+}
+
+/** Tells the community and the member of a membership change (an invitation accepted, a new role). */
+export async function publishMembership(
   work: Work,
   ctx: AuthedCtx,
   community: repo.CommunityRow,

@@ -46,9 +46,10 @@ describe('communities', () => {
     expect(mine.items.map((c) => c.id)).toContain(community.id);
   });
 
-  it('lets owners and admins add existing users; only owners make owners', async () => {
+  it('lets owners and admins change members’ roles; only owners make owners; nobody is added without consent', async () => {
     const community = await buildCommunity(server, owner);
     const [admin, member, other] = await quickUsers(server, 3, 'Person');
+    for (const person of [admin!, member!]) await addMember(server, community.id, owner, person);
     const add = (as: TestUser, userId: string, role?: string) =>
       inject('POST', `/api/v1/communities/${community.id}/members`, as, {
         userId,
@@ -57,20 +58,23 @@ describe('communities', () => {
 
     // Non-members are answered as if the community were not there; members without the right get 403.
     expect((await add(stranger, stranger.id)).statusCode).toBe(404);
-    expect((await add(owner, '01900000-0000-7000-8000-000000000000')).statusCode).toBe(404);
-    const added = await add(owner, admin!.id, 'admin');
-    expect(added.statusCode).toBe(201);
-    expect(added.json<Member>()).toMatchObject({ userId: admin!.id, name: 'Person 1', role: 'admin' });
+    // Someone who is not a member (an account or not) is never added: they join by invitation.
+    expect((await add(owner, '01900000-0000-7000-8000-000000000000')).statusCode).toBe(409);
+    expect((await add(owner, other!.id)).statusCode).toBe(409);
+    const promoted = await add(owner, admin!.id, 'admin');
+    expect(promoted.statusCode).toBe(200);
+    expect(promoted.json<Member>()).toMatchObject({ userId: admin!.id, name: 'Person 1', role: 'admin' });
     expect((await add(owner, admin!.id, 'admin')).statusCode).toBe(200);
     expect((await add(admin!, member!.id)).json<Member>().role).toBe('member');
-    expect((await add(member!, other!.id)).statusCode).toBe(403);
-    expect((await add(admin!, other!.id, 'owner')).statusCode).toBe(403);
+    expect((await add(member!, admin!.id, 'member')).statusCode).toBe(403);
+    expect((await add(admin!, member!.id, 'owner')).statusCode).toBe(403);
     expect((await add(admin!, owner.id, 'member')).statusCode).toBe(403);
     expect((await add(owner, owner.id, 'member')).statusCode).toBe(409);
 
-    const theirs = server.published.filter((c) => c.scope === `user:${member!.id}`);
+    const theirs = server.published.filter((c) => c.scope === `user:${admin!.id}`);
     expect(theirs).toMatchObject([
       { entity: 'communities.membershipChanged', data: { id: community.id, myRole: 'member' } },
+      { entity: 'communities.membershipChanged', data: { id: community.id, myRole: 'admin' } },
     ]);
     expect(await call(server, 'GET', `/api/v1/communities/${community.id}`, member!)).toMatchObject({
       memberCount: 3,

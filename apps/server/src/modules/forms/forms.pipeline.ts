@@ -46,46 +46,63 @@ const keyed =
 
 /**
  * The lead step: registration and lead forms that asked for an e-mail make (or find) the person's
- * lead in the form's community, with the submission as its source; a `ref` that is a referral code
- * credits its owner and becomes a source too. Surveys and forms without an e-mail make no lead.
- * Everything here is idempotent (unique source and attribution keys), as a re-run job requires.
+ * lead in the form's community, with the submission as its source. A `ref` that is a referral code
+ * credits its owner (and becomes a source too) only when the submission brought the community a
+ * new person, that is when it created the lead: a known e-mail, a repeat, the referrer's own
+ * e-mail or a submission without an e-mail earns nothing. Surveys and forms without an e-mail make
+ * no lead. Everything here is idempotent (unique source and attribution keys), as a re-run job
+ * requires.
  */
 export async function leadStep(work: Work, items: readonly PipelineItem[]): Promise<(string | null)[]> {
   const inputs: LeadInput[] = [];
   const inputOf: (number | null)[] = [];
   for (const item of items) {
-    const { form, submission } = item;
+    const { form } = item;
     const email = answerOf(item, (field) => field.type === 'email');
-    const referral = submission.ref
-      ? await attributeReferral(work, {
-          code: submission.ref,
-          kind: 'submission',
-          subjectId: submission.id,
-          referredUserId: submission.submitterId,
-          eventId: form.eventId,
-          communityId: form.communityId,
-        })
-      : null;
     if (form.purpose === 'survey' || !email) {
       inputOf.push(null);
       continue;
     }
-    const person = {
-      communityId: form.communityId,
-      email,
-      name: answerOf(item, keyed('name', 'fullname', 'full_name')),
-      company: answerOf(item, keyed('company', 'organisation', 'organization')),
-      // A consent field answered yes is consent to the community's follow-up mail.
-      followUpConsent: item.fields.some((f) => f.type === 'consent' && submission.answers[f.key] === true),
-    };
     inputOf.push(inputs.length);
     inputs.push({
-      ...person,
-      source: { kind: 'form', formId: form.id, submissionId: submission.id, eventId: form.eventId },
+      ...personOf(item, email),
+      source: { kind: 'form', formId: form.id, submissionId: item.submission.id, eventId: form.eventId },
     });
-    if (referral)
-      inputs.push({ ...person, source: { kind: 'referral', referralCode: submission.ref!.toUpperCase() } });
   }
   const recorded = await recordLeads(work, inputs);
+  const referred: LeadInput[] = [];
+  for (const [index, item] of items.entries()) {
+    const { form, submission } = item;
+    const at = inputOf[index];
+    if (!submission.ref || at === null || at === undefined) continue;
+    const email = inputs[at]!.email;
+    const credited = await attributeReferral(work, {
+      code: submission.ref,
+      kind: 'submission',
+      subjectId: submission.id,
+      referredUserId: submission.submitterId,
+      referredEmail: email,
+      newToCommunity: recorded[at]!.created,
+      eventId: form.eventId,
+      communityId: form.communityId,
+    });
+    if (credited)
+      referred.push({
+        ...personOf(item, email),
+        source: { kind: 'referral', referralCode: submission.ref.toUpperCase() },
+      });
+  }
+  await recordLeads(work, referred);
   return inputOf.map((i) => (i === null ? null : recorded[i]!.leadId));
+}
+
+function personOf(item: PipelineItem, email: string) {
+  return {
+    communityId: item.form.communityId,
+    email,
+    name: answerOf(item, keyed('name', 'fullname', 'full_name')),
+    company: answerOf(item, keyed('company', 'organisation', 'organization')),
+    // A consent field answered yes is consent to the community's follow-up mail.
+    followUpConsent: item.fields.some((f) => f.type === 'consent' && item.submission.answers[f.key] === true),
+  };
 }

@@ -1,17 +1,20 @@
 import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { accountRoutes } from './identity.account.routes.ts';
+import { blockRoutes } from './identity.blocks.routes.ts';
 import { mailboxRoutes } from './identity.mailbox.routes.ts';
 import { sessionRoutes } from './identity.routes.ts';
 
 export { requirePlatformAdmin, setInstanceAdmin } from './identity.admin.ts';
+export { blockedEitherWay, blockedPairs, blockPairKey } from './identity.blocks.repository.ts';
 export { presentUser } from './identity.presenter.ts';
 export { findUserById, liveFamilies, type UserRow } from './identity.repository.ts';
 export { SESSION_REVOKED } from './identity.sessions.ts';
-export { refreshTokens, users } from './identity.tables.ts';
+export { refreshTokens, userBlocks, users } from './identity.tables.ts';
 
 export function identityRoutes(app: App, platform: Platform) {
   sessionRoutes(app, platform);
   accountRoutes(app, platform);
   mailboxRoutes(app, platform);
+  blockRoutes(app, platform);
 }

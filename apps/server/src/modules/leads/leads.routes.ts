@@ -3,6 +3,7 @@ import {
   CaptureLeadBody,
   IdParams,
   Lead,
+  LeadCaptureReceipt,
   LeadDetail,
   LeadListQuery,
   LeadNote,
@@ -37,11 +38,21 @@ export function leadRoutes(app: App, platform: Platform) {
 
   app.post(
     '/api/v1/communities/:id/leads',
-    { schema: { tags, security, params: IdParams, body: CaptureLeadBody, response: { 201: Lead } } },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(await leads.captureLead(authedCtx(platform, request), request.params.id, request.body)),
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          'Owners and admins get the lead (201); event reps get a receipt of what they sent (202), never the lead.',
+        params: IdParams,
+        body: CaptureLeadBody,
+        response: { 201: Lead, 202: LeadCaptureReceipt },
+      },
+    },
+    async (request, reply) => {
+      const result = await leads.captureLead(authedCtx(platform, request), request.params.id, request.body);
+      return 'lead' in result ? reply.status(201).send(result.lead) : reply.status(202).send(result.receipt);
+    },
   );
 
   app.get(

@@ -2,6 +2,7 @@ import type {
   AddLeadNoteBody,
   CaptureLeadBody,
   Lead,
+  LeadCaptureReceipt,
   LeadDetail,
   LeadListQuery,
   LeadNote,
@@ -165,8 +166,15 @@ export async function addLeadNote(ctx: AuthedCtx, leadId: string, body: AddLeadN
 /**
  * A rep captures a lead by hand (a booth conversation, a scanned badge): community managers, or
  * the staff, vendors and sponsors of one of the community's events when `eventId` names it.
+ * A capture creates the lead or enriches it (name and company fill in only where empty), but only
+ * managers get the lead back: anyone else gets a receipt of what they sent, identical for a new
+ * and a known person, so capturing an e-mail cannot read the pipeline (authorise before revealing).
  */
-export async function captureLead(ctx: AuthedCtx, communityId: string, body: CaptureLeadBody): Promise<Lead> {
+export async function captureLead(
+  ctx: AuthedCtx,
+  communityId: string,
+  body: CaptureLeadBody,
+): Promise<{ lead: Lead } | { receipt: LeadCaptureReceipt }> {
   const me = ctx.actor.userId;
   await ctx.platform.limits.consume(LEAD_WRITE_LIMIT, me);
   return withTx(ctx.platform, async (work) => {
@@ -181,16 +189,22 @@ export async function captureLead(ctx: AuthedCtx, communityId: string, body: Cap
       if (!manager && !rep) throw notFound('Community');
       eventId = access.event.id;
     } else if (!manager) throw notFound('Community');
+    const email = body.email.trim().toLowerCase();
     const { leadId } = await recordLead(work, {
       communityId,
-      email: body.email,
+      email,
       name: body.name,
       company: body.company,
       source: { kind: 'rep', repId: me, eventId },
     });
+    if (!manager) {
+      const typed = (text: string | undefined) => text?.trim() || null;
+      const receipt = { email, name: typed(body.name), company: typed(body.company), eventId };
+      return { receipt: { ...receipt, capturedAt: new Date().toISOString() } };
+    }
     const lead = (await repo.findLead(work.tx, leadId))!;
     const [withScore] = await scored(work.tx, communityId, [lead]);
-    return presentLead(lead, withScore!.score);
+    return { lead: presentLead(lead, withScore!.score) };
   });
 }
 

@@ -3,7 +3,7 @@ import { type Queryable, queryRows } from '../../platform/db/client.ts';
 import { bookmarks, sessions } from '../agenda/index.ts';
 import { events, rsvps } from '../events/index.ts';
 import { users } from '../identity/index.ts';
-import { referralAttributions } from '../referrals/index.ts';
+import { isCredited, referralAttributions, referredPerson } from '../referrals/index.ts';
 import { type LeadSignals, NO_SIGNALS } from './leads.scoring.ts';
 import { leadSources } from './leads.tables.ts';
 
@@ -20,7 +20,9 @@ interface SignalRow {
 /**
  * The engagement counts of `leadIds` (all of one community) in one statement. Engagement is read
  * where it happens: a lead is linked to an account by its e-mail, and only activity inside this
- * community's events counts (another community's RSVPs are none of its business).
+ * community's events counts (another community's RSVPs are none of its business). "Met by a rep"
+ * counts distinct reps: one rep capturing the same person at every event is still one meeting;
+ * "people referred" counts distinct people whose referral is credited (`isCredited`).
  */
 export async function signalsOf(
   q: Queryable,
@@ -44,7 +46,7 @@ export async function signalsOf(
     )
     select picked.id as lead_id,
       (select count(*) from ${leadSources} s where s.lead_id = picked.id and s.kind = 'form') as form_submissions,
-      (select count(*) from ${leadSources} s where s.lead_id = picked.id and s.kind = 'rep') as met_by_rep,
+      (select count(distinct s.rep_id) from ${leadSources} s where s.lead_id = picked.id and s.kind = 'rep') as met_by_rep,
       (select count(*) from lead_users lu join ${rsvps} r on r.user_id = lu.user_id
          where lu.lead_id = picked.id and r.event_id in (select id from community_events)
            and r.status in ('going', 'waitlisted')) as rsvps_going,
@@ -54,8 +56,8 @@ export async function signalsOf(
       (select count(*) from lead_users lu join ${bookmarks} b on b.user_id = lu.user_id
          join ${sessions} s on s.id = b.session_id
          where lu.lead_id = picked.id and s.event_id in (select id from community_events)) as bookmarks,
-      (select count(*) from lead_users lu join ${referralAttributions} ra on ra.referrer_id = lu.user_id
-         where lu.lead_id = picked.id and ra.community_id = ${communityId}) as referrals
+      (select count(distinct ${referredPerson}) from lead_users lu join ${referralAttributions} on ${referralAttributions.referrerId} = lu.user_id
+         where lu.lead_id = picked.id and ${referralAttributions.communityId} = ${communityId} and ${isCredited}) as referrals
     from unnest(${ids}) as picked(id)`,
   );
   for (const row of rows)

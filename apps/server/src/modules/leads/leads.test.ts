@@ -28,10 +28,11 @@ describe('capturing leads', () => {
   it('keeps one lead per e-mail per community, with one source per distinct capture', async () => {
     const [vendor] = await quickUsers(server, 1);
     await grantRole(server, eventId, owner, vendor!, 'vendor');
-    const first = await capture(vendor!, { email: 'Ada@Example.test', name: 'Ada', eventId });
-    const again = await capture(vendor!, { email: 'ada@example.test', company: 'Analytical', eventId });
-    expect(again.id).toBe(first.id);
-    const lead = await detail(owner, first.id);
+    await capture(vendor!, { email: 'Ada@Example.test', name: 'Ada', eventId }, [202]);
+    await capture(vendor!, { email: 'ada@example.test', company: 'Analytical', eventId }, [202]);
+    const found = (await list(owner, '?limit=200')).items.filter((l) => l.email === 'ada@example.test');
+    expect(found).toHaveLength(1);
+    const lead = await detail(owner, found[0]!.id);
     expect(lead).toMatchObject({
       email: 'ada@example.test',
       name: 'Ada',
@@ -229,5 +230,42 @@ describe('export', () => {
       headers: outsider!.headers,
     });
     expect(asOutsider.statusCode).toBe(404);
+  });
+});
+
+describe('captures by booth staff', () => {
+  it('a rep capturing an existing lead’s e-mail learns nothing about it and repeats do not raise its score', async () => {
+    const [vendor, assignee] = await quickUsers(server, 2);
+    await addMember(server, communityId, owner, assignee!);
+    const secondEvent = await buildEvent(server, owner, { communityId });
+    await grantRole(server, eventId, owner, vendor!, 'vendor');
+    await grantRole(server, secondEvent.id, owner, vendor!, 'staff');
+    const email = `known-${Date.now()}@example.test`;
+    const known = await capture(owner, { email, name: 'Secret Name', company: 'Secret Co' });
+    await call(server, 'PATCH', `/api/v1/leads/${known.id}`, owner, {
+      stage: 'qualified',
+      assigneeId: assignee!.id,
+    });
+
+    const answers = [
+      await capture(vendor!, { email: email.toUpperCase(), eventId }, [202]),
+      await capture(vendor!, { email, name: 'Guess', eventId }, [202]),
+      await capture(vendor!, { email, eventId: secondEvent.id }, [202]),
+    ];
+    for (const answer of answers) {
+      const text = JSON.stringify(answer);
+      for (const secret of ['Secret Name', 'Secret Co', 'qualified', assignee!.id, known.id, '"score"'])
+        expect(text).not.toContain(secret);
+    }
+    // A capture of a new person answers the same way: the answer does not tell new from known.
+    const fresh = await capture(vendor!, { email: `new-${Date.now()}@example.test`, eventId }, [202]);
+    expect(Object.keys(fresh).sort()).toEqual(Object.keys(answers[0]!).sort());
+
+    const lead = await detail(owner, known.id);
+    expect(lead).toMatchObject({ name: 'Secret Name', company: 'Secret Co', stage: 'qualified' });
+    // The owner's own capture and the vendor's count once each, however often the vendor repeats.
+    expect(lead.scoreBreakdown).toEqual([
+      { signal: 'metByRep', label: 'Met by a rep', count: 2, pointsEach: 15, points: 30 },
+    ]);
   });
 });

@@ -2,6 +2,8 @@ import type { ChannelKind } from '@muster/protocol';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type EventAccessAmong, loadEventAccessAmong } from '../events/index.ts';
+import { blockedPairs, blockPairKey } from '../identity/index.ts';
+import { dmPartnerOf } from './messaging.access.ts';
 import { type ChannelRow, findChannel } from './messaging.channels.repository.ts';
 import { isUuid } from './messaging.input.ts';
 import { type ChannelFacts, canReadChannel, isPrivateKind } from './messaging.policy.ts';
@@ -27,8 +29,8 @@ export async function channelFactsAmong(
 
 /**
  * The same facts for `(channel, user)` pairs over many channels already loaded: one statement for
- * all the DMs and groups, one per distinct event of the event channels, whatever the number of
- * pairs (a send round over every busy channel of a node).
+ * all the DMs and groups, one for the blocks between DM partners, one per distinct event of the
+ * event channels, whatever the number of pairs (a send round over every busy channel of a node).
  */
 export async function channelFactsAcross(
   q: Queryable,
@@ -64,13 +66,27 @@ export async function channelFactsAcross(
         )
     : [];
   const members = new Set(memberRows.map((r) => pairKey(r.channelId, r.userId)));
+  const dmPairs = pairs.flatMap(({ channelId, userId }): [string, string][] => {
+    const other = dmPartnerOf(byId.get(channelId)!, userId);
+    return other ? [[userId, other]] : [];
+  });
+  const blocked = await blockedPairs(q, dmPairs);
   const accessByEvent = new Map<string, EventAccessAmong | null>();
   for (const [eventId, users] of usersByEvent)
     accessByEvent.set(eventId, await loadEventAccessAmong(q, eventId, [...users]));
   return (channelId, userId) => {
     const channel = byId.get(channelId)!;
     const kind = channel.kind as ChannelKind;
-    if (isPrivateKind(kind)) return { kind, event: null, isMember: members.has(pairKey(channelId, userId)) };
+    if (isPrivateKind(kind)) {
+      const other = dmPartnerOf(channel, userId);
+      const isMember = members.has(pairKey(channelId, userId));
+      return {
+        kind,
+        event: null,
+        isMember,
+        blocked: other !== null && blocked.has(blockPairKey(userId, other)),
+      };
+    }
     const access = accessByEvent.get(channel.eventId!);
     return { kind, event: access?.accessOf(userId) ?? null, isMember: false };
   };

@@ -2,6 +2,7 @@ import type { ChannelKind } from '@muster/protocol';
 import type { Queryable } from '../../platform/db/client.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
 import { type EventRow, loadEventAccess } from '../events/index.ts';
+import { blockedEitherWay } from '../identity/index.ts';
 import { type ChannelRow, findChannel, findMember, memberIdsOf } from './messaging.channels.repository.ts';
 import { isUuid } from './messaging.input.ts';
 import {
@@ -22,13 +23,22 @@ export interface ChannelAccess {
   canModerate: boolean;
 }
 
+/** The other person of a DM `userId` belongs to (its `dmKey` is the sorted pair); null otherwise. */
+export function dmPartnerOf(channel: ChannelRow, userId: string): string | null {
+  if (channel.kind !== 'dm' || !channel.dmKey) return null;
+  const pair = channel.dmKey.split(':');
+  return pair.includes(userId) ? (pair.find((id) => id !== userId) ?? null) : null;
+}
+
 /** The facts the policy needs about `userId` in a channel already loaded. */
 export async function accessTo(q: Queryable, channel: ChannelRow, userId: string): Promise<ChannelAccess> {
   const kind = channel.kind as ChannelKind;
   let facts: ChannelFacts;
   if (isPrivateKind(kind)) {
     const member = await findMember(q, channel.id, userId);
-    facts = { kind, event: null, isMember: member?.isMember === true };
+    const other = dmPartnerOf(channel, userId);
+    const blocked = other !== null && (await blockedEitherWay(q, userId, [other])).size > 0;
+    facts = { kind, event: null, isMember: member?.isMember === true, blocked };
   } else {
     facts = { kind, event: await loadEventAccess(q, channel.eventId!, userId), isMember: false };
   }

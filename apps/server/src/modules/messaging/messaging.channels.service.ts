@@ -14,6 +14,7 @@ import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid } from '../../platform/errors.ts';
 import { decodeCursor, pageOf } from '../communities/index.ts';
 import { canViewEvent, type EventAccess, loadEventAccess, requireEvent } from '../events/index.ts';
+import { blockedEitherWay } from '../identity/index.ts';
 import { readersAmong, requireChannel } from './messaging.access.ts';
 import * as repo from './messaging.channels.repository.ts';
 import { checkName } from './messaging.input.ts';
@@ -161,8 +162,9 @@ const dmKeyOf = (a: string, b: string) => [a, b].sort().join(':');
 
 /**
  * `POST /api/v1/dms`: one other user opens (or returns) the DM, more open a new group. Each user
- * must share a community, or a role or RSVP in one event, with the caller; anyone else (existing or
- * not) is answered 404 naming the array item, so the endpoint cannot be used to probe accounts.
+ * must share a community, or a role or RSVP in one event, with the caller, and have no block with
+ * them either way; anyone else (existing or not) is answered 404 naming the array item, so the
+ * endpoint can be used neither to probe accounts nor to learn who blocked whom.
  */
 export async function openDirectChannel(
   ctx: AuthedCtx,
@@ -179,7 +181,8 @@ export async function openDirectChannel(
   await ctx.platform.limits.consume(OPEN_LIMIT, me);
   return withTx(ctx.platform, async (work) => {
     const shared = await relations.usersSharingContext(work.tx, me, others);
-    const stranger = others.findIndex((id) => !shared.has(id));
+    const blocked = await blockedEitherWay(work.tx, me, others);
+    const stranger = others.findIndex((id) => !shared.has(id) || blocked.has(id));
     if (stranger >= 0)
       throw new AppError(ErrorCode.not_found, 'User not found', {
         errors: [{ field: `body.userIds.${stranger}`, message: 'not found' }],

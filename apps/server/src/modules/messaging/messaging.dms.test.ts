@@ -91,6 +91,28 @@ describe('POST /api/v1/dms', () => {
     expect([self.statusCode, self.json().errors[0].field]).toEqual([400, 'body.userIds.0']);
   });
 
+  it('cannot be opened with a stranger by adding them to one’s own community first (two-request trick)', async () => {
+    const attacker = await registerUser(server);
+    const [victim] = await quickUsers(server, 1);
+    const community = await buildCommunity(server, attacker);
+    const added = await server.app.inject({
+      method: 'POST',
+      url: `/api/v1/communities/${community.id}/members`,
+      headers: attacker.headers,
+      payload: { userId: victim!.id },
+    });
+    expect(added.statusCode).toBeGreaterThanOrEqual(400);
+    expect((await dm(attacker, [victim!.id])).statusCode).toBe(404);
+  });
+
+  it('closes once the shared community is left', async () => {
+    const [ann, ben] = await colleagues(1);
+    const community = (await call<{ items: { id: string }[] }>(server, 'GET', '/api/v1/me/communities', ben!))
+      .items[0]!;
+    await call(server, 'DELETE', `/api/v1/communities/${community.id}/members/me`, ben!, undefined, [204]);
+    expect((await dm(ann, [ben!.id])).statusCode).toBe(404);
+  });
+
   it('keeps a DM to its members: others get 404 and cannot follow its scope', async () => {
     const [ann, ben, eve] = await colleagues(2);
     const channel = await openDm(server, ann, [ben!]);

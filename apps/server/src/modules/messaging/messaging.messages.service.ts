@@ -4,6 +4,7 @@ import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { blockedEitherWay } from '../identity/index.ts';
 import { type ChannelAccess, loadChannelAccess, readersAmong, requireChannel } from './messaging.access.ts';
 import { checkClientMsgId, checkMessageBody, checkUuid, parseMentions } from './messaging.input.ts';
 import * as repo from './messaging.messages.repository.ts';
@@ -21,7 +22,7 @@ export interface SendInput {
 /** 30 messages per 10 s per person, across all channels and nodes. */
 export const SEND_LIMIT = { name: 'message-send', points: 30, durationSeconds: 10 };
 
-/** Tells mentioned readers (other than the author) on their own scope, once per message. */
+/** Tells mentioned readers (other than the author, and nobody across a block) on their own scope, once per message. */
 async function notifyMentions(
   work: Work,
   access: ChannelAccess,
@@ -29,7 +30,8 @@ async function notifyMentions(
   userIds: readonly string[],
   actorId: string,
 ) {
-  const candidates = userIds.filter((id) => id !== actorId);
+  const blocked = await blockedEitherWay(work.tx, actorId, userIds);
+  const candidates = userIds.filter((id) => id !== actorId && !blocked.has(id));
   const readers = await readersAmong(
     work.tx,
     { channelId: access.channel.id, kind: access.facts.kind, event: access.facts.event?.event ?? null },

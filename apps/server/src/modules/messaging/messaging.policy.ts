@@ -11,6 +11,8 @@ export interface ChannelFacts {
   event: EventAccess | null;
   /** A member row of a DM or group (ignored for event channels). */
   isMember: boolean;
+  /** A DM whose two members have a block between them, either way: the history stays readable. */
+  blocked?: boolean;
 }
 
 const STAFF_CHANNEL_ROLES: ReadonlySet<EventRole> = new Set(['organiser', 'staff', 'volunteer']);
@@ -55,11 +57,12 @@ export function canReadChannel(c: ChannelFacts): boolean {
 
 /**
  * Reading is the precondition of posting. Announcements are posted by staff only; an archived
- * event's channels are read-only (the conversation is over, the record stays).
+ * event's channels are read-only (the conversation is over, the record stays); so is a DM once
+ * either person has blocked the other.
  */
 export function canPostInChannel(c: ChannelFacts): boolean {
   if (!canReadChannel(c)) return false;
-  if (isPrivateKind(c.kind)) return true;
+  if (isPrivateKind(c.kind)) return !(c.kind === 'dm' && c.blocked);
   const a = c.event!;
   if (a.event.status === 'archived') return false;
   return c.kind === 'announcements' ? isEventStaff(a) : true;

@@ -8,6 +8,7 @@ import {
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { blockedPairs, blockPairKey } from '../identity/index.ts';
 import { channelFactsAcross } from './messaging.access.batch.ts';
 import { type ChannelRow, findChannels, lockScopeHeads } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
@@ -134,7 +135,10 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
   });
 }
 
-/** Each channel's `messaging.messageSent` records and the mentioned readers' own records. */
+/**
+ * Each channel's `messaging.messageSent` records and the mentioned readers' own records; a mention
+ * across a block (either way) is stored in the body but told to nobody.
+ */
 async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows: repo.MessageRow[]) {
   if (!rows.length) return;
   const changes = await work.appendMany(
@@ -158,9 +162,20 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
   );
   if (!mentioned.length) return;
   const factsOf = await channelFactsAcross(work.tx, [...channelById.values()], mentioned);
+  const blocked = await blockedPairs(
+    work.tx,
+    rows.flatMap((row) =>
+      row.senderId ? row.mentions.map((userId): [string, string] => [row.senderId!, userId]) : [],
+    ),
+  );
   const mentions = rows.flatMap((row) =>
     row.mentions
-      .filter((userId) => userId !== row.senderId && canReadChannel(factsOf(row.channelId, userId)))
+      .filter(
+        (userId) =>
+          userId !== row.senderId &&
+          !(row.senderId && blocked.has(blockPairKey(row.senderId, userId))) &&
+          canReadChannel(factsOf(row.channelId, userId)),
+      )
       .sort()
       .map((userId) => ({
         scope: userScope(userId),

@@ -1,6 +1,7 @@
 import type { Module } from '../registry.ts';
 import { referralRoutes } from './referrals.routes.ts';
 
+export { isCredited, referredPerson } from './referrals.repository.ts';
 export { type AttributionInput, attributeReferral, normaliseCode } from './referrals.service.ts';
 export { referralAttributions, referralCodes } from './referrals.tables.ts';
 

@@ -71,12 +71,19 @@ export interface AttributionInput {
   referredUserId?: string | null | undefined;
   eventId?: string | null | undefined;
   communityId?: string | null | undefined;
+  /** A submission's e-mail answer: the person it stands for. */
+  referredEmail?: string | null | undefined;
+  /** A submission only: whether its e-mail was new to the community (it created the lead). */
+  newToCommunity?: boolean | undefined;
 }
 
 /**
  * Credits the code's owner with a registration, an RSVP or a submission, inside the caller's
- * transaction. An unknown code or a self-referral credits nobody and fails nothing (a stale link
- * must not stop anyone registering); a subject is credited once, to the first code it came with.
+ * transaction. An unknown code or a self-referral (the referrer's own account or e-mail) credits
+ * nobody and fails nothing (a stale link must not stop anyone registering); a subject is credited
+ * once, to the first code it came with. A submission is credited only when it carries an e-mail
+ * new to the community, so one person counts once however often they submit. Whether a credit
+ * still counts later (verified, RSVP not withdrawn) is decided when read (`isCredited`).
  */
 export async function attributeReferral(
   work: Work,
@@ -84,6 +91,12 @@ export async function attributeReferral(
 ): Promise<{ referrerId: string } | null> {
   const code = await repo.findCode(work.tx, input.code.toUpperCase());
   if (!code || code.userId === input.referredUserId) return null;
+  const referredEmail = input.referredEmail?.trim().toLowerCase() || null;
+  if (input.kind === 'submission') {
+    if (!referredEmail || !input.newToCommunity) return null;
+    const referrer = await findUserById(work.tx, code.userId);
+    if (!referrer || referrer.email === referredEmail) return null;
+  }
   const added = await repo.insertAttribution(work.tx, {
     id: uuidv7(),
     code: code.code,
@@ -91,6 +104,7 @@ export async function attributeReferral(
     kind: input.kind,
     subjectId: input.subjectId,
     referredUserId: input.referredUserId ?? null,
+    referredEmail: input.kind === 'submission' ? referredEmail : null,
     eventId: input.eventId ?? code.eventId,
     communityId: input.communityId ?? null,
   });

@@ -39,6 +39,8 @@ export const referralAttributions = pgTable(
     subjectId: text('subject_id').notNull(),
     /** The referred person when known (a registration, an RSVP); null for an anonymous submission. */
     referredUserId: uuid('referred_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** A submission's person (lower-cased e-mail): set only when it was new to the community. */
+    referredEmail: text('referred_email'),
     eventId: uuid('event_id'),
     communityId: uuid('community_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

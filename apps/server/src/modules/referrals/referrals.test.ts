@@ -1,10 +1,18 @@
-import type { LeadDetail, ReferralCode, ReferralLeaderboard, ReferralLedger } from '@muster/protocol';
+import type {
+  LeadDetail,
+  LeadPage,
+  ReferralCode,
+  ReferralLeaderboard,
+  ReferralLedger,
+} from '@muster/protocol';
+import { inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, call, quickUsers, rsvp } from '../../../test/factories/events.ts';
 import { buildForm, eventually, leadAnswers, statusOf, submit } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
+import { users } from '../identity/index.ts';
 import { type AttributionInput, attributeReferral, normaliseCode } from './referrals.service.ts';
 
 const server = useTestServer();
@@ -19,6 +27,17 @@ const codeFor = (user: TestUser, body: object = { eventId }) =>
   call<ReferralCode>(server, 'POST', '/api/v1/referrals', user, body);
 const attribute = (input: AttributionInput) =>
   withTx(server.platform, (work) => attributeReferral(work, input));
+/** Sign-ups and RSVPs count once the referred person has verified their address. */
+const verify = (...people: TestUser[]) =>
+  server.platform.db
+    .update(users)
+    .set({ emailVerifiedAt: new Date() })
+    .where(
+      inArray(
+        users.id,
+        people.map((p) => p.id),
+      ),
+    );
 
 describe('referral codes', () => {
   it('gives each person one code per event, with a link to share', async () => {
@@ -51,6 +70,8 @@ describe('referral codes', () => {
 describe('attribution and the ledger', () => {
   it('credits the first code once per subject, never the referrer themselves', async () => {
     const [ambassador, friend, other] = await quickUsers(server, 3);
+    await verify(friend!);
+    await rsvp(server, friend!, eventId, 'going');
     const { code } = await codeFor(ambassador!);
     const { code: otherCode } = await codeFor(other!);
     const signup = { kind: 'registration' as const, subjectId: friend!.id, referredUserId: friend!.id };
@@ -75,7 +96,8 @@ describe('attribution and the ledger', () => {
     });
 
     const ledger = await call<ReferralLedger>(server, 'GET', '/api/v1/me/referrals?limit=1', ambassador!);
-    expect(ledger.total).toBe(2);
+    // Two lines for one person: the total counts distinct people.
+    expect(ledger.total).toBe(1);
     expect(ledger.items).toHaveLength(1);
     expect(ledger.codes.map((c) => c.code)).toContain(code);
     const next = await call<ReferralLedger>(
@@ -140,6 +162,7 @@ describe('claiming the code a person arrived with', () => {
     await rsvp(server, newcomer, eventId, 'going');
     expect(await claim({ code, eventId })).toEqual({ credited: true, kind: 'rsvp' });
     await claim({ code: 'bad code!' }, [400]);
+    await verify(newcomer);
     const board = await call<ReferralLeaderboard>(
       server,
       'GET',
@@ -147,5 +170,102 @@ describe('claiming the code a person arrived with', () => {
       newcomer,
     );
     expect(board.items.find((l) => l.userId === ambassador!.id)).toMatchObject({ referrals: 1 });
+  });
+});
+
+describe('referral farming earns nothing', () => {
+  const verified = async (n: number) => {
+    const people = await quickUsers(server, n);
+    await verify(...people);
+    return people;
+  };
+  const total = async (user: TestUser) =>
+    (await call<ReferralLedger>(server, 'GET', '/api/v1/me/referrals', user)).total;
+  const claim = (user: TestUser, body: object) =>
+    call<{ credited: boolean }>(server, 'POST', '/api/v1/referrals/claim', user, body);
+  const leadOf = async (email: string) => {
+    const { items } = await call<LeadPage>(
+      server,
+      'GET',
+      `/api/v1/communities/${communityId}/leads?limit=200`,
+      organiser,
+    );
+    const lead = items.find((l) => l.email === email.toLowerCase());
+    return lead ? call<LeadDetail>(server, 'GET', `/api/v1/leads/${lead.id}`, organiser) : undefined;
+  };
+  const processed = async (res: { statusCode: number; json: () => { submissionId: string } }) => {
+    expect(res.statusCode).toBe(202);
+    const { submissionId } = res.json();
+    return eventually(async () => {
+      const status = await statusOf(server, submissionId);
+      return status.status === 'done' ? status : undefined;
+    });
+  };
+  let communityId: string;
+  beforeAll(async () => {
+    communityId = (await call<{ communityId: string }>(server, 'GET', `/api/v1/events/${eventId}`, organiser))
+      .communityId;
+  });
+
+  it('withdraws the credit of an RSVP that is declined or withdrawn', async () => {
+    const [ambassador, friend, other] = await verified(3);
+    const { code } = await codeFor(ambassador!);
+    await rsvp(server, friend!, eventId, 'going');
+    expect(await claim(friend!, { code, eventId })).toEqual({ credited: true, kind: 'rsvp' });
+    expect(await total(ambassador!)).toBe(1);
+    await rsvp(server, friend!, eventId, 'declined');
+    expect(await total(ambassador!)).toBe(0);
+    await rsvp(server, other!, eventId, 'going');
+    await claim(other!, { code, eventId });
+    expect(await total(ambassador!)).toBe(1);
+    await call(server, 'DELETE', `/api/v1/events/${eventId}/rsvp`, other!);
+    expect(await total(ambassador!)).toBe(0);
+    const board = await call<ReferralLeaderboard>(
+      server,
+      'GET',
+      `/api/v1/events/${eventId}/referrals/leaderboard`,
+      organiser,
+    );
+    expect(board.items.find((l) => l.userId === ambassador!.id)).toBeUndefined();
+    await call(server, 'POST', `/api/v1/communities/${communityId}/leads`, organiser, {
+      email: ambassador!.email,
+    });
+    expect((await leadOf(ambassador!.email))!.scoreBreakdown.map((i) => i.signal)).not.toContain('referrals');
+  });
+
+  it('counts a sign-up only once the referred person has verified their address', async () => {
+    const [ambassador] = await verified(1);
+    const { code } = await codeFor(ambassador!, {});
+    const [newcomer] = await quickUsers(server, 1);
+    await claim(newcomer!, { code });
+    expect(await total(ambassador!)).toBe(0);
+    await verify(newcomer!);
+    expect(await total(ambassador!)).toBe(1);
+  });
+
+  it('never credits a submission with one’s own code and e-mail, signed in or not', async () => {
+    const ambassador = await registerUser(server, { name: 'Farmer' });
+    const { code } = await codeFor(ambassador);
+    const form = await buildForm(server, organiser, { ownerType: 'event', ownerId: eventId });
+    const own = { ...leadAnswers(7), email: ambassador.email };
+    await processed(await submit(server, form.id, { answers: own, ref: code }));
+    await processed(await submit(server, form.id, { answers: own, ref: code }, { as: ambassador }));
+    expect(await total(ambassador)).toBe(0);
+    const lead = await leadOf(ambassador.email);
+    expect(lead!.sources.map((s) => s.kind)).toEqual(['form', 'form']);
+    expect(lead!.scoreBreakdown.map((i) => i.signal)).not.toContain('referrals');
+  });
+
+  it('credits anonymous submissions with a code once per person, and only people new to the community', async () => {
+    const [ambassador] = await verified(1);
+    const { code } = await codeFor(ambassador!);
+    const form = await buildForm(server, organiser, { ownerType: 'event', ownerId: eventId });
+    const known = `known-${Date.now()}@example.test`;
+    await call(server, 'POST', `/api/v1/communities/${communityId}/leads`, organiser, { email: known });
+    const fresh = `fresh-${Date.now()}@example.test`;
+    for (const email of [fresh, fresh.toUpperCase(), known, fresh])
+      await processed(await submit(server, form.id, { answers: { ...leadAnswers(8), email }, ref: code }));
+    expect(await total(ambassador!)).toBe(1);
+    expect((await leadOf(known))!.sources.map((s) => s.kind)).toEqual(['rep', 'form']);
   });
 });
