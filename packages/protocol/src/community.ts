@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Email, Id, LongText, Name, ShortText, Timestamp } from './common.ts';
+import { Email, Id, LongText, Name, Timestamp } from './common.ts';
 
 export const CommunityRole = Type.Union([
   Type.Literal('owner'),
