@@ -9,6 +9,13 @@
  *     mailbox; forms and submissions (202 intake, status, CSV), queue administration; leads
  *     (sources, stages, notes, explained score, CSV), referrals (codes, claim, ledger,
  *     leaderboard), follow-up sequences and unsubscribe. Additive: version 2 clients keep working.
+ * 4 — hardening (issue 11): socket events `revoked {scope, code}` and `session_ended {reason}`,
+ *     handshake error `too_many_sockets`, change entities `identity.sessionRevoked`,
+ *     `communities.memberRemoved`, `communities.communityVerified`; `deviceToken` on sign-in
+ *     answers and login bodies; community invitations, leaving, blocks; `Community.verified`;
+ *     lead captures by reps answer a 202 receipt; follow-up confirmation; `Schedule` answers
+ *     `conflictGroups` and per-item `conflictGroup`/`overlaps` instead of every conflicting pair;
+ *     the agenda honours `limit`/`cursor`; error code `limit_reached`; name fields carry a pattern.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;
