@@ -26,6 +26,7 @@ import { createAccessKeeper, endSocket, type SocketAccess } from './access-keepe
 import { createHeadsReader } from './heads.ts';
 import { createPresence, startPresenceTicker } from './presence.ts';
 import { createTokenBucket } from './socket-rate-limit.ts';
+import { createUserSockets } from './user-sockets.ts';
 
 export type { AccessChange, ScopeAuthorizer, SocketAccess } from './access-keeper.ts';
 
@@ -112,14 +113,7 @@ export async function createGateway(
     (error) => log.warn({ err: error }, 'presence tick failed'),
   );
 
-  // Sockets per user on this node, counted from the handshake (a refused one never counts).
-  const userSockets = new Map<string, Set<Socket>>();
-  const socketsOf = (userId: string): Iterable<Socket> => userSockets.get(userId) ?? [];
-  const release = (userId: string, socket: Socket) => {
-    const mine = userSockets.get(userId);
-    mine?.delete(socket);
-    if (mine && !mine.size) userSockets.delete(userId);
-  };
+  const userSockets = createUserSockets(config.socketsPerUser);
 
   /** Leaves a scope's room and its presence count. */
   async function leaveScope(socket: Socket, scope: string) {
@@ -136,7 +130,7 @@ export async function createGateway(
     log,
     userOf: (socket) => (socket.data as SocketData).actor.userId,
     familyOf: (socket) => (socket.data as SocketData).actor.familyId,
-    socketsOf,
+    socketsOf: userSockets.of,
     leave: leaveScope,
     isScopeRoom,
   });
@@ -174,14 +168,11 @@ export async function createGateway(
       const verified = await platform.tokens.verifyAccess(auth.token);
       // The token outlives a sign-out by up to its 15 minutes; the session must still be live.
       if (!(await sessionLive(verified.familyId))) return next(new Error('unauthorized'));
-      const mine = userSockets.get(verified.userId) ?? new Set<Socket>();
       // Refuse the newcomer, not the oldest: a client looping on reconnects cannot knock the
       // user's other devices off, and Socket.IO does not retry a middleware refusal by itself.
-      if (mine.size >= config.socketsPerUser) return next(new Error(TOO_MANY_SOCKETS));
-      mine.add(socket);
-      userSockets.set(verified.userId, mine);
+      if (!userSockets.reserve(verified.userId, socket)) return next(new Error(TOO_MANY_SOCKETS));
       // Released when the transport closes, also when it closes before the connection completes.
-      socket.conn.once('close', () => release(verified.userId, socket));
+      socket.conn.once('close', () => userSockets.release(verified.userId, socket));
       const data: SocketData = {
         actor: { userId: verified.userId, familyId: verified.familyId },
         address: clientAddress(socket.request, trust),
@@ -346,7 +337,7 @@ export async function createGateway(
     armExpiry(socket);
     socket.on('disconnect', () => {
       clearTimeout(data.expiryTimer);
-      release(data.actor.userId, socket);
+      userSockets.release(data.actor.userId, socket);
     });
     socket.on('disconnecting', () => {
       for (const room of socket.rooms) {
