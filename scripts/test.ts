@@ -129,6 +129,16 @@ interface VitestJson {
 }
 
 /**
+ * The first line of a failure. Vitest reports a timed-out test or hook with the stack of the
+ * placeholder error it made when the test was declared ("Error: STACK_TRACE_ERROR"), so say what it is.
+ */
+function firstLine(failure: string): string {
+  const line = failure.split('\n')[0] ?? '';
+  const why = line.includes('STACK_TRACE_ERROR') ? 'timed out (the test or one of its hooks)' : line;
+  return why.slice(0, 200);
+}
+
+/**
  * One line per failed test (file, name, first line of the failure), printed last: CI keeps only
  * the tail of a long run's output, and a flaky test must be nameable from it.
  */
@@ -137,7 +147,7 @@ function failedTestLines(result: VitestJson | undefined): string[] {
     file.assertionResults
       .filter((test) => test.status === 'failed')
       .map((test) => {
-        const why = (test.failureMessages?.[0] ?? '').split('\n')[0]?.slice(0, 200);
+        const why = firstLine(test.failureMessages?.[0] ?? '');
         return `  ${path.relative(root, file.name)} › ${test.fullName}: ${why}`;
       }),
   );
