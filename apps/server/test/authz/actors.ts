@@ -62,6 +62,8 @@ async function buildEventWorld(server: TestServer, owner: TestUser) {
 }
 
 export async function buildWorld(server: TestServer): Promise<World> {
+  // The instance's first account is its administrator: taken here so that no actor below is one.
+  await registerUser(server, { name: 'Instance admin' });
   const owner = await registerUser(server, { name: 'Owner' });
   const own = await buildEventWorld(server, owner);
   const stranger = await registerUser(server, { name: 'Other owner' });

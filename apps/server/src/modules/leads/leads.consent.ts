@@ -6,7 +6,7 @@ import { invalid } from '../../platform/errors.ts';
 import type { JobDefinition, JobResult } from '../../platform/jobs/jobs.ts';
 import { defineMailTemplate, enqueueMail, mailSafeText } from '../../platform/mail/index.ts';
 import { communities } from '../communities/index.ts';
-import { enrolLeads } from './leads.followups.ts';
+import { communitiesWithActiveSequences, enrolLeads } from './leads.followups.ts';
 import type { LeadRow } from './leads.repository.ts';
 import { leads } from './leads.tables.ts';
 
@@ -46,22 +46,33 @@ The link works for {{days}} days. If this was not you, ignore this mail: you wil
 /**
  * Leads that just gave consent on a form, inside the processing transaction: those already
  * confirmed, or of a verified community, are enrolled in the active sequences now; the others get
- * a confirmation mail (queued as a job, which signs the link outside this transaction).
+ * a confirmation mail (queued as a job, which signs the link outside this transaction). A
+ * community with no active sequence has nothing to send, so nobody is asked to confirm anything
+ * (new leads are enrolled only in the sequences active when they arrive). A fixed number of
+ * statements per batch: a burst's worker batch brings hundreds of consenting people at once.
  */
 export async function startFollowUps(work: Work, consenting: readonly LeadRow[]): Promise<void> {
-  const candidates = consenting.filter((lead) => lead.followUpConsentAt && !lead.unsubscribedAt);
+  const consented = consenting.filter((lead) => lead.followUpConsentAt && !lead.unsubscribedAt);
+  if (!consented.length) return;
+  const sending = await communitiesWithActiveSequences(work.tx, [
+    ...new Set(consented.map((lead) => lead.communityId)),
+  ]);
+  const candidates = consented.filter((lead) => sending.has(lead.communityId));
   if (!candidates.length) return;
-  const ids = [...new Set(candidates.map((lead) => lead.communityId))];
   const rows = await work.tx
     .select({ id: communities.id, verifiedAt: communities.verifiedAt })
     .from(communities)
-    .where(inArray(communities.id, ids));
+    .where(inArray(communities.id, [...sending]));
   const verified = new Set(rows.filter((r) => r.verifiedAt).map((r) => r.id));
   const ready = candidates.filter((lead) => lead.confirmedAt || verified.has(lead.communityId));
   await enrolLeads(work, ready);
-  for (const lead of candidates)
-    if (!ready.includes(lead))
-      await work.enqueue(CONFIRMATION_DUE, { leadId: lead.id }, { singletonKey: `confirm:${lead.id}` });
+  const enrolled = new Set(ready);
+  const unconfirmed = candidates.filter((lead) => !enrolled.has(lead));
+  await work.enqueueMany(
+    CONFIRMATION_DUE,
+    unconfirmed.map((lead) => ({ leadId: lead.id })),
+    (job) => ({ singletonKey: `confirm:${job.leadId}` }),
+  );
 }
 
 /** May this lead be mailed follow-ups now? Checked again at every step. */

@@ -23,13 +23,14 @@ const FIELDS = [
   { key: 'consent', type: 'consent', label: 'Send me your follow-up mail' },
 ] as const;
 
-/** A community with a one-step, no-delay sequence and a public lead form. */
-async function setUp(name: string) {
+/** A community with a one-step, no-delay sequence (unless `sequence` is false) and a public lead form. */
+async function setUp(name: string, { sequence = true } = {}) {
   const community = await buildCommunity(server, owner, { name });
-  await call<FollowUpSequence>(server, 'POST', `/api/v1/communities/${community.id}/follow-ups`, owner, {
-    name: 'Welcome',
-    steps: [{ delayMinutes: 0, subject: 'Welcome from {{communityName}}', text: 'Hi {{name}}.' }],
-  });
+  if (sequence)
+    await call<FollowUpSequence>(server, 'POST', `/api/v1/communities/${community.id}/follow-ups`, owner, {
+      name: 'Welcome',
+      steps: [{ delayMinutes: 0, subject: 'Welcome from {{communityName}}', text: 'Hi {{name}}.' }],
+    });
   const form = await call<Form>(server, 'POST', '/api/v1/forms', owner, {
     ownerType: 'community',
     ownerId: community.id,
@@ -58,7 +59,7 @@ async function settled() {
     const [row] = await queryRows<{ n: number }>(
       server.platform.db,
       sql`SELECT count(*)::int AS n FROM pgboss.job
-          WHERE name IN ('leads.followUpDue', 'mail.send', 'mail.bulk')
+          WHERE name IN ('leads.confirmationDue', 'leads.followUpDue', 'mail.send', 'mail.bulk')
             AND state IN ('created', 'retry', 'active') AND start_after <= now()`,
     );
     if (row!.n === 0) return;
@@ -85,6 +86,14 @@ describe('follow-ups need consent and a confirmed address', () => {
     await settled();
     expect(await mailsTo(declined)).toEqual([]);
     expect(await mailsTo(captured)).toEqual([]);
+  });
+
+  it('asks nobody to confirm when the community has no follow-up to send', async () => {
+    const { form } = await setUp('Nothing to send', { sequence: false });
+    const people = Array.from({ length: 3 }, (_, i) => `nothing-${i}-${randomUUID()}@example.test`);
+    for (const person of people) await answer(form.id, person, true);
+    await settled();
+    for (const person of people) expect(await mailsTo(person)).toEqual([]);
   });
 
   it('sends none before the address is confirmed; following the confirmation link starts them', async () => {

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
-import type { JobDefinition, JobResult } from '../../platform/jobs/jobs.ts';
+import type { EnqueueOptions, JobDefinition, JobResult } from '../../platform/jobs/jobs.ts';
 import { enqueueMail, mailSafeText } from '../../platform/mail/index.ts';
 import { findCommunity } from '../communities/index.ts';
 import { followUpEnrolments, followUpSequences } from './leads.followups.tables.ts';
@@ -23,9 +23,12 @@ export interface FollowUpDue {
 
 const ENDED_STAGES = new Set(['won', 'lost']);
 
+const stepOptions = (delayMinutes: number): EnqueueOptions =>
+  delayMinutes > 0 ? { startAfterSeconds: delayMinutes * 60 } : {};
+
 async function scheduleStep(work: Work, enrolmentId: string, step: number, delayMinutes: number) {
   const job: FollowUpDue = { enrolmentId, step };
-  await work.enqueue(FOLLOW_UP_DUE, job, delayMinutes > 0 ? { startAfterSeconds: delayMinutes * 60 } : {});
+  await work.enqueue(FOLLOW_UP_DUE, job, stepOptions(delayMinutes));
 }
 
 /**
@@ -56,8 +59,29 @@ export async function enrolLeads(
     .values(values)
     .onConflictDoNothing()
     .returning({ id: followUpEnrolments.id, sequenceId: followUpEnrolments.sequenceId });
-  const delayOf = new Map(sequences.map((s) => [s.id, s.steps[0]?.delayMinutes ?? 0]));
-  for (const row of rows) await scheduleStep(work, row.id, 0, delayOf.get(row.sequenceId) ?? 0);
+  const firstDelayOf = new Map(sequences.map((s) => [s.id, s.steps[0]?.delayMinutes ?? 0]));
+  const delayOf = new Map(rows.map((row) => [row.id, firstDelayOf.get(row.sequenceId) ?? 0]));
+  // One statement for every first step: a burst's batch enrols hundreds of leads at once.
+  await work.enqueueMany(
+    FOLLOW_UP_DUE,
+    rows.map((row): FollowUpDue => ({ enrolmentId: row.id, step: 0 })),
+    (job) => stepOptions(delayOf.get(job.enrolmentId) ?? 0),
+  );
+}
+
+/** The communities among `communityIds` that have at least one active sequence (one statement). */
+export async function communitiesWithActiveSequences(
+  q: Queryable,
+  communityIds: readonly string[],
+): Promise<Set<string>> {
+  if (!communityIds.length) return new Set();
+  const rows = await q
+    .selectDistinct({ communityId: followUpSequences.communityId })
+    .from(followUpSequences)
+    .where(
+      and(inArray(followUpSequences.communityId, [...communityIds]), eq(followUpSequences.active, true)),
+    );
+  return new Set(rows.map((row) => row.communityId));
 }
 
 /** Stops every running sequence of a lead (won, lost, unsubscribed); idempotent. */

@@ -12,6 +12,12 @@ export interface Work {
   /** Many changes in three statements (batched writers); see `appendChanges` for the lock order. */
   appendMany(changes: readonly ChangeInput[]): Promise<Change[]>;
   enqueue<T extends object>(name: string, data: T, options?: EnqueueOptions): Promise<void>;
+  /** Many jobs of one queue in one statement; `optionsOf` gives each its options. */
+  enqueueMany<T extends object>(
+    name: string,
+    items: readonly T[],
+    optionsOf?: (item: T) => EnqueueOptions,
+  ): Promise<void>;
 }
 
 export interface TxDeps {
@@ -79,6 +85,9 @@ async function runOnce<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): Promise
       },
       async enqueue(name, data, options) {
         await deps.jobs.enqueue(tx, name, data, options);
+      },
+      async enqueueMany(name, items, optionsOf) {
+        await deps.jobs.enqueueMany(tx, name, items, optionsOf);
       },
     };
     const value = await fn(work);

@@ -73,8 +73,16 @@ export interface Jobs {
   define<T>(definition: JobDefinition<T>): JobDefinition<T>;
   /** Enqueues inside the caller's transaction, so the job exists exactly when the state change does. */
   enqueue<T extends object>(tx: Tx, name: string, data: T, options?: EnqueueOptions): Promise<string | null>;
-  /** Many jobs of one queue in one statement, inside the caller's transaction (batched writers). */
-  enqueueMany<T extends object>(tx: Tx, name: string, items: readonly T[]): Promise<void>;
+  /**
+   * Many jobs of one queue in one statement, inside the caller's transaction (batched writers);
+   * `optionsOf` gives each job its own options (a job a singleton key already names is not added).
+   */
+  enqueueMany<T extends object>(
+    tx: Tx,
+    name: string,
+    items: readonly T[],
+    optionsOf?: (item: T) => EnqueueOptions,
+  ): Promise<void>;
   /** Every defined queue with the settings it runs with. */
   queues(): EffectiveQueue[];
   /** Creates or updates queues (and their dead-letter queues) for every definition; safe on each boot. */
@@ -91,6 +99,15 @@ export interface EnqueueOptions {
   startAfterSeconds?: number;
   /** Higher first within one queue (pg-boss fetches by priority, then age); default 0. */
   priority?: number;
+}
+
+/** Our options in pg-boss's terms (a `startAfter` number is seconds from now for send and insert alike). */
+function bossOptions(opts: EnqueueOptions): { singletonKey?: string; startAfter?: number; priority?: number } {
+  return {
+    ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+    ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+    ...(opts.priority ? { priority: opts.priority } : {}),
+  };
 }
 
 export const deadLetterName = (name: string) => `${name}.dead`;
@@ -150,18 +167,13 @@ export async function createJobs(
       return definition;
     },
     async enqueue(tx, name, data, opts = {}) {
-      return boss.send(name, data, {
-        db: inTx(tx),
-        ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
-        ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
-        ...(opts.priority ? { priority: opts.priority } : {}),
-      });
+      return boss.send(name, data, { db: inTx(tx), ...bossOptions(opts) });
     },
-    async enqueueMany(tx, name, items) {
+    async enqueueMany(tx, name, items, optionsOf) {
       if (!items.length) return;
       await boss.insert(
         name,
-        items.map((data) => ({ data })),
+        items.map((data) => ({ data, ...(optionsOf ? bossOptions(optionsOf(data)) : {}) })),
         { db: inTx(tx) },
       );
     },
