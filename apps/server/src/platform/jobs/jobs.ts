@@ -102,7 +102,11 @@ export interface EnqueueOptions {
 }
 
 /** Our options in pg-boss's terms (a `startAfter` number is seconds from now for send and insert alike). */
-function bossOptions(opts: EnqueueOptions): { singletonKey?: string; startAfter?: number; priority?: number } {
+function bossOptions(opts: EnqueueOptions): {
+  singletonKey?: string;
+  startAfter?: number;
+  priority?: number;
+} {
   return {
     ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
     ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
