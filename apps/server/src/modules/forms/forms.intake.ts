@@ -36,7 +36,7 @@ function batcherOf(platform: Platform): IntakeBatcher {
           return await runIntakeBatch(platform, formId, items);
         } finally {
           // Its senders are answered only now; their next submissions cannot have arrived before.
-          lastActivity.set(platform, Date.now());
+          noteActivity(platform);
         }
       },
     });
@@ -51,13 +51,28 @@ function batcherOf(platform: Platform): IntakeBatcher {
  * senders could not send their next submission before it answered them).
  */
 const lastActivity = new WeakMap<Platform, number>();
+/**
+ * When the running burst began: its first activity after a quiet spell. Workers yield to a burst
+ * for a bounded time counted from here, not from each of their batches: a per-batch wait would cap
+ * processing at one batch per wait under a steady stream that is never quiet, and would start
+ * processing in the middle of a long burst anyway.
+ */
+const burstStartedAt = new WeakMap<Platform, number>();
+/** Activity closer together than this is one burst; a worker calls the burst over after it. */
+export const INTAKE_QUIET_MS = 250;
+
+function noteActivity(platform: Platform): void {
+  const now = Date.now();
+  if (now - (lastActivity.get(platform) ?? 0) >= INTAKE_QUIET_MS) burstStartedAt.set(platform, now);
+  lastActivity.set(platform, now);
+}
 
 /**
  * Called as soon as a submission's request is received, before its body is read: a worker that
  * turns the event loop then sees it, even though the body arrives on a later turn.
  */
 export function noteArrival(platform: Platform): void {
-  lastActivity.set(platform, Date.now());
+  noteActivity(platform);
 }
 
 /**
@@ -69,26 +84,26 @@ const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 const turnOfTheLoop = () => immediate().then(immediate);
 
 /**
- * Resolves once no submission has arrived on this node for `quietMs` and none is waiting to be
- * committed, or after `maxWaitMs`. Workers call it before each batch: during a burst, answering
- * 202s comes first (on the embedded database there is one connection and one thread, and a
- * processing transaction holds up every intake batch). An empty batcher alone is no sign of
- * quiet: between two micro-batches the answered senders are already sending their next one.
- * Nor is the clock alone: a chain of embedded-database calls (a worker batch, its acknowledgement,
- * the next fetch) never lets the event loop read the network, so a worker that judged quiet
- * without first turning the loop saw no arrivals only because none could be read, and went on
- * batch after batch while a thousand senders waited (the PGlite burst stall).
+ * Resolves once no submission has arrived on this node for `INTAKE_QUIET_MS` and none is waiting
+ * to be committed, or once the running burst is `maxYieldMs` old. Workers call it before each
+ * batch: during a burst, answering 202s comes first (on the embedded database there is one
+ * connection and one thread, and a processing transaction holds up every intake batch). An empty
+ * batcher alone is no sign of quiet: between two micro-batches the answered senders are already
+ * sending their next one. Nor is the clock alone: a chain of embedded-database calls (a worker
+ * batch, its acknowledgement, the next fetch) never lets the event loop read the network, so a
+ * worker that judged quiet without first turning the loop saw no arrivals only because none could
+ * be read, and went on batch after batch while a thousand senders waited (the PGlite burst stall).
  */
-export async function intakeQuiet(platform: Platform, quietMs: number, maxWaitMs: number): Promise<void> {
-  const deadline = Date.now() + maxWaitMs;
-  const timeout = () => sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false });
+export async function intakeQuiet(platform: Platform, maxYieldMs: number): Promise<void> {
   for (;;) {
     await turnOfTheLoop();
+    const deadline = (burstStartedAt.get(platform) ?? 0) + maxYieldMs;
+    const timeout = () => sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false });
     await Promise.race([batcherOf(platform).idle(), timeout()]);
     const now = Date.now();
     const quietFor = now - (lastActivity.get(platform) ?? 0);
-    if (quietFor >= quietMs || now >= deadline) return;
-    await sleep(Math.min(quietMs - quietFor, deadline - now), undefined, { ref: false });
+    if (quietFor >= INTAKE_QUIET_MS || now >= deadline) return;
+    await sleep(Math.min(INTAKE_QUIET_MS - quietFor, deadline - now), undefined, { ref: false });
   }
 }
 
@@ -107,7 +122,7 @@ export async function submitForm(
   clientAddress: string,
 ): Promise<SubmissionAccepted> {
   const { platform } = ctx;
-  lastActivity.set(platform, Date.now());
+  noteActivity(platform);
   const form = await intakeForm(platform, formId);
   if (!form || !(await maySubmit(ctx, form))) {
     // Not found costs no form anything; only the caller's own address pays for guessing.

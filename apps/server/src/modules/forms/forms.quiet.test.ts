@@ -40,9 +40,36 @@ describe('a worker waiting for a burst to end', () => {
       `POST /api/v1/forms/${form.id}/submissions HTTP/1.1\r\nhost: localhost\r\n` +
         `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
-    await intakeQuiet(server.platform, 250, 10_000).then(() => order.push('quiet'));
+    await intakeQuiet(server.platform, 10_000).then(() => order.push('quiet'));
     await answered;
     socket.destroy();
     expect(order).toEqual(['answered 202', 'quiet']);
+  });
+});
+
+describe('a worker under a steady stream that is never quiet', () => {
+  it('stops yielding once the stream is older than the bound, instead of waiting before every batch', async () => {
+    const owner = await registerUser(server);
+    const community = await buildCommunity(server, owner);
+    const form = await buildForm(server, owner, { ownerType: 'community', ownerId: community.id });
+    let sending = true;
+    const stream = (async () => {
+      for (let i = 0; sending; i++) {
+        expect((await submit(server, form.id, { answers: leadAnswers(10 + i) })).statusCode).toBe(202);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    // The stream has run past the 1.5 s bound: a worker goes on at once, batch after batch (a
+    // per-batch bound would make each of them wait the full 1.5 s).
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    const waits: number[] = [];
+    for (let batch = 0; batch < 3; batch++) {
+      const started = performance.now();
+      await intakeQuiet(server.platform, 1500);
+      waits.push(performance.now() - started);
+    }
+    sending = false;
+    await stream;
+    expect(waits.filter((ms) => ms >= 1000)).toEqual([]);
   });
 });
