@@ -8,6 +8,7 @@ import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { type App, createHttpServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 import { registerQueueMetrics } from './platform/jobs/queue-metrics.ts';
+import { drainNode } from './platform/node-state.ts';
 import { createGateway, type Gateway } from './platform/realtime/gateway.ts';
 import { type OpenOptions, openPlatform } from './platform/runtime.ts';
 
@@ -80,6 +81,8 @@ export async function startServer(
         clearInterval(purge);
         await gateway?.drain();
         await running.close();
+        // Requests have all been answered; refuse (503) whatever else reaches a batcher and flush it.
+        await drainNode(platform);
         await gateway?.close();
         await platform.jobs.stopWorkers();
         await opened.close();

@@ -1,6 +1,7 @@
 import type { Agenda, Session } from '@muster/protocol';
 import type { Bus } from '../../platform/bus/bus.ts';
 import { invalid } from '../../platform/errors.ts';
+import { perNode } from '../../platform/node-state.ts';
 
 /**
  * The agenda read model (CQRS read side): each event's agenda serialised once per `event:<id>`
@@ -116,17 +117,8 @@ export function createAgendaReadModel(bus: Bus, now: () => number = Date.now): A
   };
 }
 
-const models = new WeakMap<Bus, AgendaReadModel>();
-
-/** One read model per bus (per node); test servers in one process never share one. */
-export function agendaReadModelOf(bus: Bus): AgendaReadModel {
-  let model = models.get(bus);
-  if (!model) {
-    model = createAgendaReadModel(bus);
-    models.set(bus, model);
-  }
-  return model;
-}
+/** One read model per node, subscribed to that node's bus; test servers in one process never share one. */
+export const agendaReadModelOf = perNode<AgendaReadModel>((platform) => createAgendaReadModel(platform.bus));
 
 /** RFC 9110 If-None-Match: a list of (possibly weak) entity tags, or `*`. */
 export function etagMatches(header: string | undefined, etag: string): boolean {

@@ -204,7 +204,7 @@ export async function getAgenda(
   page: AgendaPage,
   ifNoneMatch: string | undefined,
 ): Promise<AgendaView> {
-  const model = agendaReadModelOf(ctx.platform.bus);
+  const model = agendaReadModelOf(ctx.platform);
   const trusted = model.trusted(eventId);
   if (trusted) return answer(trusted, page, ifNoneMatch);
   const q = ctx.platform.readDb;

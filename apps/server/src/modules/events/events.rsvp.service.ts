@@ -9,6 +9,7 @@ import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
+import { perNode } from '../../platform/node-state.ts';
 import { communityRolesAmong, decodeCursor, pageOf } from '../communities/index.ts';
 import { type EventRow, requireEvent } from './events.access.ts';
 import { PROMOTION_NOTIFIED, type PromotionNotified } from './events.jobs.ts';
@@ -30,20 +31,13 @@ const anyone = () => true;
 type RsvpBatcher = KeyedBatcher<RsvpIntent, Rsvp | null>;
 /** Up to this many RSVPs of one event share a transaction; the rest wait for the next one. */
 const MAX_BATCH = 500;
-/** One batcher per node, per Platform (so that test servers in one process never share one). */
-const batchers = new WeakMap<Platform, RsvpBatcher>();
-
-function batcherOf(platform: Platform): RsvpBatcher {
-  let batcher = batchers.get(platform);
-  if (!batcher) {
-    batcher = createKeyedBatcher({
-      maxBatch: MAX_BATCH,
-      run: (eventId, intents) => runBatch(platform, eventId, intents),
-    });
-    batchers.set(platform, batcher);
-  }
-  return batcher;
-}
+/** One batcher per node (drained on shutdown by `drainNode`). */
+const batcherOf = perNode<RsvpBatcher>((platform) =>
+  createKeyedBatcher({
+    maxBatch: MAX_BATCH,
+    run: (eventId, intents) => runBatch(platform, eventId, intents),
+  }),
+);
 
 /**
  * Sets the caller's RSVP. RSVPs to one event that arrive together on this node are committed

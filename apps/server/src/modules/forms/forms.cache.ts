@@ -1,5 +1,6 @@
 import type { FormField } from '@muster/protocol';
 import type { Platform } from '../../platform/context.ts';
+import { perNode } from '../../platform/node-state.ts';
 import { ownerAccessOf } from './forms.access.ts';
 import { canSeeForm } from './forms.policy.ts';
 import { type FormRow, findFields, findForm } from './forms.repository.ts';
@@ -25,14 +26,10 @@ interface Entry {
  */
 const TTL_MS = 1000;
 const MAX_ENTRIES = 10_000;
-const caches = new WeakMap<Platform, Map<string, Entry>>();
+const cacheOf = perNode(() => new Map<string, Entry>());
 
 export function intakeForm(platform: Platform, formId: string): Promise<IntakeForm | null> {
-  let cache = caches.get(platform);
-  if (!cache) {
-    cache = new Map();
-    caches.set(platform, cache);
-  }
+  const cache = cacheOf(platform);
   const now = Date.now();
   const hit = cache.get(formId);
   if (hit && now - hit.at < TTL_MS) return hit.form;
@@ -46,7 +43,7 @@ export function intakeForm(platform: Platform, formId: string): Promise<IntakeFo
 
 /** Drops this node's entry after an edit, so the editor's next submission sees the edit. */
 export function forgetForm(platform: Platform, formId: string): void {
-  caches.get(platform)?.delete(formId);
+  cacheOf(platform).delete(formId);
 }
 
 async function load(platform: Platform, formId: string): Promise<IntakeForm | null> {

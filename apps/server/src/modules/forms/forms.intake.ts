@@ -9,6 +9,7 @@ import {
 import type { Ctx, Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { perNode } from '../../platform/node-state.ts';
 import { canViewEvent, loadEventAccess } from '../events/index.ts';
 import { type Answers, fingerprintOf, validateAnswers } from './forms.answers.ts';
 import { type IntakeForm, intakeForm } from './forms.cache.ts';
@@ -24,47 +25,45 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const accepted = (submissionId: string): SubmissionAccepted => ({ submissionId, status: 'queued' });
 
 type IntakeBatcher = KeyedBatcher<NewSubmission, SubmissionAccepted>;
-const batchers = new WeakMap<Platform, IntakeBatcher>();
+/** One batcher per node (drained on shutdown by `drainNode`). */
+const batcherOf = perNode<IntakeBatcher>((platform) =>
+  createKeyedBatcher({
+    maxBatch: MAX_BATCH,
+    run: async (formId, items) => {
+      try {
+        return await runIntakeBatch(platform, formId, items);
+      } finally {
+        // Its senders are answered only now; their next submissions cannot have arrived before.
+        noteActivity(platform);
+      }
+    },
+  }),
+);
 
-function batcherOf(platform: Platform): IntakeBatcher {
-  let batcher = batchers.get(platform);
-  if (!batcher) {
-    batcher = createKeyedBatcher({
-      maxBatch: MAX_BATCH,
-      run: async (formId, items) => {
-        try {
-          return await runIntakeBatch(platform, formId, items);
-        } finally {
-          // Its senders are answered only now; their next submissions cannot have arrived before.
-          noteActivity(platform);
-        }
-      },
-    });
-    batchers.set(platform, batcher);
-  }
-  return batcher;
+interface BurstClock {
+  /**
+   * When this node last received a submission or finished committing a micro-batch: a burst is
+   * "over" only after a quiet spell measured from both (a slow commit is no quiet spell: its
+   * senders could not send their next submission before it answered them).
+   */
+  lastActivity: number;
+  /**
+   * When the running burst began: its first activity after a quiet spell. Workers yield to a burst
+   * for a bounded time counted from here, not from each of their batches: a per-batch wait would
+   * cap processing at one batch per wait under a steady stream that is never quiet, and would
+   * start processing in the middle of a long burst anyway.
+   */
+  burstStartedAt: number;
 }
-
-/**
- * When each node last received a submission or finished committing a micro-batch: a burst is
- * "over" only after a quiet spell measured from both (a slow commit is no quiet spell: its
- * senders could not send their next submission before it answered them).
- */
-const lastActivity = new WeakMap<Platform, number>();
-/**
- * When the running burst began: its first activity after a quiet spell. Workers yield to a burst
- * for a bounded time counted from here, not from each of their batches: a per-batch wait would cap
- * processing at one batch per wait under a steady stream that is never quiet, and would start
- * processing in the middle of a long burst anyway.
- */
-const burstStartedAt = new WeakMap<Platform, number>();
+const burstOf = perNode<BurstClock>(() => ({ lastActivity: 0, burstStartedAt: 0 }));
 /** Activity closer together than this is one burst; a worker calls the burst over after it. */
 export const INTAKE_QUIET_MS = 250;
 
 function noteActivity(platform: Platform): void {
+  const burst = burstOf(platform);
   const now = Date.now();
-  if (now - (lastActivity.get(platform) ?? 0) >= INTAKE_QUIET_MS) burstStartedAt.set(platform, now);
-  lastActivity.set(platform, now);
+  if (now - burst.lastActivity >= INTAKE_QUIET_MS) burst.burstStartedAt = now;
+  burst.lastActivity = now;
 }
 
 /**
@@ -95,13 +94,14 @@ const turnOfTheLoop = () => immediate().then(immediate);
  * be read, and went on batch after batch while a thousand senders waited (the PGlite burst stall).
  */
 export async function intakeQuiet(platform: Platform, maxYieldMs: number): Promise<void> {
+  const burst = burstOf(platform);
   for (;;) {
     await turnOfTheLoop();
-    const deadline = (burstStartedAt.get(platform) ?? 0) + maxYieldMs;
+    const deadline = burst.burstStartedAt + maxYieldMs;
     const timeout = () => sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false });
     await Promise.race([batcherOf(platform).idle(), timeout()]);
     const now = Date.now();
-    const quietFor = now - (lastActivity.get(platform) ?? 0);
+    const quietFor = now - burst.lastActivity;
     if (quietFor >= INTAKE_QUIET_MS || now >= deadline) return;
     await sleep(Math.min(INTAKE_QUIET_MS - quietFor, deadline - now), undefined, { ref: false });
   }

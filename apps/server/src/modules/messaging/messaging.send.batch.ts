@@ -8,6 +8,7 @@ import {
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { perNode } from '../../platform/node-state.ts';
 import { blockedPairs, blockPairKey } from '../identity/index.ts';
 import { channelFactsAcross } from './messaging.access.batch.ts';
 import { type ChannelRow, findChannels, lockScopeHeads } from './messaging.channels.repository.ts';
@@ -40,7 +41,13 @@ const ROUND = 'sends';
 interface QueuedSend extends SendIntent {
   channelId: string;
 }
-const batchers = new WeakMap<Platform, KeyedBatcher<QueuedSend, SendOutcome>>();
+/** One batcher per node (drained on shutdown by `drainNode`). */
+const batcherOf = perNode<KeyedBatcher<QueuedSend, SendOutcome>>((platform) =>
+  createKeyedBatcher({
+    maxBatch: MAX_ROUND,
+    run: (_key, sends) => runSendRound(platform, sends),
+  }),
+);
 
 /**
  * Sends that arrive together on this node commit together (group commit), whatever their
@@ -49,15 +56,7 @@ const batchers = new WeakMap<Platform, KeyedBatcher<QueuedSend, SendOutcome>>();
  * instead of one per message or per channel, and holds one pool connection for sends.
  */
 export function submitSend(platform: Platform, channelId: string, intent: SendIntent): Promise<SendOutcome> {
-  let batcher = batchers.get(platform);
-  if (!batcher) {
-    batcher = createKeyedBatcher({
-      maxBatch: MAX_ROUND,
-      run: (_key, sends) => runSendRound(platform, sends),
-    });
-    batchers.set(platform, batcher);
-  }
-  return batcher.submit(ROUND, { ...intent, channelId });
+  return batcherOf(platform).submit(ROUND, { ...intent, channelId });
 }
 
 type Decision =

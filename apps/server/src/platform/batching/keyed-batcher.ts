@@ -1,4 +1,5 @@
 import { withoutInTx } from '../db/unit-of-work.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -7,6 +8,11 @@ export interface KeyedBatcher<I, O> {
   submit(key: string, item: I): Promise<O>;
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void>;
+  /**
+   * Shutdown: from now on `submit` rejects with 503 `unavailable` (the client retries on another
+   * node); resolves once every item already queued has been committed and answered.
+   */
+  drain(): Promise<void>;
 }
 
 interface Pending<I, O> {
@@ -32,6 +38,7 @@ export function createKeyedBatcher<I, O>(options: {
   const queues = new Map<string, Pending<I, O>[]>();
   const running = new Set<string>();
   let idleWaiters: (() => void)[] = [];
+  let draining = false;
 
   function drain(key: string) {
     const queue = queues.get(key);
@@ -71,6 +78,9 @@ export function createKeyedBatcher<I, O>(options: {
 
   return {
     submit(key, item) {
+      if (draining) {
+        return Promise.reject(new AppError(ErrorCode.unavailable, 'This node is shutting down; try again.'));
+      }
       return new Promise<O>((resolve, reject) => {
         const queue = queues.get(key) ?? [];
         queue.push({ item, resolve, reject });
@@ -84,6 +94,11 @@ export function createKeyedBatcher<I, O>(options: {
       });
     },
     idle() {
+      if (!running.size) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    drain() {
+      draining = true;
       if (!running.size) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
