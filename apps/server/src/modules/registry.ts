@@ -1,8 +1,5 @@
-import type { Platform } from '../platform/context.ts';
-import type { App } from '../platform/http/server.ts';
-import type { JobDefinition } from '../platform/jobs/jobs.ts';
 import { mailJobs } from '../platform/mail/index.ts';
-import type { Gateway } from '../platform/realtime/gateway.ts';
+import type { Module } from '../platform/module.ts';
 import { agendaJobs, agendaRoutes } from './agenda/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
@@ -14,14 +11,7 @@ import { queuesModule } from './queues/index.ts';
 import { referralsModule } from './referrals/index.ts';
 import { syncRoutes } from './sync/index.ts';
 
-export interface Module {
-  name: string;
-  routes?(app: App, platform: Platform): void;
-  /** Socket events this module answers (e.g. `message.send`). */
-  socket?(gateway: Gateway, platform: Platform): void;
-  // biome-ignore lint/suspicious/noExplicitAny: each module defines jobs of its own payload types
-  jobs?(platform: Platform): JobDefinition<any>[];
-}
+export type { Module };
 
 /** Every domain module, in the order their routes are registered. */
 export const modules: Module[] = [

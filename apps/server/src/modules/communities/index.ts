@@ -1,9 +1,8 @@
-import type { Module } from '../registry.ts';
+import type { Module } from '../../platform/module.ts';
 import { communityRoutes } from './communities.routes.ts';
 import { communityVerificationRoutes } from './communities.verification.routes.ts';
 
 export { communityRoleOf, communityRolesAmong, requireCommunityMember } from './communities.access.ts';
-export { decodeCursor, encodeCursor, pageOf } from './communities.cursor.ts';
 export {
   canCreateEventIn,
   canGrantCommunityRole,

@@ -2,7 +2,7 @@ import type { EventRole, EventRoleGrant, RoleAssignment, RoleListQuery } from '@
 import type { AuthedCtx } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
-import { decodeCursor, pageOf } from '../communities/index.ts';
+import { decodeCursor, pageOf } from '../../platform/paging.ts';
 import { findUserById } from '../identity/index.ts';
 import { requireEvent } from './events.access.ts';
 import { canAssignRoles, canSeeRoles } from './events.policy.ts';

@@ -1,6 +1,6 @@
 import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
-import type { Module } from '../registry.ts';
+import type { Module } from '../../platform/module.ts';
 import { eventJobs } from './events.jobs.ts';
 import { eventRoutes } from './events.routes.ts';
 import { rsvpRoutes } from './events.rsvp.routes.ts';

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Submission, SubmissionListQuery, SubmissionStatus } from '@muster/protocol';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
-import { decodeCursor, pageOf } from '../communities/index.ts';
+import { decodeCursor, pageOf } from '../../platform/paging.ts';
 import { requireFormManager } from './forms.access.ts';
 import { csvColumns, csvStream } from './forms.csv.ts';
 import { presentStatus, presentSubmission } from './forms.presenter.ts';

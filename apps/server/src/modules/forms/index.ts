@@ -1,4 +1,4 @@
-import type { Module } from '../registry.ts';
+import type { Module } from '../../platform/module.ts';
 import { formJobs } from './forms.jobs.ts';
 import { formRoutes } from './forms.routes.ts';
 

@@ -1,6 +1,6 @@
 import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
-import type { Module } from '../registry.ts';
+import type { Module } from '../../platform/module.ts';
 import { consentJobs } from './leads.consent.ts';
 import { followUpRoutes } from './leads.followups.routes.ts';
 import { followUpJobs } from './leads.followups.ts';

@@ -16,13 +16,8 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { csvCell } from '../../platform/http/csv.ts';
-import {
-  communityRoleOf,
-  decodeCursor,
-  encodeCursor,
-  pageOf,
-  requireCommunityMember,
-} from '../communities/index.ts';
+import { decodeCursor, encodeCursor, pageOf } from '../../platform/paging.ts';
+import { communityRoleOf, requireCommunityMember } from '../communities/index.ts';
 import { isEventStaff, loadEventAccess } from '../events/index.ts';
 import { stopFollowUps } from './leads.followups.ts';
 import { recordLead } from './leads.pipeline.ts';

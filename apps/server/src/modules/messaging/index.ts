@@ -1,6 +1,6 @@
 import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
-import type { Module } from '../registry.ts';
+import type { Module } from '../../platform/module.ts';
 import { channelRoutes } from './messaging.channels.routes.ts';
 import { messageRoutes } from './messaging.messages.routes.ts';
 import { messagingSocket } from './messaging.socket.ts';

@@ -12,7 +12,7 @@ import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid } from '../../platform/errors.ts';
-import { decodeCursor, pageOf } from '../communities/index.ts';
+import { decodeCursor, pageOf } from '../../platform/paging.ts';
 import { canViewEvent, type EventAccess, loadEventAccess, requireEvent } from '../events/index.ts';
 import { blockedEitherWay } from '../identity/index.ts';
 import { readersAmong, requireChannel } from './messaging.access.ts';

@@ -1,4 +1,4 @@
-import type { Module } from '../registry.ts';
+import type { Module } from '../../platform/module.ts';
 import { queueRoutes } from './queues.routes.ts';
 
 /** Job queue inspection and dead-letter replay for instance admins (HTTP) and operators (CLI). */

@@ -2,7 +2,7 @@ import type { DeadJob, DeadJobQuery, QueueInfo, ReplayResult } from '@muster/pro
 import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { readDeadJobs, readQueueStats, replayDeadJob } from '../../platform/jobs/queue-stats.ts';
-import { decodeCursor, encodeCursor } from '../communities/index.ts';
+import { decodeCursor, encodeCursor } from '../../platform/paging.ts';
 import { requirePlatformAdmin } from '../identity/index.ts';
 
 const REPLAY_LIMIT = { name: 'queues.replay', points: 120, durationSeconds: 60 };

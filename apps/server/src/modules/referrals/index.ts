@@ -1,4 +1,4 @@
-import type { Module } from '../registry.ts';
+import type { Module } from '../../platform/module.ts';
 import { referralRoutes } from './referrals.routes.ts';
 
 export { isCredited, referredPerson } from './referrals.repository.ts';

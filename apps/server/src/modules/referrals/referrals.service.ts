@@ -16,7 +16,7 @@ import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import type { Work } from '../../platform/db/unit-of-work.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
-import { decodeCursor, pageOf } from '../communities/index.ts';
+import { decodeCursor, pageOf } from '../../platform/paging.ts';
 import { canViewEvent, loadEventAccess, rsvps } from '../events/index.ts';
 import { findUserById } from '../identity/index.ts';
 import * as repo from './referrals.repository.ts';

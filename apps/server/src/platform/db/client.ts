@@ -8,9 +8,12 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { DataDirError } from '../data-dir.ts';
 import { parseTimestamptz } from './columns.ts';
-import * as schema from './schema.ts';
 
-export type Schema = typeof schema;
+/**
+ * No relational schema: services query tables they import themselves, so platform never imports
+ * the domain's tables (the aggregate drizzle-kit reads lives in `src/db/schema.ts`).
+ */
+export type Schema = Record<string, never>;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** Anything queries can run on: the database itself or an open transaction. */
@@ -61,7 +64,7 @@ export async function openPglite(dir: string | undefined, loadDataDir?: Blob): P
     if (dir && existing) throw unopenable(dir, `PGlite could not open it (${(error as Error).message})`);
     throw error;
   }
-  const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
+  const db = drizzlePglite({ client: pglite }) as unknown as Db;
   return { kind: 'pglite', db, pglite, close: () => pglite.close() };
 }
 
@@ -83,13 +86,13 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 20 });
   // An idle client losing its connection (PostgreSQL restart) must not crash the process.
   pool.on('error', () => {});
-  const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  const db = drizzleNodePg({ client: pool }) as unknown as Db;
   let readPool: pg.Pool | undefined;
   if (options.readUrl) {
     readPool = new pg.Pool({ connectionString: options.readUrl, max: options.max ?? 20 });
     readPool.on('error', () => {});
   }
-  const readDb = readPool ? (drizzleNodePg({ client: readPool, schema }) as unknown as Db) : db;
+  const readDb = readPool ? (drizzleNodePg({ client: readPool }) as unknown as Db) : db;
   return {
     kind: 'postgres',
     db,

@@ -1,4 +1,4 @@
-import { invalid } from '../../platform/errors.ts';
+import { invalid } from './errors.ts';
 
 /**
  * Opaque keyset cursors: base64url of a JSON tuple. Clients must treat them as opaque; the server
