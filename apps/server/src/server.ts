@@ -58,6 +58,7 @@ export async function startServer(
         })
       : undefined;
     if (gateway) for (const module of modules) module.socket?.(gateway, platform);
+    for (const module of modules) await module.start?.(platform);
     await options.beforeListen?.({ app, platform }, opened.freshDatabase);
 
     if (config.roles.has('worker')) await platform.jobs.startWorkers();
@@ -82,9 +83,10 @@ export async function startServer(
         await gateway?.drain();
         await running.close();
         // Requests have all been answered; refuse (503) whatever else reaches a batcher and flush it.
-        await drainNode(platform);
+        await Promise.all([drainNode(platform), ...modules.map((module) => module.drain?.(platform))]);
         await gateway?.close();
         await platform.jobs.stopWorkers();
+        for (const module of modules) await module.stop?.(platform);
         await opened.close();
       },
     };
