@@ -1,20 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import { afterAll } from 'vitest';
 import { TEST_METRICS_TOKEN } from './scrape-token.ts';
-
-const mainFile = path.resolve(import.meta.dirname, '../src/main.ts');
-/** Keys a spawned server reads; cleared so the test runner's shell cannot leak in. */
-const SERVER_KEYS = [
-  'DATABASE_URL',
-  'DATABASE_READ_URL',
-  'REDIS_URL',
-  'MUSTER_ROLES',
-  'PUBLIC_URL',
-  'SMTP_URL',
-  'TRUST_PROXY',
-];
+import { freePort, mainFile, SERVER_ENV_KEYS, spawnServerProcess } from './server-process.ts';
 
 export interface MusterProcess {
   child: ChildProcess;
@@ -32,73 +19,27 @@ afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** `node apps/server/src/main.ts <command>` as a real process on a real port. */
 export async function spawnMuster(
   command: 'serve' | 'worker',
   env: Record<string, string>,
 ): Promise<MusterProcess> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of SERVER_KEYS) delete base[key];
-  const child = spawn(process.execPath, [mainFile, command], {
-    env: {
-      ...base,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      MUSTER_SEED: 'never',
-      METRICS_TOKEN: TEST_METRICS_TOKEN,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await spawnServerProcess({
+    args: [command],
+    env: { MUSTER_SEED: 'never', METRICS_TOKEN: TEST_METRICS_TOKEN, ...env },
   });
+  const { child } = server;
   children.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      children.delete(child);
-      resolve(code);
-    }),
-  );
+  server.exited.then(() => children.delete(child));
   return {
     child,
-    url,
-    exited,
-    output: () => output,
-    async ready(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (child.exitCode !== null) throw new Error(`muster ${command} exited early:\n${output}`);
-        const ok = await fetch(`${url}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`muster ${command} not ready within ${timeoutMs} ms:\n${output}`);
-    },
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited;
-    },
+    url: server.url,
+    exited: server.exited,
+    output: server.output,
+    ready: (timeoutMs = 60_000) => server.ready(timeoutMs),
+    kill9: server.kill9,
   };
 }
 
@@ -108,7 +49,7 @@ export function runMuster(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of SERVER_KEYS) delete base[key];
+  for (const key of SERVER_ENV_KEYS) delete base[key];
   const child = spawn(process.execPath, [mainFile, ...args], {
     env: { ...base, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
