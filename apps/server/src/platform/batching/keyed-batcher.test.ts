@@ -3,6 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { createKeyedBatcher, type Outcome } from './keyed-batcher.ts';
 
 describe('keyed batcher', () => {
+  it('drains on shutdown: accepted items are committed and answered, later ones get 503 unavailable', async () => {
+    const committed: number[] = [];
+    const batcher = createKeyedBatcher<number, number>({
+      maxBatch: 2,
+      async run(_key, batch) {
+        await new Promise((r) => setTimeout(r, 5));
+        committed.push(...batch);
+        return batch.map((n): Outcome<number> => ({ ok: true, value: n }));
+      },
+    });
+    const accepted = [1, 2, 3, 4, 5].map((n) => batcher.submit('k', n));
+    const drained = batcher.drain();
+    await expect(batcher.submit('k', 6)).rejects.toMatchObject({ code: 'unavailable', status: 503 });
+    await drained;
+    expect(committed).toEqual([1, 2, 3, 4, 5]);
+    expect(await Promise.all(accepted)).toEqual([1, 2, 3, 4, 5]);
+    await batcher.drain();
+  });
+
   it('runs one batch at a time per key, in arrival order, and answers every item', async () => {
     await fc.assert(
       fc.asyncProperty(
