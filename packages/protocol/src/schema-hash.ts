@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IsSchema } from 'typebox';
-import * as protocol from './index.ts';
 import { changeCatalogue } from './changes.ts';
+import * as protocol from './index.ts';
 
 /**
  * sha256 of the JSON of every exported schema, in name order, plus the change catalogue's entity →
