@@ -1,5 +1,6 @@
 export * from './account.ts';
 export * from './agenda.ts';
+export * from './changes.ts';
 export * from './common.ts';
 export * from './community.ts';
 export * from './errors.ts';

@@ -1,0 +1,160 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { Bookmark, Note, Session, SessionUpdatedData } from './agenda.ts';
+import { Community } from './community.ts';
+import { Event, EventRoleGrant } from './event.ts';
+import { Form, FormSubmissionCounted } from './form.ts';
+import { User } from './identity.ts';
+import { Lead } from './lead.ts';
+import { Channel, Mentioned, Message, ReactionsChanged, ReadState, ReceiptUpdated } from './messaging.ts';
+import { Rsvp } from './rsvp.ts';
+
+/**
+ * The change catalogue: the one typed contract between a write (the server's change-log `append`)
+ * and every reader (the realtime gateway, sync, the SDK's reducers). A change's `entity` names an
+ * entry here, which fixes the kinds of scope the change may travel on and the schema of its `data`.
+ * The JSON on the wire is unchanged: `scope` stays the string `kind:<id>`, `entity` the string name.
+ */
+
+/** A lower- or upper-case UUID (any version); the one copy of this pattern. */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const UUID_RE = new RegExp(UUID_PATTERN);
+export const isUuid = (s: string): boolean => UUID_RE.test(s);
+
+/** The kinds of scope a change travels on; `kind:<id>` on the wire. */
+export const SCOPE_KINDS = ['event', 'user', 'community', 'channel'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+
+/** A scope string of one kind, e.g. `Scope<'event'>` is `event:${string}`. */
+export type Scope<K extends ScopeKind = ScopeKind> = `${K}:${string}`;
+
+const scopeOf =
+  <K extends ScopeKind>(kind: K) =>
+  (id: string): Scope<K> =>
+    `${kind}:${id}`;
+
+/** Scope builders: `scopes.event(id)` → `'event:<id>'`. The only place a scope string is written. */
+export const scopes = {
+  event: scopeOf('event'),
+  user: scopeOf('user'),
+  community: scopeOf('community'),
+  channel: scopeOf('channel'),
+} as const satisfies { [K in ScopeKind]: (id: string) => Scope<K> };
+
+/** A scope of one of `kinds` built from `kind` and `id` (for owners chosen at run time, e.g. forms). */
+export function scopeFor<K extends ScopeKind>(kind: K, id: string): Scope<K> {
+  return `${kind}:${id}`;
+}
+
+export interface ParsedScope<K extends ScopeKind = ScopeKind> {
+  kind: K;
+  /** The id as written (not normalised). */
+  id: string;
+}
+
+/**
+ * Parses `kind:<id>`; null unless the kind is known and the id is a UUID. `kinds` narrows which
+ * kinds are accepted (e.g. a catalogue entry's).
+ */
+export function parseScope<K extends ScopeKind = ScopeKind>(
+  scope: string,
+  kinds: readonly K[] = SCOPE_KINDS as unknown as readonly K[],
+): ParsedScope<K> | null {
+  const colon = scope.indexOf(':');
+  if (colon <= 0) return null;
+  const kind = scope.slice(0, colon) as K;
+  const id = scope.slice(colon + 1);
+  if (!kinds.includes(kind) || !UUID_RE.test(id)) return null;
+  return { kind, id };
+}
+
+export function isScopeKind(kind: string): kind is ScopeKind {
+  return (SCOPE_KINDS as readonly string[]).includes(kind);
+}
+
+interface Entry<K extends ScopeKind, S extends TSchema> {
+  scope: readonly K[];
+  data: S;
+}
+const entry = <K extends ScopeKind, S extends TSchema>(scope: readonly K[], data: S): Entry<K, S> => ({
+  scope,
+  data,
+});
+const OrNull = <S extends TSchema>(s: S) => Type.Union([s, Type.Null()]);
+
+/**
+ * Entity name → scope kinds → data schema. A module adding a change entity adds one line here (and
+ * bumps PROTOCOL_VERSION: the schema-hash test says how). `Type.Unknown()` marks data whose shape has
+ * no protocol schema yet.
+ */
+export const changeCatalogue = {
+  'identity.profileUpdated': entry(['user'], User),
+  'identity.emailVerified': entry(['user'], User),
+  'identity.sessionRevoked': entry(['user'], Type.Null()),
+  'agenda.sessionCreated': entry(['event'], Session),
+  'agenda.sessionUpdated': entry(['event'], SessionUpdatedData),
+  'agenda.sessionCancelled': entry(['event'], Session),
+  'agenda.sessionChangedForYou': entry(['user'], Type.Unknown()),
+  'agenda.bookmarkAdded': entry(['user'], Bookmark),
+  'agenda.bookmarkRemoved': entry(['user'], Type.Null()),
+  'agenda.noteSaved': entry(['user'], Note),
+  'notifications.created': entry(['user'], Type.Unknown()),
+  'events.eventCreated': entry(['event'], Event),
+  'events.eventUpdated': entry(['event'], Event),
+  'events.statusChanged': entry(['event'], Event),
+  'events.roleChanged': entry(['user'], OrNull(EventRoleGrant)),
+  'events.rsvpChanged': entry(['user'], OrNull(Rsvp)),
+  'communities.communityCreated': entry(['community'], Community),
+  'communities.communityVerified': entry(['community'], Community),
+  'communities.memberRemoved': entry(['community'], Type.Null()),
+  'communities.membershipChanged': entry(['user'], OrNull(Community)),
+  'leads.leadAssigned': entry(['user'], Lead),
+  'messaging.channelCreated': entry(['event', 'user'], Channel),
+  'messaging.messageSent': entry(['channel'], Message),
+  'messaging.messageEdited': entry(['channel'], Message),
+  'messaging.messageDeleted': entry(['channel'], Message),
+  'messaging.reactionsChanged': entry(['channel'], ReactionsChanged),
+  'messaging.receiptUpdated': entry(['channel'], ReceiptUpdated),
+  'messaging.readStateChanged': entry(['user'], ReadState),
+  'messaging.mentioned': entry(['user'], Mentioned),
+  'forms.formChanged': entry(['event', 'community'], Form),
+  'forms.submissionCounted': entry(['event', 'community'], FormSubmissionCounted),
+} as const;
+
+export type ChangeCatalogue = typeof changeCatalogue;
+export type ChangeEntity = keyof ChangeCatalogue;
+export const CHANGE_ENTITIES = Object.keys(changeCatalogue) as ChangeEntity[];
+export const isChangeEntity = (entity: string): entity is ChangeEntity =>
+  Object.hasOwn(changeCatalogue, entity);
+
+/** The data of one entity's changes. */
+export type ChangeData<E extends ChangeEntity> = Static<ChangeCatalogue[E]['data']>;
+/** The scope kinds of one entity's changes. */
+export type ChangeScopeKind<E extends ChangeEntity> = ChangeCatalogue[E]['scope'][number];
+
+/**
+ * What a writer hands the change log, typed by entity: `data` must be of the entity's schema and
+ * `scope` of one of its kinds (checked by tsc). A distributive union so a literal narrows by entity.
+ */
+export type TypedChangeInput = {
+  [E in ChangeEntity]: {
+    scope: Scope<ChangeScopeKind<E>>;
+    entity: E;
+    op: 'upsert' | 'delete';
+    id: string;
+    data: ChangeData<E>;
+    actorId?: string | null;
+  };
+}[ChangeEntity];
+
+/** A change as a reader receives it, narrowed by `entity`. */
+export type TypedChange = {
+  [E in ChangeEntity]: {
+    scope: Scope<ChangeScopeKind<E>>;
+    seq: number;
+    entity: E;
+    op: 'upsert' | 'delete';
+    id: string;
+    data: ChangeData<E>;
+    at: string;
+  };
+}[ChangeEntity];
