@@ -1,12 +1,19 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './config.ts';
 import { setCommunityVerified } from './modules/communities/index.ts';
-import { setInstanceAdmin } from './modules/identity/index.ts';
+import {
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  setInstanceAdmin,
+  setPasswordByEmail,
+} from './modules/identity/index.ts';
 import { DataDirError } from './platform/data-dir.ts';
+import { assertPortFree, PortInUseError } from './platform/http/port-check.ts';
 import { createLogger } from './platform/logger.ts';
 import { openPlatform } from './platform/runtime.ts';
 import { queueCommand, runWorker } from './queue-cli.ts';
-import { printDemoLogins, seedDemo } from './seed/demo.ts';
+import { DemoExistsError, printDemoExists, printDemoLogins, seedDemo } from './seed/demo.ts';
 import { startServer } from './server.ts';
 
 const usage = `Usage: muster <command>
@@ -18,6 +25,9 @@ Commands:
   seed      add the demo community, event and users, print their logins, exit
   admin grant <email>    make an account an administrator of this instance
   admin revoke <email>   take administration away from an account
+  admin set-password <email> [--password <pw> | --password -]
+                         set an account's password and sign it out everywhere; without
+                         --password one is generated and printed (- reads it from stdin)
   admin verify-community <id>     vouch for a community: follow-ups without double opt-in, higher mail cap
   admin unverify-community <id>   take that back
   queue ls               queues with depth, in flight, oldest age and dead letters
@@ -36,11 +46,19 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve': {
+      // Before migrations and the demo seed, so a busy port is said at once with its fix.
+      await assertPortFree(config.port, config.host);
       const server = await startServer(config, log, {
         beforeListen: async ({ app }, fresh) => {
           const shouldSeed =
             config.seed === 'always' || (config.seed === 'auto' && fresh && !config.databaseUrl);
-          if (shouldSeed) printDemoLogins(await seedDemo(app), config.publicUrl);
+          if (!shouldSeed) return;
+          try {
+            printDemoLogins(await seedDemo(app), config.publicUrl);
+          } catch (error) {
+            if (!(error instanceof DemoExistsError)) throw error;
+            printDemoExists(config.publicUrl);
+          }
         },
       });
       log.info(
@@ -63,6 +81,9 @@ async function main(argv: string[]): Promise<number> {
       const server = await startServer(config, log, { listen: false });
       try {
         printDemoLogins(await seedDemo(server.app), config.publicUrl);
+      } catch (error) {
+        if (!(error instanceof DemoExistsError)) throw error;
+        printDemoExists(config.publicUrl);
       } finally {
         await server.stop();
       }
@@ -85,8 +106,9 @@ async function adminCommand(args: string[], open: () => ReturnType<typeof openPl
   const [action, email] = args;
   if (action === 'verify-community' || action === 'unverify-community')
     return verifyCommunityCommand(args, open);
+  if (action === 'set-password') return setPasswordCommand(args.slice(1), open);
   if ((action !== 'grant' && action !== 'revoke') || !email || args.length !== 2) {
-    process.stderr.write('Usage: muster admin grant|revoke <email>\n');
+    process.stderr.write('Usage: muster admin grant|revoke|set-password <email>\n');
     return 2;
   }
   const opened = await open();
@@ -102,6 +124,57 @@ async function adminCommand(args: string[], open: () => ReturnType<typeof openPl
   } finally {
     await opened.close();
   }
+}
+
+/** `muster admin set-password <email> [--password <pw> | -]`: the way back in without mail. */
+async function setPasswordCommand(
+  args: string[],
+  open: () => ReturnType<typeof openPlatform>,
+): Promise<number> {
+  const usageLine = 'Usage: muster admin set-password <email> [--password <password> | --password -]\n';
+  const [email, flag, value, ...rest] = args;
+  const flagOk = flag === undefined || (flag === '--password' && value !== undefined);
+  if (!email || email.startsWith('-') || !flagOk || rest.length || email.length > 320) {
+    process.stderr.write(usageLine);
+    return 2;
+  }
+  let password: string;
+  let generated = false;
+  if (value === '-') password = (await readStdin(4096)).replace(/\r?\n$/, '');
+  else if (value !== undefined) password = value;
+  else {
+    password = randomBytes(12).toString('base64url');
+    generated = true;
+  }
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+    process.stderr.write(`A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.\n`);
+    return 2;
+  }
+  const opened = await open();
+  try {
+    const user = await setPasswordByEmail(opened.platform, email, password);
+    if (!user) {
+      process.stderr.write(`No account has the e-mail address ${email}\n`);
+      return 1;
+    }
+    process.stdout.write(
+      `The password of ${user.email} is set; every device it was signed in on is signed out.\n`,
+    );
+    if (generated) process.stdout.write(`New password: ${password}\n`);
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Reads stdin up to `max` bytes (a password piped in, kept out of the process list). */
+async function readStdin(max: number): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.length > max) break;
+  }
+  return text.slice(0, max + 1);
 }
 
 /** `muster admin verify-community|unverify-community <id>`: the operator's side of the admin route. */
@@ -140,7 +213,7 @@ function waitForSignal(): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DataDirError) {
+    if (error instanceof ConfigError || error instanceof DataDirError || error instanceof PortInUseError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -105,6 +105,25 @@ export function localTime(timeZone: string, daysAhead: number, hour: number, min
   return new Date(guess - offsetMinutes * 60_000);
 }
 
+const demoEmail = (key: string) => `${key}@demo.muster.dev`;
+
+/** The demo was seeded into this database before. */
+export class DemoExistsError extends Error {
+  constructor() {
+    super('The demo already exists');
+  }
+}
+
+/** What to do when the demo exists: sign in with the printed logins, or set a new password. */
+export function printDemoExists(publicUrl: string) {
+  const emails = people.map((p) => `    ${p.role.padEnd(10)} ${demoEmail(p.key)}`).join('\n');
+  process.stdout.write(
+    `\n  The demo is already seeded in this database. Sign in at ${publicUrl} with:\n\n${emails}\n\n` +
+      '  and the password printed when it was first seeded. Lost it? Set a new one:\n\n' +
+      `    npm run muster -- admin set-password ${demoEmail(people[0]!.key)}\n\n`,
+  );
+}
+
 /**
  * Seeds a demo community and a two-day event through the public API itself, so the demo obeys
  * every rule a real organiser would. Returns the logins to print.
@@ -124,8 +143,26 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
   };
 
   const tokens: Record<string, { id: string; token: string; email: string; isAdmin: boolean }> = {};
+  // Seeded before: the demo's first account exists (registering it again would be a 409).
+  const probe = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    payload: { email: demoEmail(people[0]!.key), password, name: people[0]!.name },
+  });
+  if (probe.statusCode === 409) throw new DemoExistsError();
+  if (probe.statusCode >= 300)
+    throw new Error(`Demo seed failed at POST /api/v1/auth/register: ${probe.statusCode} ${probe.body}`);
   for (const person of people) {
-    const email = `${person.key}@demo.muster.dev`;
+    const email = demoEmail(person.key);
+    if (person === people[0]) {
+      const auth = probe.json<{ user: { id: string; isAdmin?: boolean }; accessToken: string }>();
+      await call('PATCH', '/api/v1/me', auth.accessToken, {
+        headline: person.headline,
+        interests: person.interests,
+      });
+      tokens[person.key] = { id: auth.user.id, token: auth.accessToken, email, isAdmin: !!auth.user.isAdmin };
+      continue;
+    }
     const auth = await call<{ user: { id: string; isAdmin?: boolean }; accessToken: string }>(
       'POST',
       '/api/v1/auth/register',

@@ -28,6 +28,7 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
         {signedIn ? <ConnectionDot /> : null}
       </header>
       {signedIn ? <OfflineBanner /> : null}
+      {signedIn ? <NotLiveBanner /> : null}
       <main id="main" className="app-main">
         {children}
       </main>
@@ -39,11 +40,51 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
 function ConnectionDot() {
   const status = useConnection();
   const live = status === 'connected';
+  const label = live
+    ? 'Live'
+    : status === 'offline'
+      ? 'Offline'
+      : status === 'waiting'
+        ? 'Not live'
+        : 'Connecting';
   return (
-    <span className={`connection ${live ? 'is-live' : ''}`} data-status={status}>
+    <span
+      className={`connection ${live ? 'is-live' : ''}`}
+      data-status={status}
+      data-testid="connection-status"
+    >
       <span className="visually-hidden">Connection: </span>
-      {live ? 'Live' : status === 'offline' ? 'Offline' : 'Connecting'}
+      {label}
     </span>
+  );
+}
+
+/** How long online without a live connection before the app says why. */
+export const NOT_LIVE_MS = 8000;
+
+/**
+ * Online but the live connection keeps failing: says so (instead of "Connecting" forever), that
+ * changes still save, and the likely cause — the server refusing this page's address.
+ */
+function NotLiveBanner() {
+  const status = useConnection();
+  const online = useOnline();
+  const [stuck, setStuck] = useState(false);
+  const failing = online && (status === 'waiting' || status === 'connecting');
+  useEffect(() => {
+    setStuck(false);
+    if (!failing) return;
+    const timer = window.setTimeout(() => setStuck(true), NOT_LIVE_MS);
+    return () => window.clearTimeout(timer);
+  }, [failing]);
+  if (!failing || !stuck) return null;
+  return (
+    <div className="banner" role="status" data-testid="not-live-banner">
+      <strong>Live updates are not reaching this device. </strong>
+      Your changes still save; new messages appear when you reload. Retrying… If this lasts, the server may
+      not accept this address ({window.location.origin}): its log says which setting (ALLOWED_ORIGINS) to
+      change.
+    </div>
   );
 }
 

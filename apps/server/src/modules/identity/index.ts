@@ -5,7 +5,13 @@ import { blockRoutes } from './identity.blocks.routes.ts';
 import { mailboxRoutes } from './identity.mailbox.routes.ts';
 import { sessionRoutes } from './identity.routes.ts';
 
-export { requirePlatformAdmin, setInstanceAdmin } from './identity.admin.ts';
+export {
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  requirePlatformAdmin,
+  setInstanceAdmin,
+  setPasswordByEmail,
+} from './identity.admin.ts';
 export { blockedEitherWay, blockedPairs, blockPairKey } from './identity.blocks.repository.ts';
 export { presentUser } from './identity.presenter.ts';
 export { findUserById, liveFamilies, type UserRow } from './identity.repository.ts';

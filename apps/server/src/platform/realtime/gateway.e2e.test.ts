@@ -87,6 +87,19 @@ describe('realtime gateway', () => {
     await new Promise((resolve) => foreign.once('connect_error', resolve));
     expect(foreign.connected).toBe(false);
     foreign.close();
+    // The page's own origin (whatever address the server answered on) is let in.
+    const own = io(server.url, {
+      transports: ['polling'],
+      reconnection: false,
+      auth: { token: attendee.accessToken },
+      extraHeaders: { origin: new URL(server.url).origin },
+    });
+    await new Promise<void>((resolve, reject) => {
+      own.once('connect', () => resolve());
+      own.once('connect_error', reject);
+    });
+    expect(own.connected).toBe(true);
+    own.close();
   });
 
   it('authorises every scope on subscribe and never joins a refused one', async () => {
