@@ -37,7 +37,12 @@ describe('nowAndNext', () => {
   it('lists sessions in progress and the earliest upcoming slot, never cancelled ones', () => {
     const sessions = [
       buildSession({ id: 'on', startsAt: '2026-06-01T09:00:00Z', endsAt: '2026-06-01T10:00:00Z' }),
-      buildSession({ id: 'gone', startsAt: '2026-06-01T09:00:00Z', endsAt: '2026-06-01T10:00:00Z', cancelled: true }),
+      buildSession({
+        id: 'gone',
+        startsAt: '2026-06-01T09:00:00Z',
+        endsAt: '2026-06-01T10:00:00Z',
+        cancelled: true,
+      }),
       buildSession({ id: 'n1', startsAt: '2026-06-01T10:30:00Z', endsAt: '2026-06-01T11:00:00Z' }),
       buildSession({ id: 'n2', startsAt: '2026-06-01T10:30:00Z', endsAt: '2026-06-01T11:30:00Z' }),
       buildSession({ id: 'later', startsAt: '2026-06-01T12:00:00Z', endsAt: '2026-06-01T13:00:00Z' }),

@@ -20,10 +20,7 @@ export function searchSessions(
 }
 
 function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 /** The sessions on now (started, not ended, not cancelled) and the next ones to start (all starting at the earliest next time). */

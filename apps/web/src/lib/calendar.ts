@@ -2,7 +2,10 @@ import type { Session } from '@muster/protocol';
 
 /** 20260601T090000Z: the UTC form both iCalendar and Google Calendar accept. */
 function utcStamp(iso: string): string {
-  return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** RFC 5545 text escaping (backslash, semicolon, comma, newline). */

@@ -44,7 +44,10 @@ export function NowNextScreen() {
       </ul>
     );
   return (
-    <Page title={event ? `Now / Next · ${event.title}` : 'Now / Next'} back={{ href: `/events/${id}/agenda`, label: 'Agenda' }}>
+    <Page
+      title={event ? `Now / Next · ${event.title}` : 'Now / Next'}
+      back={{ href: `/events/${id}/agenda`, label: 'Agenda' }}
+    >
       {missing ? <p>This event does not exist or is not visible to you.</p> : null}
       <div className="now-next split">
         <section aria-labelledby="now-title" data-testid="now">

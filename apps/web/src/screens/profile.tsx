@@ -1,6 +1,6 @@
+import { useState } from 'react';
 import { client } from '../client.ts';
 import { useUser } from '../hooks/session.ts';
-import { useState } from 'react';
 import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
 
 const themes: { value: Theme; label: string }[] = [
