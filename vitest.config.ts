@@ -19,7 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'pglite',
-          include: [serverTests, 'packages/**/*.test.ts'],
+          include: [serverTests, 'packages/**/*.test.ts', 'apps/web/src/**/*.test.ts'],
           exclude: tiered,
           env: { MUSTER_TEST_DB: 'pglite' },
           globalSetup: ['apps/server/test/global-setup.ts'],

@@ -58,7 +58,12 @@ async function audit(port: number, url: string, page: string): Promise<Audit> {
 }
 
 /** Signs the demo attendee in through the app in the same browser, so the next audit is signed in. */
-async function signIn(port: number, url: string, email: string, password: string): Promise<string> {
+async function signIn(
+  port: number,
+  url: string,
+  email: string,
+  password: string,
+): Promise<{ agenda: string; session: string }> {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}` });
   try {
     const page = await browser.newPage();
@@ -70,10 +75,11 @@ async function signIn(port: number, url: string, email: string, password: string
     await page.locator('::-p-text(Agenda)').click();
     await page.locator('[data-session-id]').wait();
     const agenda = page.url();
+    const sessionPath = await page.$eval('[data-session-id] a', (a) => a.getAttribute('href') ?? '');
     // Let the store reach IndexedDB before the audit opens a fresh page.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await page.close();
-    return agenda;
+    return { agenda, session: new URL(sessionPath, agenda).toString() };
   } finally {
     await browser.disconnect();
   }
@@ -109,10 +115,25 @@ export async function main(args: string[]): Promise<number> {
     const signInRuns: Audit[] = [];
     for (let i = 0; i < runs; i++) signInRuns.push(await audit(chrome.port, `${server.url}/`, 'sign-in'));
     const login = demoLogin(server.output());
-    const agendaUrl = await signIn(chrome.port, `${server.url}/`, login.email, login.password);
-    const agendaRuns: Audit[] = [];
-    for (let i = 0; i < runs; i++) agendaRuns.push(await audit(chrome.port, agendaUrl, 'agenda (signed in)'));
-    const audits = [medianAudit(signInRuns), medianAudit(agendaRuns)];
+    const urls = await signIn(chrome.port, `${server.url}/`, login.email, login.password);
+    const eventUrl = urls.agenda.replace(/\/agenda$/, '');
+    // Every main screen, signed in (issue 12): each one a user lands on must keep the budgets.
+    const screens: [string, string][] = [
+      ['events', `${server.url}/`],
+      ['event', eventUrl],
+      ['agenda', urls.agenda],
+      ['session', urls.session],
+      ['now / next', `${eventUrl}/now`],
+      ['my schedule', `${server.url}/schedule`],
+      ['messages', `${server.url}/messages`],
+      ['profile', `${server.url}/profile`],
+    ];
+    const audits = [medianAudit(signInRuns)];
+    for (const [name, url] of screens) {
+      const screenRuns: Audit[] = [];
+      for (let i = 0; i < runs; i++) screenRuns.push(await audit(chrome.port, url, name));
+      audits.push(medianAudit(screenRuns));
+    }
 
     const perfOk = audits.every((a) => a.performance >= TARGET_PERFORMANCE);
     const a11yOk = audits.every((a) => a.accessibility >= TARGET_ACCESSIBILITY);

@@ -10,6 +10,8 @@ import { ChannelsScreen } from './screens/channels.tsx';
 import { DiscoverScreen } from './screens/discover.tsx';
 import { EventScreen } from './screens/event.tsx';
 import { MessagesScreen } from './screens/messages.tsx';
+import { NowNextScreen } from './screens/now-next.tsx';
+import { ProfileScreen } from './screens/profile.tsx';
 import { ScheduleScreen } from './screens/schedule.tsx';
 import { SessionScreen } from './screens/session.tsx';
 import { SignInScreen } from './screens/sign-in.tsx';
@@ -65,6 +67,7 @@ function SignedIn() {
           <Route path="/events/:id" component={EventScreen} />
           <Route path="/events/:id/edit" component={EventForm} />
           <Route path="/events/:id/agenda" component={AgendaScreen} />
+          <Route path="/events/:id/now" component={NowNextScreen} />
           <Route path="/events/:id/channels" component={ChannelsScreen} />
           <Route path="/events/:id/attendees" component={Attendees} />
           <Route path="/events/:id/sessions/new" component={SessionForm} />
@@ -72,6 +75,7 @@ function SignedIn() {
           <Route path="/sessions/:id/edit" component={SessionForm} />
           <Route path="/schedule" component={ScheduleScreen} />
           <Route path="/messages" component={MessagesScreen} />
+          <Route path="/profile" component={ProfileScreen} />
           <Route path="/channels/:id" component={ChannelScreen} />
           <Route>
             <section aria-labelledby="page-title">

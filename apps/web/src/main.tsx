@@ -2,7 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { started } from './client.ts';
+import { applyTheme, savedTheme } from './lib/theme.ts';
 import './styles.css';
+
+// Before the first paint, so a dark-mode choice does not flash light.
+applyTheme(savedTheme(), false);
 
 /** Renders once the saved session is restored from IndexedDB, so the first screen is the right one. */
 async function render() {

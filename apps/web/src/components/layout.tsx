@@ -1,6 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { client } from '../client.ts';
 import { useConnection, useOnline, usePendingCount } from '../hooks/store.ts';
 import { UnreadBadge } from './unread-badge.tsx';
 
@@ -17,7 +16,7 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
     return () => window.clearTimeout(timer);
   }, [location]);
   return (
-    <>
+    <div className={signedIn ? 'shell signed-in' : 'shell'}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -33,7 +32,7 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
         {children}
       </main>
       {signedIn ? <TabBar location={location} /> : null}
-    </>
+    </div>
   );
 }
 
@@ -117,29 +116,17 @@ const tabs = [
   { href: '/', label: 'Events' },
   { href: '/schedule', label: 'My schedule' },
   { href: '/messages', label: 'Messages' },
+  { href: '/profile', label: 'Profile' },
 ];
 
-/**
- * Signs out and deletes this user's data from the device (their notes are private, and the phone
- * may be shared). Writes not sent yet would be lost: the user is asked first.
- */
-async function signOut() {
-  const pending = client.pending().length;
-  if (
-    pending > 0 &&
-    !window.confirm(`${pending} change(s) have not reached the server yet and will be lost. Sign out anyway?`)
-  )
-    return;
-  await client.signOut({ forget: true });
-}
-
+/** Bottom tab bar on a phone; the stylesheet turns it into a side navigation from 900px. Sign out lives in Profile. */
 function TabBar({ location }: { location: string }) {
   return (
     <nav className="tab-bar" aria-label="Main">
       {tabs.map((tab) => {
         const current =
           tab.href === '/'
-            ? location === '/' || location.startsWith('/events')
+            ? location === '/' || location.startsWith('/events') || location.startsWith('/sessions')
             : location.startsWith(tab.href);
         return (
           <Link key={tab.href} href={tab.href} aria-current={current ? 'page' : undefined}>
@@ -148,9 +135,6 @@ function TabBar({ location }: { location: string }) {
           </Link>
         );
       })}
-      <button type="button" className="link-button" onClick={() => void signOut()}>
-        Sign out
-      </button>
     </nav>
   );
 }

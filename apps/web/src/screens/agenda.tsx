@@ -1,13 +1,21 @@
 import { agendaOf } from '@muster/sdk';
 import { useMemo, useState } from 'react';
-import { useParams } from 'wouter';
+import { Link, useParams } from 'wouter';
 import { Page } from '../components/page.tsx';
 import { SessionRow } from '../components/session-row.tsx';
 import { useEvent } from '../hooks/event.ts';
 import { useTables } from '../hooks/store.ts';
+import { searchSessions } from '../lib/agenda-search.ts';
+import { useNames } from '../lib/names.ts';
 import { dayKey, formatDay } from '../lib/time.ts';
 
 type GroupBy = 'time' | 'room' | 'track';
+
+const groupings: { value: GroupBy; label: string }[] = [
+  { value: 'time', label: 'By time' },
+  { value: 'room', label: 'By room' },
+  { value: 'track', label: 'By track' },
+];
 
 /**
  * The agenda, one day at a time, by time or grouped by room or track. It is the local store's copy,
@@ -22,8 +30,16 @@ export function AgendaScreen() {
   const days = useMemo(() => groupBy(sessions, (s) => dayKey(s.startsAt, timeZone)), [sessions, timeZone]);
   const [day, setDay] = useState<string | null>(null);
   const [by, setBy] = useState<GroupBy>('time');
+  const [query, setQuery] = useState('');
+  const names = useNames();
   const current = day && days.has(day) ? day : ([...days.keys()][0] ?? null);
-  const daySessions = current ? (days.get(current) ?? []) : [];
+  const searching = query.trim() !== '';
+  // A search looks across every day; otherwise one day at a time.
+  const daySessions = searching
+    ? searchSessions(sessions, query, names)
+    : current
+      ? (days.get(current) ?? [])
+      : [];
   const groups =
     by === 'time'
       ? new Map([['', daySessions]])
@@ -35,7 +51,22 @@ export function AgendaScreen() {
       back={{ href: `/events/${id}`, label: 'Event' }}
     >
       {missing ? <p>This event does not exist or is not visible to you.</p> : null}
-      {days.size > 1 ? (
+      <p className="link-row">
+        <Link href={`/events/${id}/now`} className="button">
+          Now / Next
+        </Link>
+      </p>
+      <div className="field search">
+        <label htmlFor="agenda-search">Search the agenda</label>
+        <input
+          id="agenda-search"
+          type="search"
+          value={query}
+          placeholder="Title, room, track or speaker"
+          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+        />
+      </div>
+      {days.size > 1 && !searching ? (
         <fieldset className="tabs">
           <legend className="visually-hidden">Day</legend>
           {[...days.keys()].map((key) => (
@@ -51,16 +82,29 @@ export function AgendaScreen() {
           ))}
         </fieldset>
       ) : null}
-      <div className="field inline">
-        <label htmlFor="group-by">Group by</label>
-        <select id="group-by" value={by} onChange={(e) => setBy(e.target.value as GroupBy)}>
-          <option value="time">Time</option>
-          <option value="room">Room</option>
-          <option value="track">Track</option>
-        </select>
-      </div>
+      <fieldset className="segmented">
+        <legend className="visually-hidden">Group by</legend>
+        {groupings.map((option) => (
+          <label key={option.value}>
+            <input
+              type="radio"
+              name="group-by"
+              value={option.value}
+              checked={by === option.value}
+              onChange={() => setBy(option.value)}
+            />
+            {option.label}
+          </label>
+        ))}
+      </fieldset>
       {sessions.length === 0 ? <p className="muted">{event ? 'No sessions yet.' : 'Loading…'}</p> : null}
-      {current ? <h2 className="day-title">{formatDay(daySessions[0]!.startsAt, timeZone)}</h2> : null}
+      {searching ? (
+        <h2 className="day-title" role="status">
+          {daySessions.length === 1 ? '1 session found' : `${daySessions.length} sessions found`}
+        </h2>
+      ) : current && daySessions[0] ? (
+        <h2 className="day-title">{formatDay(daySessions[0].startsAt, timeZone)}</h2>
+      ) : null}
       {[...groups.entries()].map(([name, list]) => (
         <section key={name || 'all'} aria-label={name || undefined} className="group">
           {name ? <h3 className="group-title">{name}</h3> : null}

@@ -1,6 +1,7 @@
 import type { Session } from '@muster/protocol';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'wouter';
+import { AddToCalendar } from '../components/add-to-calendar.tsx';
 import { BookmarkButton } from '../components/bookmark-button.tsx';
 import { NoteEditor } from '../components/note-editor.tsx';
 import { Page } from '../components/page.tsx';
@@ -49,6 +50,7 @@ function SessionDetails({ session }: { session: Session }) {
       {session.cancelled ? <p className="pill danger">This session is cancelled.</p> : null}
       {changed && mark ? <p className="pill changed">Changed: {describeChange(mark)}</p> : null}
       {session.description ? <p className="description">{session.description}</p> : null}
+      {session.cancelled ? null : <AddToCalendar session={session} eventTitle={event?.title} />}
       {manager ? (
         <p>
           <Link href={`/sessions/${session.id}/edit`} className="button">

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { client } from '../client.ts';
+import { useUser } from '../hooks/session.ts';
+import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
+
+const themes: { value: Theme; label: string }[] = [
+  { value: 'system', label: 'System' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+/**
+ * Signs out and deletes this user's data from the device (their notes are private, and the phone
+ * may be shared). Writes not sent yet would be lost: the user is asked first.
+ */
+async function signOut() {
+  const pending = client.pending().length;
+  if (
+    pending > 0 &&
+    !window.confirm(`${pending} change(s) have not reached the server yet and will be lost. Sign out anyway?`)
+  )
+    return;
+  await client.signOut({ forget: true });
+}
+
+/** Profile and settings: who is signed in, the colour theme for this device, and signing out. */
+export function ProfileScreen() {
+  const user = useUser();
+  const [theme, setTheme] = useState<Theme>(savedTheme);
+  const choose = (next: Theme) => {
+    setTheme(next);
+    applyTheme(next);
+  };
+  return (
+    <section className="profile" aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        Profile
+      </h1>
+      <dl>
+        <dt>Name</dt>
+        <dd data-testid="profile-name">{user?.name}</dd>
+        <dt>E-mail</dt>
+        <dd data-testid="profile-email">{user?.email ?? 'None'}</dd>
+      </dl>
+      <h2>Appearance</h2>
+      <fieldset className="segmented" aria-describedby="theme-hint">
+        <legend className="visually-hidden">Theme</legend>
+        {themes.map((option) => (
+          <label key={option.value}>
+            <input
+              type="radio"
+              name="theme"
+              value={option.value}
+              checked={theme === option.value}
+              onChange={() => choose(option.value)}
+            />
+            {option.label}
+          </label>
+        ))}
+      </fieldset>
+      <p id="theme-hint" className="hint">
+        System follows your device's light or dark setting. The choice is kept on this device.
+      </p>
+      <h2>Account</h2>
+      <p className="hint">Signing out removes your data, including private notes, from this device.</p>
+      <button type="button" className="button danger" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </section>
+  );
+}
