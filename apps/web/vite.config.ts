@@ -16,8 +16,12 @@ function pureSchemas(): Plugin {
     enforce: 'pre',
     transform(code, id) {
       if (!/packages\/protocol\/src\/[^/]+\.ts$/.test(id)) return null;
+      // Comments are left as they are: a `/*#__PURE__*/` inside a doc comment would close it.
       return {
-        code: code.replace(/(?<![\w.$])((?:Type\.)?[A-Z][A-Za-z]*\()/g, '/*#__PURE__*/ $1'),
+        code: code.replace(
+          /\/\*[\s\S]*?\*\/|\/\/[^\n]*|(?<![\w.$])((?:Type\.)?[A-Z][A-Za-z]*\()/g,
+          (match, call) => (call ? `/*#__PURE__*/ ${call}` : match),
+        ),
         map: null,
       };
     },

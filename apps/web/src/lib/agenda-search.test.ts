@@ -29,6 +29,10 @@ describe('searchSessions', () => {
     expect(searchSessions(sessions, 'data', names).map((s) => s.id)).toEqual(['b']);
     expect(searchSessions(sessions, 'lovelace room', names).map((s) => s.id)).toEqual(['a']);
     expect(searchSessions(sessions, 'nothing', names)).toEqual([]);
+    // Words match from their start: "b" is Room B's, not the b inside "Scaling Postgres" or "Lovelace".
+    expect(searchSessions(sessions, 'room b', names).map((s) => s.id)).toEqual(['a']);
+    expect(searchSessions(sessions, 'post', names).map((s) => s.id)).toEqual(['b']);
+    expect(searchSessions(sessions, 'gres', names)).toEqual([]);
     expect(searchSessions(sessions, '  ', names)).toHaveLength(2);
   });
 });

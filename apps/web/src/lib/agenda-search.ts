@@ -1,21 +1,22 @@
 import type { Session } from '@muster/protocol';
 
 /**
- * Sessions whose title, room, track or speakers' names contain every word of the query
- * (case- and accent-insensitive). Client side over the synced store, so it works offline.
+ * Sessions whose title, room, track or speakers' names have a word starting with every word of
+ * the query (case- and accent-insensitive): "room b" finds Room B, not "Room A" because "numbers"
+ * contains a b. Client side over the synced store, so it works offline.
  */
 export function searchSessions(
   sessions: readonly Session[],
   query: string,
   names: Record<string, string>,
 ): Session[] {
-  const words = fold(query).split(/\s+/).filter(Boolean);
+  const words = fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   if (words.length === 0) return [...sessions];
   return sessions.filter((s) => {
     const haystack = fold(
       [s.title, s.room ?? '', s.track ?? '', ...s.speakerIds.map((id) => names[id] ?? '')].join(' '),
-    );
-    return words.every((word) => haystack.includes(word));
+    ).split(/[^\p{L}\p{N}]+/u);
+    return words.every((word) => haystack.some((candidate) => candidate.startsWith(word)));
   });
 }
 
