@@ -11,6 +11,7 @@ import { identityRoutes } from './identity/index.ts';
 import { leadsModule } from './leads/index.ts';
 import { messagingModule } from './messaging/index.ts';
 import { queuesModule } from './queues/index.ts';
+import { mediaModule } from './media/index.ts';
 import { referralsModule } from './referrals/index.ts';
 import { syncRoutes } from './sync/index.ts';
 
@@ -33,6 +34,7 @@ export const modules: Module[] = [
   formsModule,
   leadsModule,
   referralsModule,
+  mediaModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

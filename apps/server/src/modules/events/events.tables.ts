@@ -2,6 +2,7 @@ import {
   bigint,
   index,
   integer,
+  jsonb,
   pgSequence,
   pgTable,
   primaryKey,
@@ -9,6 +10,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { ImageRef } from '@muster/protocol';
 import { instant } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
@@ -32,6 +34,8 @@ export const events = pgTable(
     venue: text('venue'),
     onlineUrl: text('online_url'),
     coverImageUrl: text('cover_image_url'),
+    /** The uploaded cover's rendition set (an `ImageRef`); the bytes live in `image_variants`. */
+    coverImage: jsonb('cover_image').$type<ImageRef>(),
     capacity: integer('capacity'),
     /** Maintained in the RSVP transaction, under the event row lock, so it never drifts. */
     goingCount: integer('going_count').notNull().default(0),
