@@ -22,8 +22,9 @@ export async function setEventCover(ctx: AuthedCtx, eventId: string, bytes: Buff
       processed = await processImage(bytes);
     } catch (err) {
       if (!(err instanceof ImageRejected)) throw err;
-      const code = err.reason === 'too_large' ? ErrorCode.payload_too_large : ErrorCode.unsupported_media_type;
-      throw new AppError(code, err.message, { reason: err.reason });
+      const code =
+        err.reason === 'too_large' ? ErrorCode.payload_too_large : ErrorCode.unsupported_media_type;
+      throw new AppError(code, err.message);
     }
   }
   return withTx(ctx.platform, async ({ tx, append }) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 
 /** Largest upload accepted, in bytes. */
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
@@ -25,12 +25,13 @@ export interface ProcessedImage {
   variants: ImageVariant[];
 }
 
+export type RejectionReason = 'too_large' | 'not_an_image' | 'too_many_pixels' | 'empty';
+
 export class ImageRejected extends Error {
-  constructor(
-    readonly reason: 'too_large' | 'not_an_image' | 'too_many_pixels' | 'empty',
-    message: string,
-  ) {
+  readonly reason: RejectionReason;
+  constructor(reason: RejectionReason, message: string) {
     super(message);
+    this.reason = reason;
   }
 }
 
@@ -40,7 +41,10 @@ export class ImageRejected extends Error {
  */
 export function sniffImageType(buf: Buffer): SniffedType | null {
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
-  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+  if (
+    buf.length >= 8 &&
+    buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
     return 'image/png';
   if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP')
     return 'image/webp';
@@ -58,9 +62,10 @@ export async function processImage(input: Buffer): Promise<ProcessedImage> {
   if (input.length > MAX_UPLOAD_BYTES)
     throw new ImageRejected('too_large', `images are limited to ${MAX_UPLOAD_BYTES} bytes`);
   if (!sniffImageType(input)) throw new ImageRejected('not_an_image', 'not a JPEG, PNG, WebP or GIF image');
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
-    meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    // Header only: no pixel is decoded here, so the dimensions can be checked before any decode.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
     throw new ImageRejected('not_an_image', 'the image could not be read');
   }
@@ -77,7 +82,10 @@ export async function processImage(input: Buffer): Promise<ProcessedImage> {
         .rotate()
         .resize({ width, withoutEnlargement: true });
       for (const format of ['webp', 'jpeg'] as const) {
-        const pipeline = format === 'webp' ? base.clone().webp({ quality: 78 }) : base.clone().flatten({ background: '#ffffff' }).jpeg({ quality: 80, mozjpeg: true });
+        const pipeline =
+          format === 'webp'
+            ? base.clone().webp({ quality: 78 })
+            : base.clone().flatten({ background: '#ffffff' }).jpeg({ quality: 80, mozjpeg: true });
         const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
         variants.push({ width: info.width, height: info.height, format, data });
       }

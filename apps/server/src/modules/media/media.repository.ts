@@ -25,6 +25,8 @@ export async function findVariant(db: Queryable, hash: string, width: number, fo
   const [row] = await db
     .select({ data: imageVariants.data })
     .from(imageVariants)
-    .where(and(eq(imageVariants.hash, hash), eq(imageVariants.width, width), eq(imageVariants.format, format)));
+    .where(
+      and(eq(imageVariants.hash, hash), eq(imageVariants.width, width), eq(imageVariants.format, format)),
+    );
   return row?.data ?? null;
 }
