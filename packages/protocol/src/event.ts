@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { ImageRef } from './image.ts';
 import { Id, LongText, Name, Timestamp, TimeZone, Url } from './common.ts';
+import { ImageRef } from './image.ts';
 
 export const EventStatus = Type.Union([
   Type.Literal('draft'),

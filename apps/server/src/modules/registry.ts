@@ -9,9 +9,9 @@ import { eventsModule } from './events/index.ts';
 import { formsModule } from './forms/index.ts';
 import { identityRoutes } from './identity/index.ts';
 import { leadsModule } from './leads/index.ts';
+import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
 import { queuesModule } from './queues/index.ts';
-import { mediaModule } from './media/index.ts';
 import { referralsModule } from './referrals/index.ts';
 import { syncRoutes } from './sync/index.ts';
 

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
-import { pngBomb } from '../media/media.fixtures.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { pngBomb } from '../media/media.fixtures.ts';
 
 const server = useTestServer();
 let organiser: TestUser;

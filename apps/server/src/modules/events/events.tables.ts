@@ -1,3 +1,4 @@
+import type { ImageRef } from '@muster/protocol';
 import {
   bigint,
   index,
@@ -10,7 +11,6 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { ImageRef } from '@muster/protocol';
 import { instant } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';

@@ -1,8 +1,8 @@
 import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { Module } from '../registry.ts';
-import { eventJobs } from './events.jobs.ts';
 import { eventCoverRoutes } from './events.cover.routes.ts';
+import { eventJobs } from './events.jobs.ts';
 import { eventRoutes } from './events.routes.ts';
 import { rsvpRoutes } from './events.rsvp.routes.ts';
 

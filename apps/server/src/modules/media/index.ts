@@ -8,6 +8,6 @@ export {
   sniffImageType,
 } from './media.pipeline.ts';
 export { findVariant, saveImage } from './media.repository.ts';
-export { imageVariants, images } from './media.tables.ts';
+export { images, imageVariants } from './media.tables.ts';
 
 export const mediaModule: Module = { name: 'media', routes: mediaRoutes };

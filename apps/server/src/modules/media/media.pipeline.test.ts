@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { pngBomb } from './media.fixtures.ts';
 import { describe, expect, it } from 'vitest';
+import { pngBomb } from './media.fixtures.ts';
 import { ImageRejected, MAX_UPLOAD_BYTES, processImage, sniffImageType } from './media.pipeline.ts';
 
 const png = (width: number, height: number) =>

@@ -2,7 +2,7 @@ import type { ImageRef } from '@muster/protocol';
 import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import type { ImageFormat, ProcessedImage } from './media.pipeline.ts';
-import { imageVariants, images } from './media.tables.ts';
+import { images, imageVariants } from './media.tables.ts';
 
 /** Stores an image and its renditions once; a repeated upload of the same bytes is a no-op. */
 export async function saveImage(db: Queryable, image: ProcessedImage): Promise<ImageRef> {
