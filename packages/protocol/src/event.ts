@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Id, LongText, Name, Timestamp, TimeZone, Url } from './common.ts';
+import { ImageRef } from './image.ts';
 
 export const EventStatus = Type.Union([
   Type.Literal('draft'),
@@ -41,6 +42,8 @@ export const Event = Type.Object({
   venue: Type.Union([Type.String(), Type.Null()]),
   onlineUrl: Type.Union([Type.String(), Type.Null()]),
   coverImageUrl: Type.Union([Type.String(), Type.Null()]),
+  /** The uploaded cover (protocol 5); absent from older servers' answers. */
+  coverImage: Type.Optional(Type.Union([ImageRef, Type.Null()])),
   capacity: Type.Union([Type.Integer(), Type.Null()]),
   goingCount: Type.Integer(),
   waitlistCount: Type.Integer(),

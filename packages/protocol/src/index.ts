@@ -8,6 +8,7 @@ export * from './event.ts';
 export * from './followup.ts';
 export * from './form.ts';
 export * from './identity.ts';
+export * from './image.ts';
 export * from './lead.ts';
 export * from './mailbox.ts';
 export * from './messaging.ts';

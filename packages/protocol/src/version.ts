@@ -16,6 +16,8 @@
  *     lead captures by reps answer a 202 receipt; follow-up confirmation; `Schedule` answers
  *     `conflictGroups` and per-item `conflictGroup`/`overlaps` instead of every conflicting pair;
  *     the agenda honours `limit`/`cursor`; error code `limit_reached`; name fields carry a pattern.
+ * 5 — media (issue 12): `ImageRef`; `Event.coverImage` (optional); `PUT|DELETE
+ *     /api/v1/events/:id/cover` (raw image body); `GET /api/v1/images/:hash/:width.(webp|jpeg)`.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

@@ -6,6 +6,7 @@ import { eventsModule } from './events/index.ts';
 import { formsModule } from './forms/index.ts';
 import { identityRoutes } from './identity/index.ts';
 import { leadsModule } from './leads/index.ts';
+import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
 import { queuesModule } from './queues/index.ts';
 import { referralsModule } from './referrals/index.ts';
@@ -23,6 +24,7 @@ export const modules: Module[] = [
   formsModule,
   leadsModule,
   referralsModule,
+  mediaModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

@@ -39,6 +39,20 @@ const routes: Route[] = [
     allowed: managers,
   },
   {
+    // Not an image: an allowed actor gets past authorisation to a 415, a denied one never reaches decoding.
+    name: 'set event cover',
+    method: 'PUT',
+    url: (t) => `/api/v1/events/${t.eventId}/cover`,
+    body: () => ({ not: 'an image' }),
+    allowed: managers,
+  },
+  {
+    name: 'clear event cover',
+    method: 'DELETE',
+    url: (t) => `/api/v1/events/${t.eventId}/cover`,
+    allowed: managers,
+  },
+  {
     name: 'transition event',
     method: 'POST',
     url: (t) => `/api/v1/events/${t.eventId}/publish`,

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { Link, useParams } from 'wouter';
 import { client } from '../client.ts';
 import { Page } from '../components/page.tsx';
+import { ResponsiveImage } from '../components/responsive-image.tsx';
 import { useCanManage, useEvent, useIsStaff } from '../hooks/event.ts';
 import { useOnline, useSelect } from '../hooks/store.ts';
 import { formatDateTime } from '../lib/time.ts';
@@ -22,6 +23,15 @@ export function EventScreen() {
     );
   return (
     <Page title={event.title} back={{ href: '/', label: 'Events' }}>
+      {event.coverImage ? (
+        <ResponsiveImage
+          image={event.coverImage}
+          alt=""
+          sizes="(min-width: 40rem) 40rem, 100vw"
+          className="cover"
+          eager
+        />
+      ) : null}
       <p className="meta">
         {formatDateTime(event.startsAt, event.timezone)} – {formatDateTime(event.endsAt, event.timezone)} (
         {event.timezone})

@@ -17,6 +17,7 @@ export function presentEvent(row: EventRow): Event {
     venue: row.venue,
     onlineUrl: row.onlineUrl,
     coverImageUrl: row.coverImageUrl,
+    coverImage: row.coverImage ?? null,
     capacity: row.capacity,
     goingCount: row.goingCount,
     waitlistCount: row.waitlistCount,

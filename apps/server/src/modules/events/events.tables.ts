@@ -1,7 +1,9 @@
+import type { ImageRef } from '@muster/protocol';
 import {
   bigint,
   index,
   integer,
+  jsonb,
   pgSequence,
   pgTable,
   primaryKey,
@@ -32,6 +34,8 @@ export const events = pgTable(
     venue: text('venue'),
     onlineUrl: text('online_url'),
     coverImageUrl: text('cover_image_url'),
+    /** The uploaded cover's rendition set (an `ImageRef`); the bytes live in `image_variants`. */
+    coverImage: jsonb('cover_image').$type<ImageRef>(),
     capacity: integer('capacity'),
     /** Maintained in the RSVP transaction, under the event row lock, so it never drifts. */
     goingCount: integer('going_count').notNull().default(0),

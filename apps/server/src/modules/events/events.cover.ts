@@ -1,0 +1,44 @@
+import type { Event } from '@muster/protocol';
+import type { AuthedCtx } from '../../platform/context.ts';
+import { withTx } from '../../platform/db/unit-of-work.ts';
+import { AppError, ErrorCode } from '../../platform/errors.ts';
+import { ImageRejected, processImage, saveImage } from '../media/index.ts';
+import { requireEvent } from './events.access.ts';
+import { canEditEvent } from './events.policy.ts';
+import { presentEvent } from './events.presenter.ts';
+import * as repo from './events.repository.ts';
+
+/**
+ * Sets an event's cover from raw image bytes. The actor is authorised before the image is decoded
+ * (a stranger's upload costs no CPU), and decoding runs outside the transaction because on the
+ * embedded database an open transaction blocks every other query.
+ */
+export async function setEventCover(ctx: AuthedCtx, eventId: string, bytes: Buffer | null): Promise<Event> {
+  const userId = ctx.actor.userId;
+  await requireEvent(ctx.platform.db, eventId, userId, canEditEvent);
+  let processed: Awaited<ReturnType<typeof processImage>> | null = null;
+  if (bytes) {
+    try {
+      processed = await processImage(bytes);
+    } catch (err) {
+      if (!(err instanceof ImageRejected)) throw err;
+      const code =
+        err.reason === 'too_large' ? ErrorCode.payload_too_large : ErrorCode.unsupported_media_type;
+      throw new AppError(code, err.message);
+    }
+  }
+  return withTx(ctx.platform, async ({ tx, append }) => {
+    await requireEvent(tx, eventId, userId, canEditEvent, { forUpdate: true });
+    const coverImage = processed ? await saveImage(tx, processed) : null;
+    const dto = presentEvent(await repo.updateEvent(tx, eventId, { coverImage }));
+    await append({
+      scope: `event:${eventId}`,
+      entity: 'events.eventUpdated',
+      op: 'upsert',
+      id: eventId,
+      data: dto,
+      actorId: userId,
+    });
+    return dto;
+  });
+}
