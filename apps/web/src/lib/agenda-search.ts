@@ -10,7 +10,9 @@ export function searchSessions(
   query: string,
   names: Record<string, string>,
 ): Session[] {
-  const words = fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = fold(query)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   if (words.length === 0) return [...sessions];
   return sessions.filter((s) => {
     const haystack = fold(
