@@ -72,7 +72,7 @@ describe('muster admin', () => {
     expect(unknown.stderr).toContain('No account has the e-mail address nobody@example.test');
     const misuse = await run(['admin', 'promote', 'someone@example.test']);
     expect(misuse.code).toBe(2);
-    expect(misuse.stderr).toContain('Usage: muster admin grant|revoke <email>');
+    expect(misuse.stderr).toContain('Usage: muster admin grant|revoke|set-password <email>');
     const noCommunity = await run(['admin', 'verify-community', '01900000-0000-7000-8000-000000000000']);
     expect(noCommunity.code).toBe(1);
     expect(noCommunity.stderr).toContain('No community has the id 01900000-0000-7000-8000-000000000000');
