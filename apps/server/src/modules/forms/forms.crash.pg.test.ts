@@ -21,6 +21,8 @@ const node = useTestServer({ env: { MUSTER_ROLES: 'api', ...visibility } });
 let owner: TestUser;
 let form: Form;
 let childEnv: Record<string, string>;
+// These tests start child processes and wait up to 60 s for them: longer than the default 30 s.
+const PROCESS_TEST_MS = 120_000;
 beforeAll(async () => {
   childEnv = {
     DATABASE_URL: node.databaseUrl!,
@@ -56,7 +58,7 @@ const counts = async () => {
   return row!;
 };
 
-describe('kill -9 on PostgreSQL', () => {
+describe('kill -9 on PostgreSQL', { timeout: PROCESS_TEST_MS }, () => {
   it('keeps every submission the API process answered 202 for, though it died right after answering', async () => {
     const api = await spawnMuster('serve', { ...childEnv, MUSTER_ROLES: 'api' });
     await api.ready();
@@ -122,7 +124,7 @@ describe('kill -9 on PostgreSQL', () => {
   });
 });
 
-describe('muster queue', () => {
+describe('muster queue', { timeout: PROCESS_TEST_MS }, () => {
   it('lists queues, shows dead letters and replays one, as the admin API does', async () => {
     const { submissionId } = (await submit(node, form.id, { answers: leadAnswers(1) })).json();
     const corrupt = { ...leadAnswers(1), email: 'not-an-address' };
