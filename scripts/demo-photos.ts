@@ -27,17 +27,71 @@ interface Portrait {
 
 /** One per demo person (keys as in apps/server/src/seed/demo.ts): distinct at a glance. */
 const portraits: Portrait[] = [
-  { key: 'organiser', background: '#f4a261', skin: '#8d5524', hair: '#1b1b1b', shirt: '#264653', hairStyle: 'curly' },
-  { key: 'staff', background: '#a8dadc', skin: '#f1c27d', hair: '#6f4e37', shirt: '#e63946', hairStyle: 'short', beard: true },
-  { key: 'speaker', background: '#cdb4db', skin: '#c68642', hair: '#0d0d0d', shirt: '#2a9d8f', hairStyle: 'long', glasses: true },
-  { key: 'speaker2', background: '#ffd166', skin: '#e0ac69', hair: '#3b2314', shirt: '#118ab2', hairStyle: 'short' },
-  { key: 'speaker3', background: '#bde0fe', skin: '#ffdbac', hair: '#2b2b2b', shirt: '#ef476f', hairStyle: 'bun' },
-  { key: 'speaker4', background: '#caffbf', skin: '#5c3a1e', hair: '#121212', shirt: '#6a4c93', hairStyle: 'bald', glasses: true, beard: true },
-  { key: 'attendee', background: '#ffc8dd', skin: '#f5d0a9', hair: '#b5651d', shirt: '#457b9d', hairStyle: 'long' },
+  {
+    key: 'organiser',
+    background: '#f4a261',
+    skin: '#8d5524',
+    hair: '#1b1b1b',
+    shirt: '#264653',
+    hairStyle: 'curly',
+  },
+  {
+    key: 'staff',
+    background: '#a8dadc',
+    skin: '#f1c27d',
+    hair: '#6f4e37',
+    shirt: '#e63946',
+    hairStyle: 'short',
+    beard: true,
+  },
+  {
+    key: 'speaker',
+    background: '#cdb4db',
+    skin: '#c68642',
+    hair: '#0d0d0d',
+    shirt: '#2a9d8f',
+    hairStyle: 'long',
+    glasses: true,
+  },
+  {
+    key: 'speaker2',
+    background: '#ffd166',
+    skin: '#e0ac69',
+    hair: '#3b2314',
+    shirt: '#118ab2',
+    hairStyle: 'short',
+  },
+  {
+    key: 'speaker3',
+    background: '#bde0fe',
+    skin: '#ffdbac',
+    hair: '#2b2b2b',
+    shirt: '#ef476f',
+    hairStyle: 'bun',
+  },
+  {
+    key: 'speaker4',
+    background: '#caffbf',
+    skin: '#5c3a1e',
+    hair: '#121212',
+    shirt: '#6a4c93',
+    hairStyle: 'bald',
+    glasses: true,
+    beard: true,
+  },
+  {
+    key: 'attendee',
+    background: '#ffc8dd',
+    skin: '#f5d0a9',
+    hair: '#b5651d',
+    shirt: '#457b9d',
+    hairStyle: 'long',
+  },
 ];
 
 function hairBack(p: Portrait): string {
-  if (p.hairStyle === 'long') return `<path d="M150 210 Q150 110 240 105 Q330 110 330 210 L345 380 L135 380 Z" fill="${p.hair}"/>`;
+  if (p.hairStyle === 'long')
+    return `<path d="M150 210 Q150 110 240 105 Q330 110 330 210 L345 380 L135 380 Z" fill="${p.hair}"/>`;
   if (p.hairStyle === 'bun') return `<circle cx="240" cy="88" r="42" fill="${p.hair}"/>`;
   return '';
 }
@@ -51,7 +105,10 @@ function hairFront(p: Portrait): string {
       return `<path d="M162 205 Q165 118 240 115 Q318 118 318 205 Q290 160 230 150 Q190 165 162 205 Z" fill="${p.hair}"/>`;
     case 'curly':
       return [0, 1, 2, 3, 4, 5, 6]
-        .map((i) => `<circle cx="${170 + i * 23}" cy="${140 - Math.sin((i / 6) * Math.PI) * 25}" r="30" fill="${p.hair}"/>`)
+        .map(
+          (i) =>
+            `<circle cx="${170 + i * 23}" cy="${140 - Math.sin((i / 6) * Math.PI) * 25}" r="30" fill="${p.hair}"/>`,
+        )
         .join('');
     case 'bald':
       return '';
@@ -104,7 +161,9 @@ function coverSvg(): string {
 fs.mkdirSync(outDir, { recursive: true });
 for (const p of portraits) {
   const file = path.join(outDir, `${p.key}.webp`);
-  await sharp(Buffer.from(portraitSvg(p))).webp({ quality: 82 }).toFile(file);
+  await sharp(Buffer.from(portraitSvg(p)))
+    .webp({ quality: 82 })
+    .toFile(file);
   console.log(file, fs.statSync(file).size);
 }
 const cover = path.join(outDir, 'cover.webp');
