@@ -25,7 +25,7 @@ async function expectLoaded(page: Page, selector: string) {
     .toBeGreaterThan(0);
 }
 
-test('an attendee goes from the agenda to a speaker page with photo and bio, and on to the session; no axe violations', async ({
+test('an attendee goes from the agenda to a speaker page with photo and bio, on to the session, and adds a photo of their own; no axe violations', async ({
   browser,
 }) => {
   const organiser = await registerUser('Olive Organiser');
@@ -69,6 +69,17 @@ test('an attendee goes from the agenda to a speaker page with photo and bio, and
   await page.getByRole('link', { name: 'Real-time without tears' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Real-time without tears' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Priya Speaker' })).toBeVisible();
+
+  // The attendee adds a photo of their own on the profile screen.
+  await page.goto('/profile');
+  await page
+    .getByLabel('Profile photo')
+    .setInputFiles({ name: 'me.webp', mimeType: 'image/webp', buffer: photo });
+  await expect(page.getByRole('status').filter({ hasText: 'Profile photo uploaded.' })).toBeVisible();
+  await expectLoaded(page, 'img[alt="Current profile photo"]');
+  const me = await call<{ avatar: { widths: number[] } | null }>('GET', '/api/v1/me', attendee.token);
+  expect(me.avatar?.widths).toEqual([320]);
+  expect(await axeViolations(page)).toEqual([]);
   await context.close();
 });
 
