@@ -75,7 +75,9 @@ describe('muster serve', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'muster.lock'))).toBe(false);
-  });
+    // As long as the readiness wait above allows, and the drain after it: the first run migrates
+    // and seeds (seven people with photos, a program, a channel, a form) before it is ready.
+  }, 120_000);
 
   it('restarts on the existing data directory without seeding again', async () => {
     const port = await freePort();
@@ -88,5 +90,5 @@ describe('muster serve', () => {
     expect(events.items.filter((e: { title: string }) => e.title === 'MusterConf')).toHaveLength(1);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-  });
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ import { ProfileScreen } from './screens/profile.tsx';
 import { ScheduleScreen } from './screens/schedule.tsx';
 import { SessionScreen } from './screens/session.tsx';
 import { SignInScreen } from './screens/sign-in.tsx';
+import { SpeakerScreen, SpeakersScreen } from './screens/speakers.tsx';
 
 // Organiser screens are a separate chunk: most people never open them (precached all the same).
 const EventForm = lazy(() =>
@@ -70,6 +71,8 @@ function SignedIn() {
           <Route path="/events/:id/now" component={NowNextScreen} />
           <Route path="/events/:id/channels" component={ChannelsScreen} />
           <Route path="/events/:id/attendees" component={Attendees} />
+          <Route path="/events/:id/speakers" component={SpeakersScreen} />
+          <Route path="/events/:id/speakers/:userId" component={SpeakerScreen} />
           <Route path="/events/:id/sessions/new" component={SessionForm} />
           <Route path="/sessions/:id" component={SessionScreen} />
           <Route path="/sessions/:id/edit" component={SessionForm} />

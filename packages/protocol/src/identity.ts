@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Email, Id, Name, Tag, Timestamp, Url } from './common.ts';
+import { ImageRef } from './image.ts';
 
 export const Password = Type.String({ minLength: 10, maxLength: 256 });
 
@@ -12,6 +13,8 @@ export const User = Type.Object({
   bio: Type.Union([Type.String(), Type.Null()]),
   interests: Type.Array(Type.String()),
   avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  /** An uploaded profile photo (`PUT /api/v1/me/avatar`); preferred over `avatarUrl` when set. */
+  avatar: Type.Optional(Type.Union([ImageRef, Type.Null()])),
   createdAt: Timestamp,
   /** Only on the caller's own user: they proved they read mail at `email`. */
   emailVerified: Type.Optional(Type.Boolean()),

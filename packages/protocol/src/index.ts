@@ -16,5 +16,6 @@ export * from './queue.ts';
 export * from './realtime.ts';
 export * from './referral.ts';
 export * from './rsvp.ts';
+export * from './speaker.ts';
 export * from './sync.ts';
 export * from './version.ts';

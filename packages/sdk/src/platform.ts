@@ -39,7 +39,8 @@ export interface TimersAdapter {
 /** The standard `fetch` signature the SDK uses (a subset, so any conforming implementation fits). */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+  /** `body` is JSON text, or the raw bytes of an upload (an image). */
+  init: { method: string; headers: Record<string, string>; body?: string | Blob; signal?: AbortSignal },
 ) => Promise<ResponseLike>;
 
 export interface ResponseLike {

@@ -1,5 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { App } from '../platform/http/server.ts';
+import {
+  announcements,
+  attendeeBookmarks,
+  leadForm,
+  people,
+  program,
+  TIME_ZONE,
+  track,
+} from './demo.program.ts';
 
 export interface DemoLogin {
   email: string;
@@ -8,81 +18,6 @@ export interface DemoLogin {
   /** The first account of a fresh instance administers it (dev mailbox, queues). */
   isAdmin: boolean;
 }
-
-interface Person {
-  key: string;
-  name: string;
-  role: string;
-  headline: string;
-  interests: string[];
-}
-
-const people: Person[] = [
-  {
-    key: 'organiser',
-    name: 'Olivia Okafor',
-    role: 'organiser',
-    headline: 'Runs MusterConf',
-    interests: ['community', 'events'],
-  },
-  {
-    key: 'staff',
-    name: 'Sam Staff',
-    role: 'staff',
-    headline: 'Door and logistics',
-    interests: ['logistics'],
-  },
-  {
-    key: 'speaker',
-    name: 'Priya Raman',
-    role: 'speaker',
-    headline: 'Distributed systems engineer',
-    interests: ['realtime', 'databases'],
-  },
-  {
-    key: 'speaker2',
-    name: 'Mateo García',
-    role: 'speaker',
-    headline: 'Mobile developer',
-    interests: ['mobile', 'offline'],
-  },
-  {
-    key: 'attendee',
-    name: 'Alex Attendee',
-    role: 'attendee',
-    headline: 'Curious engineer',
-    interests: ['realtime', 'mobile'],
-  },
-];
-
-const rooms = ['Main Hall', 'Room A', 'Room B'];
-const tracks: Record<string, string> = {
-  'Main Hall': 'Keynotes',
-  'Room A': 'Engineering',
-  'Room B': 'Community',
-};
-const topics = [
-  'Opening keynote: events that run themselves',
-  'Real-time without tears',
-  'Community building 101',
-  'Offline-first mobile apps',
-  'PostgreSQL as a queue',
-  'Running a meetup for ten years',
-  'Designing for bad venue Wi-Fi',
-  'Sequence numbers, not hope',
-  'Volunteers are the event',
-  'Lunch and networking',
-  'Day 2 keynote: after the event',
-  'Scaling Socket.IO horizontally',
-  'Accessible event apps',
-  'Lead capture that never drops a form',
-  'Sponsors who come back',
-  'Live polls that people answer',
-  'Testing with real databases',
-  'From meetup to conference',
-  'Ask me anything: the organisers',
-  'Closing and awards',
-];
 
 /** The UTC instant of `hour`:00 local time in `timeZone` on the day `daysAhead` from now. */
 export function localTime(timeZone: string, daysAhead: number, hour: number, minute = 0): Date {
@@ -124,58 +59,54 @@ export function printDemoExists(publicUrl: string) {
   );
 }
 
-/**
- * Seeds a demo community and a two-day event through the public API itself, so the demo obeys
- * every rule a real organiser would. Returns the logins to print.
- */
-export async function seedDemo(app: App): Promise<DemoLogin[]> {
-  const password = `demo-${randomBytes(6).toString('base64url')}`;
-  const call = async <T>(method: string, url: string, token: string | null, payload?: object): Promise<T> => {
+type Call = <T>(method: string, url: string, token: string | null, payload?: object) => Promise<T>;
+type Upload = (url: string, token: string, bytes: Buffer) => Promise<void>;
+interface Account {
+  id: string;
+  token: string;
+  email: string;
+  isAdmin: boolean;
+}
+
+/** A photo or the cover, shipped beside this file (drawn by scripts/demo-photos.ts). */
+const photo = (name: string) => readFile(new URL(`./photos/${name}.webp`, import.meta.url));
+
+/** `app.inject` that fails loudly: the demo obeys every rule a real client would, or stops. */
+function caller(app: App): { call: Call; upload: Upload } {
+  const fail = (method: string, url: string, res: { statusCode: number; body: string }) =>
+    new Error(`Demo seed failed at ${method} ${url}: ${res.statusCode} ${res.body}`);
+  const call: Call = async <T>(method: string, url: string, token: string | null, payload?: object) => {
     const res = await app.inject({
       method: method as 'POST',
       url,
       headers: token ? { authorization: `Bearer ${token}` } : {},
       ...(payload ? { payload } : {}),
     });
-    if (res.statusCode >= 300)
-      throw new Error(`Demo seed failed at ${method} ${url}: ${res.statusCode} ${res.body}`);
+    if (res.statusCode >= 300) throw fail(method, url, res);
     return res.json<T>();
   };
-
-  const tokens: Record<string, { id: string; token: string; email: string; isAdmin: boolean }> = {};
-  // Seeded before: the demo's first account exists (registering it again would be a 409).
-  const probe = await app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/register',
-    payload: { email: demoEmail(people[0]!.key), password, name: people[0]!.name },
-  });
-  if (probe.statusCode === 409) throw new DemoExistsError();
-  if (probe.statusCode >= 300)
-    throw new Error(`Demo seed failed at POST /api/v1/auth/register: ${probe.statusCode} ${probe.body}`);
-  for (const person of people) {
-    const email = demoEmail(person.key);
-    if (person === people[0]) {
-      const auth = probe.json<{ user: { id: string; isAdmin?: boolean }; accessToken: string }>();
-      await call('PATCH', '/api/v1/me', auth.accessToken, {
-        headline: person.headline,
-        interests: person.interests,
-      });
-      tokens[person.key] = { id: auth.user.id, token: auth.accessToken, email, isAdmin: !!auth.user.isAdmin };
-      continue;
-    }
-    const auth = await call<{ user: { id: string; isAdmin?: boolean }; accessToken: string }>(
-      'POST',
-      '/api/v1/auth/register',
-      null,
-      { email, password, name: person.name },
-    );
-    await call('PATCH', '/api/v1/me', auth.accessToken, {
-      headline: person.headline,
-      interests: person.interests,
+  const upload: Upload = async (url, token, bytes) => {
+    const res = await app.inject({
+      method: 'PUT',
+      url,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'image/webp' },
+      payload: bytes,
     });
-    tokens[person.key] = { id: auth.user.id, token: auth.accessToken, email, isAdmin: !!auth.user.isAdmin };
-  }
-  const organiser = tokens.organiser!.token;
+    if (res.statusCode >= 300) throw fail('PUT', url, res);
+  };
+  return { call, upload };
+}
+
+/**
+ * Seeds a demo community and a two-day event through the public API itself, so the demo obeys
+ * every rule a real organiser would: people with photos, a cover, a program in the event's time
+ * zone, announcements and a lead form. Returns the logins to print.
+ */
+export async function seedDemo(app: App): Promise<DemoLogin[]> {
+  const password = `demo-${randomBytes(6).toString('base64url')}`;
+  const { call, upload } = caller(app);
+  const accounts = await registerPeople(app, call, upload, password);
+  const organiser = accounts.organiser!.token;
   const community = await call<{ id: string }>('POST', '/api/v1/communities', organiser, {
     name: 'Muster Demo Community',
     description: 'A community of people who run events in real time.',
@@ -189,56 +120,132 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
   );
   const inviteToken = encodeURIComponent(new URL(invitation.url).searchParams.get('token')!);
   for (const person of people.filter((p) => p.key !== 'organiser'))
-    await call('POST', `/api/v1/invitations/${inviteToken}/accept`, tokens[person.key]!.token);
-  const timezone = 'Europe/Berlin';
+    await call('POST', `/api/v1/invitations/${inviteToken}/accept`, accounts[person.key]!.token);
   const event = await call<{ id: string }>('POST', '/api/v1/events', organiser, {
     communityId: community.id,
     title: 'MusterConf',
     description: 'Two days about events, communities and real-time software.',
-    startsAt: localTime(timezone, 1, 9).toISOString(),
-    endsAt: localTime(timezone, 2, 18).toISOString(),
-    timezone,
+    startsAt: localTime(TIME_ZONE, 1, 9).toISOString(),
+    endsAt: localTime(TIME_ZONE, 2, 18).toISOString(),
+    timezone: TIME_ZONE,
     venue: 'Congress Center, Berlin',
     capacity: 300,
     visibility: 'public',
   });
+  await upload(`/api/v1/events/${event.id}/cover`, organiser, await photo('cover'));
   for (const person of people.filter((p) => p.key !== 'organiser' && p.role !== 'attendee')) {
-    await call('PUT', `/api/v1/events/${event.id}/roles/${tokens[person.key]!.id}`, organiser, {
+    await call('PUT', `/api/v1/events/${event.id}/roles/${accounts[person.key]!.id}`, organiser, {
       role: person.role,
     });
   }
-  const sessionIds: string[] = [];
-  for (const [i, title] of topics.entries()) {
-    const day = i < 10 ? 1 : 2;
-    const slot = Math.floor((i % 10) / 3);
-    const room = rooms[i % 3]!;
-    const startHour = 9 + slot * 2 + (i % 10 === 9 ? 3 : 0);
-    const speaker = i % 2 === 0 ? tokens.speaker! : tokens.speaker2!;
-    const session = await call<{ id: string }>('POST', `/api/v1/events/${event.id}/sessions`, organiser, {
-      title,
-      description: `${title} — a session at MusterConf.`,
-      startsAt: localTime(timezone, day, startHour).toISOString(),
-      endsAt: localTime(timezone, day, startHour + 1, 30).toISOString(),
-      room,
-      track: tracks[room],
-      tags: [tracks[room]!.toLowerCase()],
-      speakerIds: title.startsWith('Lunch') ? [] : [speaker.id],
-    });
-    sessionIds.push(session.id);
-  }
+  const sessionIds = await seedProgram(call, organiser, event.id, accounts);
   await call('POST', `/api/v1/events/${event.id}/publish`, organiser);
-  const attendee = tokens.attendee!.token;
+  await seedAnnouncements(call, organiser, event.id);
+  await call('POST', '/api/v1/forms', organiser, {
+    ownerType: 'event',
+    ownerId: event.id,
+    purpose: 'lead',
+    ...leadForm,
+  });
+  const attendee = accounts.attendee!.token;
   await call('PUT', `/api/v1/events/${event.id}/rsvp`, attendee, { status: 'going' });
-  for (const id of sessionIds.slice(0, 4)) await call('PUT', `/api/v1/sessions/${id}/bookmark`, attendee);
-  await call('PUT', `/api/v1/sessions/${sessionIds[1]}/note`, attendee, {
+  for (const title of attendeeBookmarks)
+    await call('PUT', `/api/v1/sessions/${sessionIds.get(title)}/bookmark`, attendee);
+  await call('PUT', `/api/v1/sessions/${sessionIds.get('Real-time without tears')}/note`, attendee, {
     body: 'Ask about sequence numbers.',
   });
   return people.map((p) => ({
-    email: tokens[p.key]!.email,
+    email: accounts[p.key]!.email,
     password,
     role: p.role,
-    isAdmin: tokens[p.key]!.isAdmin,
+    isAdmin: accounts[p.key]!.isAdmin,
   }));
+}
+
+/** Everyone with a profile and a photo; the organiser's registration doubles as the "seeded before?" probe. */
+async function registerPeople(
+  app: App,
+  call: Call,
+  upload: Upload,
+  password: string,
+): Promise<Record<string, Account>> {
+  // Seeded before: the demo's first account exists (registering it again would be a 409).
+  const probe = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    payload: { email: demoEmail(people[0]!.key), password, name: people[0]!.name },
+  });
+  if (probe.statusCode === 409) throw new DemoExistsError();
+  if (probe.statusCode >= 300)
+    throw new Error(`Demo seed failed at POST /api/v1/auth/register: ${probe.statusCode} ${probe.body}`);
+  type Auth = { user: { id: string; isAdmin?: boolean }; accessToken: string };
+  const accounts: Record<string, Account> = {};
+  // After the probe, everyone at once: password hashing runs on the thread pool, not one by one.
+  await Promise.all(
+    people.map(async (person) => {
+      const email = demoEmail(person.key);
+      const auth =
+        person === people[0]
+          ? probe.json<Auth>()
+          : await call<Auth>('POST', '/api/v1/auth/register', null, { email, password, name: person.name });
+      await call('PATCH', '/api/v1/me', auth.accessToken, {
+        headline: person.headline,
+        company: person.company,
+        bio: person.bio,
+        interests: person.interests,
+      });
+      await upload('/api/v1/me/avatar', auth.accessToken, await photo(person.key));
+      accounts[person.key] = {
+        id: auth.user.id,
+        token: auth.accessToken,
+        email,
+        isAdmin: !!auth.user.isAdmin,
+      };
+    }),
+  );
+  return accounts;
+}
+
+/** Every slot of the program as a session at its local time; answers session ids by title. */
+async function seedProgram(
+  call: Call,
+  organiser: string,
+  eventId: string,
+  accounts: Record<string, Account>,
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const slot of program) {
+    const at = (time: string) => {
+      const [hour, minute] = time.split(':').map(Number) as [number, number];
+      return localTime(TIME_ZONE, slot.day, hour, minute).toISOString();
+    };
+    const trackName = track(slot.room);
+    const session = await call<{ id: string }>('POST', `/api/v1/events/${eventId}/sessions`, organiser, {
+      title: slot.title,
+      description: `${slot.title} — a session at MusterConf.`,
+      startsAt: at(slot.start),
+      endsAt: at(slot.end),
+      room: slot.room,
+      track: trackName,
+      tags: trackName ? [trackName.toLowerCase()] : ['break'],
+      speakerIds: slot.speakers.map((key) => accounts[key]!.id),
+    });
+    if (!ids.has(slot.title)) ids.set(slot.title, session.id);
+  }
+  return ids;
+}
+
+/** The announcements channel with the organisers' first few messages. */
+async function seedAnnouncements(call: Call, organiser: string, eventId: string) {
+  const channel = await call<{ id: string }>('POST', `/api/v1/events/${eventId}/channels`, organiser, {
+    kind: 'announcements',
+    name: 'Announcements',
+  });
+  for (const body of announcements)
+    await call('POST', `/api/v1/channels/${channel.id}/messages`, organiser, {
+      body,
+      clientMsgId: randomUUID(),
+    });
 }
 
 export function printDemoLogins(logins: DemoLogin[], publicUrl: string) {

@@ -21,12 +21,21 @@ export type ActorName =
   | `community:${(typeof COMMUNITY_ROLES)[number]}`
   | `event:${(typeof EVENT_ROLES)[number]}`;
 
+/** One community with one event; `speakerId` (its owner) speaks at its one session. */
+export interface WorldSide {
+  communityId: string;
+  eventId: string;
+  sessionId: string;
+  invitationId: string;
+  speakerId: string;
+}
+
 export interface World {
   actors: Record<ActorName, TestUser | null>;
   /** A private, published event in a community; every actor except outsider/anonymous relates to it. */
-  own: { communityId: string; eventId: string; sessionId: string; invitationId: string };
+  own: WorldSide;
   /** The same shape in a community nobody in `actors` belongs to. */
-  other: { communityId: string; eventId: string; sessionId: string; invitationId: string };
+  other: WorldSide;
   /** A user with no relation to anything, used as the target of member/role writes. */
   bystander: TestUser;
 }
@@ -49,6 +58,7 @@ async function buildEventWorld(server: TestServer, owner: TestUser) {
     startsAt: startsAt.toISOString(),
     endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
     room: 'A',
+    speakerIds: [owner.id],
   });
   await call(server, 'POST', `/api/v1/events/${event.id}/publish`, owner);
   const invitation = await call<{ id: string }>(
@@ -58,7 +68,13 @@ async function buildEventWorld(server: TestServer, owner: TestUser) {
     owner,
     { email: `invited-${community.id}@example.test` },
   );
-  return { communityId: community.id, eventId: event.id, sessionId: session.id, invitationId: invitation.id };
+  return {
+    communityId: community.id,
+    eventId: event.id,
+    sessionId: session.id,
+    invitationId: invitation.id,
+    speakerId: owner.id,
+  };
 }
 
 export async function buildWorld(server: TestServer): Promise<World> {

@@ -101,6 +101,18 @@ const routes: Route[] = [
   },
   { name: 'read session', method: 'GET', url: (t) => `/api/v1/sessions/${t.sessionId}`, allowed: viewers },
   {
+    name: 'list speakers',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/speakers`,
+    allowed: viewers,
+  },
+  {
+    name: 'read speaker',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/speakers/${t.speakerId}`,
+    allowed: viewers,
+  },
+  {
     name: 'edit session',
     method: 'PATCH',
     url: (t) => `/api/v1/sessions/${t.sessionId}`,
@@ -179,6 +191,15 @@ const routes: Route[] = [
     allowed: signedIn,
   },
   { name: 'list my blocks', method: 'GET', url: () => '/api/v1/me/blocks', allowed: signedIn },
+  {
+    // Not an image: a signed-in caller gets past authorisation to a 415; there is no route to anyone else's photo.
+    name: 'set my photo',
+    method: 'PUT',
+    url: () => '/api/v1/me/avatar',
+    body: () => ({ not: 'an image' }),
+    allowed: signedIn,
+  },
+  { name: 'clear my photo', method: 'DELETE', url: () => '/api/v1/me/avatar', allowed: signedIn },
   {
     name: 'unblock a user',
     method: 'DELETE',

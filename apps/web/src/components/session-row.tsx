@@ -1,11 +1,12 @@
-import type { Session } from '@muster/protocol';
+import type { Session, Speaker } from '@muster/protocol';
 import type { SessionMark } from '@muster/sdk';
 import { Link } from 'wouter';
 import { describeChange, isUnseen } from '../lib/seen.ts';
 import { formatTime } from '../lib/time.ts';
 import { BookmarkButton } from './bookmark-button.tsx';
+import { SpeakerChips } from './speaker-chips.tsx';
 
-/** One session in an agenda or schedule: time, title, place, a "changed" marker and the bookmark toggle. */
+/** One session in an agenda or schedule: time, title, place, speakers, a "changed" marker and the bookmark toggle. */
 export function SessionRow({
   session,
   timeZone,
@@ -13,6 +14,7 @@ export function SessionRow({
   bookmarked,
   conflicts,
   level = 3,
+  speakers,
 }: {
   session: Session;
   timeZone: string;
@@ -21,6 +23,8 @@ export function SessionRow({
   conflicts?: string[];
   /** Heading level of the title, so the page's outline never skips a level. */
   level?: 3 | 4;
+  /** The event's speakers, to show who speaks with a link to their page (omitted: not shown). */
+  speakers?: Speaker[] | undefined;
 }) {
   const Title = level === 4 ? 'h4' : 'h3';
   const changed = !session.cancelled && isUnseen(session.id, mark);
@@ -38,6 +42,7 @@ export function SessionRow({
           <span data-testid="session-room">{session.room ?? 'Room to be announced'}</span>
           {session.track ? ` · ${session.track}` : ''}
         </p>
+        <SpeakerChips eventId={session.eventId} speakerIds={session.speakerIds} speakers={speakers} />
         {session.cancelled ? <p className="pill danger">Cancelled</p> : null}
         {changed && mark ? (
           <p className="pill changed" data-testid="changed-marker">

@@ -4,6 +4,7 @@ import { Link, useParams } from 'wouter';
 import { Page } from '../components/page.tsx';
 import { SessionRow } from '../components/session-row.tsx';
 import { useEvent } from '../hooks/event.ts';
+import { useSpeakers } from '../hooks/speakers.ts';
 import { useTables } from '../hooks/store.ts';
 import { searchSessions } from '../lib/agenda-search.ts';
 import { useNames } from '../lib/names.ts';
@@ -32,6 +33,7 @@ export function AgendaScreen() {
   const [by, setBy] = useState<GroupBy>('time');
   const [query, setQuery] = useState('');
   const names = useNames();
+  const speakers = useSpeakers(id);
   const current = day && days.has(day) ? day : ([...days.keys()][0] ?? null);
   const searching = query.trim() !== '';
   // A search looks across every day; otherwise one day at a time.
@@ -54,6 +56,9 @@ export function AgendaScreen() {
       <p className="link-row">
         <Link href={`/events/${id}/now`} className="button">
           Now / Next
+        </Link>
+        <Link href={`/events/${id}/speakers`} className="button">
+          Speakers
         </Link>
       </p>
       <div className="field search">
@@ -117,6 +122,7 @@ export function AgendaScreen() {
                   mark={tables.sessionMarks[session.id]}
                   bookmarked={session.id in tables.bookmarks}
                   level={name ? 4 : 3}
+                  speakers={speakers}
                 />
               </li>
             ))}

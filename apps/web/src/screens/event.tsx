@@ -43,6 +43,9 @@ export function EventScreen() {
         <Link href={`/events/${event.id}/agenda`} className="button">
           Agenda
         </Link>
+        <Link href={`/events/${event.id}/speakers`} className="button">
+          Speakers
+        </Link>
         <Link href={`/events/${event.id}/channels`} className="button">
           Channels
         </Link>

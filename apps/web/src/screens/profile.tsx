@@ -1,5 +1,7 @@
+import type { User } from '@muster/protocol';
 import { useState } from 'react';
 import { client } from '../client.ts';
+import { ImagePicker } from '../components/image-picker.tsx';
 import { useUser } from '../hooks/session.ts';
 import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
 
@@ -42,6 +44,7 @@ export function ProfileScreen() {
         <dt>E-mail</dt>
         <dd data-testid="profile-email">{user?.email ?? 'None'}</dd>
       </dl>
+      {user ? <PhotoPicker user={user} /> : null}
       <h2>Appearance</h2>
       <fieldset className="segmented" aria-describedby="theme-hint">
         <legend className="visually-hidden">Theme</legend>
@@ -67,5 +70,19 @@ export function ProfileScreen() {
         Sign out
       </button>
     </section>
+  );
+}
+
+/** The profile photo attendees see on speaker pages; the answer updates this device at once. */
+function PhotoPicker({ user }: { user: User }) {
+  const show = (updated: User) => client.events.emit('profile', { user: updated });
+  return (
+    <ImagePicker
+      label="Profile photo"
+      image={user.avatar}
+      sizes="120px"
+      upload={async (file) => show(await client.api.me.setAvatar(file))}
+      remove={async () => show(await client.api.me.clearAvatar())}
+    />
   );
 }

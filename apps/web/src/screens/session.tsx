@@ -5,8 +5,10 @@ import { AddToCalendar } from '../components/add-to-calendar.tsx';
 import { BookmarkButton } from '../components/bookmark-button.tsx';
 import { NoteEditor } from '../components/note-editor.tsx';
 import { Page } from '../components/page.tsx';
+import { SpeakerChips } from '../components/speaker-chips.tsx';
 import { useCanManage, useEvent } from '../hooks/event.ts';
 import { useSession } from '../hooks/session-data.ts';
+import { useSpeakers } from '../hooks/speakers.ts';
 import { useSelect } from '../hooks/store.ts';
 import { describeChange, isUnseen, markSeen } from '../lib/seen.ts';
 import { formatDateTime, formatTime } from '../lib/time.ts';
@@ -27,6 +29,7 @@ export function SessionScreen() {
 function SessionDetails({ session }: { session: Session }) {
   const { event } = useEvent(session.eventId);
   const manager = useCanManage(event);
+  const speakers = useSpeakers(session.eventId);
   const mark = useSelect((t) => t.sessionMarks[session.id], [session.id]);
   const bookmarked = useSelect((t) => session.id in t.bookmarks, [session.id]);
   const [changed] = useState(() => isUnseen(session.id, mark));
@@ -47,6 +50,7 @@ function SessionDetails({ session }: { session: Session }) {
         <span data-testid="session-room">{session.room ?? 'Room to be announced'}</span>
         {session.track ? ` · ${session.track}` : ''}
       </p>
+      <SpeakerChips eventId={session.eventId} speakerIds={session.speakerIds} speakers={speakers} />
       {session.cancelled ? <p className="pill danger">This session is cancelled.</p> : null}
       {changed && mark ? <p className="pill changed">Changed: {describeChange(mark)}</p> : null}
       {session.description ? <p className="description">{session.description}</p> : null}

@@ -40,6 +40,8 @@ import type {
   ScheduleItem,
   SendMessageBody,
   Session,
+  SpeakerDetail,
+  SpeakerList,
   SyncResult,
   TokenPair,
   UpdateEventBody,
@@ -94,6 +96,9 @@ export function createApi(http: Transport) {
       channels: (query: ChannelListQuery = {}) => get<ChannelPage>('/api/v1/me/channels', query),
       communities: (query: PageQuery = {}) => get<PageOf<Community>>('/api/v1/me/communities', query),
       calendarToken: () => write<CalendarToken>('POST', '/api/v1/me/calendar-token'),
+      /** A JPEG, PNG, WebP or GIF up to 8 MB; the server sniffs the type from the bytes. */
+      setAvatar: (image: Blob) => http.request<User>('PUT', '/api/v1/me/avatar', { upload: image }),
+      clearAvatar: () => write<User>('DELETE', '/api/v1/me/avatar'),
     },
     communities: {
       create: (body: CreateCommunityBody) => write<Community>('POST', '/api/v1/communities', body),
@@ -117,6 +122,13 @@ export function createApi(http: Transport) {
         write<RoleAssignment>('PUT', path`/api/v1/events/${id}/roles/${userId}`, { role }),
       removeRole: (id: string, userId: string) =>
         write<null>('DELETE', path`/api/v1/events/${id}/roles/${userId}`),
+      /** A JPEG, PNG, WebP or GIF up to 8 MB; the server sniffs the type from the bytes. */
+      setCover: (id: string, image: Blob) =>
+        http.request<Event>('PUT', path`/api/v1/events/${id}/cover`, { upload: image }),
+      clearCover: (id: string) => write<Event>('DELETE', path`/api/v1/events/${id}/cover`),
+      speakers: (id: string) => get<SpeakerList>(path`/api/v1/events/${id}/speakers`),
+      speaker: (id: string, userId: string) =>
+        get<SpeakerDetail>(path`/api/v1/events/${id}/speakers/${userId}`),
       rsvp: (id: string) => get<Rsvp>(path`/api/v1/events/${id}/rsvp`),
       putRsvp: (id: string, status: RsvpChoice, o?: WriteOptions) =>
         write<Rsvp>('PUT', path`/api/v1/events/${id}/rsvp`, { status }, o),

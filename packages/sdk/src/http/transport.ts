@@ -7,6 +7,8 @@ export type Query = Record<string, string | number | boolean | undefined | null>
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A raw body sent as is (an image upload), typed by the blob's own type; excludes `body`. */
+  upload?: Blob;
   /** Sent as `Idempotency-Key`: a repeat with the same key returns the first answer. */
   idempotencyKey?: string;
   /** Send the access token (default true). */
@@ -77,6 +79,7 @@ export class Transport {
   private async send(method: string, path: string, options: RequestOptions, token: string | undefined) {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.upload) headers['content-type'] = options.upload.type || 'application/octet-stream';
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     const controller = new AbortController();
@@ -87,6 +90,7 @@ export class Transport {
         method,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        ...(options.upload ? { body: options.upload } : {}),
         signal: controller.signal,
       });
       this.observeClock(response, started);

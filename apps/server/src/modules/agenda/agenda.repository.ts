@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { users } from '../identity/index.ts';
 import { bookmarks, notes, sessionHistory, sessions } from './agenda.tables.ts';
@@ -41,6 +41,46 @@ export async function listEventSessions(q: Queryable, eventId: string): Promise<
     .select()
     .from(sessions)
     .where(eq(sessions.eventId, eventId))
+    .orderBy(asc(sessions.startsAt), sql`${sessions.room} asc nulls last`, asc(sessions.id));
+}
+
+/**
+ * Who speaks at which session still on, in agenda order: ids only, so listing an event's speakers
+ * never reads every session's description.
+ */
+export async function listSpeakerIds(
+  q: Queryable,
+  eventId: string,
+): Promise<{ id: string; speakerIds: string[] }[]> {
+  return q
+    .select({ id: sessions.id, speakerIds: sessions.speakerIds })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.eventId, eventId),
+        isNull(sessions.cancelledAt),
+        sql`cardinality(${sessions.speakerIds}) > 0`,
+      ),
+    )
+    .orderBy(asc(sessions.startsAt), sql`${sessions.room} asc nulls last`, asc(sessions.id));
+}
+
+/** The sessions still on where `userId` speaks, in agenda order. */
+export async function listSessionsOfSpeaker(
+  q: Queryable,
+  eventId: string,
+  userId: string,
+): Promise<SessionRow[]> {
+  return q
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.eventId, eventId),
+        isNull(sessions.cancelledAt),
+        arrayContains(sessions.speakerIds, [userId]),
+      ),
+    )
     .orderBy(asc(sessions.startsAt), sql`${sessions.room} asc nulls last`, asc(sessions.id));
 }
 

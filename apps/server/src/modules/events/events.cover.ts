@@ -1,8 +1,7 @@
 import type { Event } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
-import { AppError, ErrorCode } from '../../platform/errors.ts';
-import { ImageRejected, processImage, saveImage } from '../media/index.ts';
+import { processUpload, saveImage } from '../media/index.ts';
 import { requireEvent } from './events.access.ts';
 import { canEditEvent } from './events.policy.ts';
 import { presentEvent } from './events.presenter.ts';
@@ -16,17 +15,7 @@ import * as repo from './events.repository.ts';
 export async function setEventCover(ctx: AuthedCtx, eventId: string, bytes: Buffer | null): Promise<Event> {
   const userId = ctx.actor.userId;
   await requireEvent(ctx.platform.db, eventId, userId, canEditEvent);
-  let processed: Awaited<ReturnType<typeof processImage>> | null = null;
-  if (bytes) {
-    try {
-      processed = await processImage(bytes);
-    } catch (err) {
-      if (!(err instanceof ImageRejected)) throw err;
-      const code =
-        err.reason === 'too_large' ? ErrorCode.payload_too_large : ErrorCode.unsupported_media_type;
-      throw new AppError(code, err.message);
-    }
-  }
+  const processed = bytes ? await processUpload(bytes) : null;
   return withTx(ctx.platform, async ({ tx, append }) => {
     await requireEvent(tx, eventId, userId, canEditEvent, { forUpdate: true });
     const coverImage = processed ? await saveImage(tx, processed) : null;

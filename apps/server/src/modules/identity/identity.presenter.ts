@@ -12,6 +12,7 @@ export function presentUser(row: UserRow, { self }: { self: boolean }): User {
     bio: row.bio,
     interests: row.interests,
     avatarUrl: row.avatarUrl,
+    avatar: row.avatar ?? null,
     createdAt: row.createdAt.toISOString(),
     ...(self ? { emailVerified: row.emailVerifiedAt !== null, isAdmin: row.isAdmin } : {}),
   };

@@ -1,4 +1,15 @@
-import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { ImageRef } from '@muster/protocol';
+import {
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -13,6 +24,8 @@ export const users = pgTable(
     bio: text('bio'),
     interests: text('interests').array().notNull().default([]),
     avatarUrl: text('avatar_url'),
+    /** An uploaded photo, processed by the media module; the rows it names are content-addressed. */
+    avatar: jsonb('avatar').$type<ImageRef>(),
     /** SHA-256 of the secret in the subscribable schedule feed URL; rotating it revokes old URLs. */
     calendarTokenHash: text('calendar_token_hash'),
     /** Set when the person proves they read mail at `email` (link from the verification mail). */

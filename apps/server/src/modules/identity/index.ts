@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { accountRoutes } from './identity.account.routes.ts';
+import { avatarRoutes } from './identity.avatar.routes.ts';
 import { blockRoutes } from './identity.blocks.routes.ts';
 import { mailboxRoutes } from './identity.mailbox.routes.ts';
 import { sessionRoutes } from './identity.routes.ts';
@@ -23,4 +24,5 @@ export function identityRoutes(app: App, platform: Platform) {
   accountRoutes(app, platform);
   mailboxRoutes(app, platform);
   blockRoutes(app, platform);
+  avatarRoutes(app, platform);
 }

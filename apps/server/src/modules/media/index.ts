@@ -9,5 +9,6 @@ export {
 } from './media.pipeline.ts';
 export { findVariant, saveImage } from './media.repository.ts';
 export { images, imageVariants } from './media.tables.ts';
+export { imageUploadRoute, processUpload, UPLOADS_PER_MINUTE } from './media.upload.ts';
 
 export const mediaModule: Module = { name: 'media', routes: mediaRoutes };

@@ -24,7 +24,8 @@ export const WEB_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: https:",
+  // blob: previews a picked image (cover, photo) from the device while it uploads.
+  "img-src 'self' data: blob: https:",
   "connect-src 'self'",
   "manifest-src 'self'",
   "worker-src 'self'",

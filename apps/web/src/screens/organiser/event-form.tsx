@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useLocation, useParams } from 'wouter';
 import { client } from '../../client.ts';
 import { Field, FormError, TextArea } from '../../components/field.tsx';
+import { ImagePicker } from '../../components/image-picker.tsx';
 import { Page } from '../../components/page.tsx';
 import { refreshCommunityRoles } from '../../hooks/event.ts';
 import { useSelect } from '../../hooks/store.ts';
@@ -91,6 +92,7 @@ export function EventForm() {
       title={existing ? `Edit ${existing.title}` : 'New event'}
       back={existing ? { href: `/events/${existing.id}`, label: 'Event' } : { href: '/', label: 'Events' }}
     >
+      {existing ? <CoverPicker event={existing} /> : null}
       <form className="stack" onSubmit={submit}>
         {existing ? null : (
           <>
@@ -157,5 +159,22 @@ export function EventForm() {
         </button>
       </form>
     </Page>
+  );
+}
+
+/** The cover is saved on its own, at once: it is a file, not a field of the form below. */
+function CoverPicker({ event }: { event: Event }) {
+  const save = (saved: Event) =>
+    client.store.load((draft) => {
+      draft.write('events')[saved.id] = saved;
+    });
+  return (
+    <ImagePicker
+      label="Cover image"
+      image={event.coverImage}
+      sizes="(min-width: 40rem) 40rem, 100vw"
+      upload={async (file) => save(await client.api.events.setCover(event.id, file))}
+      remove={async () => save(await client.api.events.clearCover(event.id))}
+    />
   );
 }
