@@ -18,6 +18,9 @@
  *     the agenda honours `limit`/`cursor`; error code `limit_reached`; name fields carry a pattern.
  * 5 — media (issue 12): `ImageRef`; `Event.coverImage` (optional); `PUT|DELETE
  *     /api/v1/events/:id/cover` (raw image body); `GET /api/v1/images/:hash/:width.(webp|jpeg)`.
+ * 6 — speakers and profile photos (issue 12): `User.avatar` (optional ImageRef); `PUT|DELETE
+ *     /api/v1/me/avatar`; `GET /api/v1/events/:id/speakers[/:userId]` (`Speaker`, `SpeakerList`,
+ *     `SpeakerDetail`). Additive.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;
