@@ -28,6 +28,8 @@ import type {
   MessagePage,
   Note,
   PageQuery,
+  PasswordResetBody,
+  PasswordResetRequestBody,
   ReadState,
   RegisterBody,
   RoleAssignment,
@@ -46,6 +48,7 @@ import type {
   UpdateMeBody,
   UpdateSessionBody,
   User,
+  VerifyEmailBody,
 } from '@muster/protocol';
 import { path, type Query, type Transport } from './transport.ts';
 
@@ -85,6 +88,16 @@ export function createApi(http: Transport) {
       logout: (body: { refreshToken: string }) =>
         http.request<Ok>('POST', '/api/v1/auth/logout', { body, auth: false }),
       logoutEverywhere: () => write<Ok>('POST', '/api/v1/auth/logout-all'),
+      /** Redeems the token of a verification mail; needs no session (the link may open anywhere). */
+      verifyEmail: (body: VerifyEmailBody) =>
+        http.request<User>('POST', '/api/v1/auth/verify-email', { body, auth: false }),
+      /** Mails the signed-in user a fresh verification link. */
+      requestVerification: () => write<Ok>('POST', '/api/v1/auth/verify-email/request'),
+      /** Answered alike whether or not an account has the address. */
+      requestPasswordReset: (body: PasswordResetRequestBody) =>
+        http.request<Ok>('POST', '/api/v1/auth/password-reset/request', { body, auth: false }),
+      resetPassword: (body: PasswordResetBody) =>
+        http.request<Ok>('POST', '/api/v1/auth/password-reset', { body, auth: false }),
     },
     me: {
       get: () => get<User>('/api/v1/me'),
