@@ -38,7 +38,9 @@ export function ForgotPasswordScreen() {
         </p>
       ) : (
         <form className="stack" onSubmit={submit}>
-          <p>Enter the e-mail address of your account and we will mail you a link to choose a new password.</p>
+          <p>
+            Enter the e-mail address of your account and we will mail you a link to choose a new password.
+          </p>
           <Field label="E-mail" name="email" type="email" autoComplete="email" required maxLength={320} />
           <FormError error={error} />
           <button type="submit" className="button primary" disabled={busy}>
