@@ -107,17 +107,19 @@ function RsvpBlock({ event }: { event: Event }) {
         <fieldset className="segmented">
           <legend className="visually-hidden">Answer</legend>
           {choices.map((choice) => {
-            const current =
-              rsvp?.status === choice.status || (choice.status === 'going' && rsvp?.status === 'waitlisted');
+            // Asking to go onto a full event puts me on the waitlist: that answer is its own state.
+            const waiting = choice.status === 'going' && waitlisted;
+            const current = rsvp?.status === choice.status || waiting;
             return (
               <button
                 key={choice.status}
                 type="button"
                 aria-pressed={current}
-                className={current ? 'button primary' : 'button'}
+                data-state={waiting ? 'waitlisted' : undefined}
+                className={waiting ? 'button waitlisted' : current ? 'button primary' : 'button'}
                 onClick={() => void client.rsvp(event.id, choice.status)}
               >
-                {choice.label}
+                {waiting ? 'Waitlisted' : choice.label}
               </button>
             );
           })}
