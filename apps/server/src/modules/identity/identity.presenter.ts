@@ -13,6 +13,12 @@ export function presentUser(row: UserRow, { self }: { self: boolean }): User {
     interests: row.interests,
     avatarUrl: row.avatarUrl,
     createdAt: row.createdAt.toISOString(),
-    ...(self ? { emailVerified: row.emailVerifiedAt !== null, isAdmin: row.isAdmin } : {}),
+    ...(self
+      ? {
+          emailVerified: row.emailVerifiedAt !== null,
+          isAdmin: row.isAdmin,
+          directoryVisible: row.directoryVisible,
+        }
+      : {}),
   };
 }
