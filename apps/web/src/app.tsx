@@ -11,6 +11,7 @@ import { DiscoverScreen } from './screens/discover.tsx';
 import { EventScreen } from './screens/event.tsx';
 import { MessagesScreen } from './screens/messages.tsx';
 import { NowNextScreen } from './screens/now-next.tsx';
+import { PeopleScreen } from './screens/people.tsx';
 import { ProfileScreen } from './screens/profile.tsx';
 import { ScheduleScreen } from './screens/schedule.tsx';
 import { SessionScreen } from './screens/session.tsx';
@@ -93,6 +94,7 @@ function SignedIn() {
           <Route path="/events/:id/now" component={NowNextScreen} />
           <Route path="/events/:id/channels" component={ChannelsScreen} />
           <Route path="/events/:id/attendees" component={Attendees} />
+          <Route path="/events/:id/people" component={PeopleScreen} />
           <Route path="/events/:id/sessions/new" component={SessionForm} />
           <Route path="/sessions/:id" component={SessionScreen} />
           <Route path="/sessions/:id/edit" component={SessionForm} />

@@ -6,6 +6,7 @@ import { Page } from '../components/page.tsx';
 import { ResponsiveImage } from '../components/responsive-image.tsx';
 import { useCanManage, useEvent, useIsStaff } from '../hooks/event.ts';
 import { useOnline, useSelect } from '../hooks/store.ts';
+import { myEventIds } from '../lib/conversations.ts';
 import { formatDateTime } from '../lib/time.ts';
 import { OrganiserPanel } from './organiser/panel.tsx';
 
@@ -15,6 +16,8 @@ export function EventScreen() {
   const { event, missing } = useEvent(id);
   const manager = useCanManage(event);
   const staff = useIsStaff(event);
+  // The directory is for people taking part: an RSVP other than "not going", or a role.
+  const takingPart = useSelect((t) => myEventIds(t).has(id), [id]);
   if (!event)
     return (
       <Page title={missing ? 'Event not found' : 'Loading event…'} back={{ href: '/', label: 'Events' }}>
@@ -46,6 +49,11 @@ export function EventScreen() {
         <Link href={`/events/${event.id}/channels`} className="button">
           Channels
         </Link>
+        {takingPart ? (
+          <Link href={`/events/${event.id}/people`} className="button">
+            People
+          </Link>
+        ) : null}
       </nav>
       <RsvpBlock event={event} />
       {manager || staff ? <OrganiserPanel event={event} manager={manager} /> : null}

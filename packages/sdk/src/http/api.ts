@@ -15,6 +15,8 @@ import type {
   CreateEventBody,
   CreateSessionBody,
   Device,
+  DirectoryEntry,
+  DirectoryQuery,
   EditMessageBody,
   Event,
   EventListQuery,
@@ -135,6 +137,9 @@ export function createApi(http: Transport) {
         write<Rsvp>('PUT', path`/api/v1/events/${id}/rsvp`, { status }, o),
       deleteRsvp: (id: string, o?: WriteOptions) =>
         write<null>('DELETE', path`/api/v1/events/${id}/rsvp`, undefined, o),
+      /** People taking part who opted in to the directory (for others taking part). */
+      directory: (id: string, query: DirectoryQuery = {}) =>
+        get<PageOf<DirectoryEntry>>(path`/api/v1/events/${id}/directory`, query),
       rsvps: (id: string, query: RsvpListQuery = {}) =>
         get<PageOf<RsvpEntry>>(path`/api/v1/events/${id}/rsvps`, query),
       channels: (id: string, query: ChannelListQuery = {}) =>
