@@ -68,12 +68,14 @@ export function ProfileScreen() {
         <dt>Name</dt>
         <dd data-testid="profile-name">{user?.name}</dd>
         <dt>E-mail</dt>
-        <dd data-testid="profile-email">
-          {user?.email ?? 'None'}
-          {user?.emailVerified === false ? ' (not verified yet)' : ''}
-        </dd>
+        <dd data-testid="profile-email">{user?.email ?? 'None'}</dd>
       </dl>
-      {user?.emailVerified === false ? <ResendVerification /> : null}
+      {user?.emailVerified === false ? (
+        <>
+          <p className="hint">Your e-mail address is not verified yet: open the link we mailed you.</p>
+          <ResendVerification />
+        </>
+      ) : null}
       <h2>Attendee directories</h2>
       <DirectoryChoice listed={user?.directoryVisible === true} />
       <h2>Appearance</h2>
