@@ -87,12 +87,12 @@ test('phone: a newcomer’s first hour — sign up, verify, reset the password, 
   await page.goto(resetLink);
   await expect(page.getByRole('heading', { level: 1, name: 'Choose a new password' })).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
-  await page.getByLabel('New password').fill('second password 456');
+  await page.getByLabel('New password', { exact: true }).fill('second password 456');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByTestId('password-reset')).toBeVisible();
   // The link works once.
   await page.goto(resetLink);
-  await page.getByLabel('New password').fill('third password 789');
+  await page.getByLabel('New password', { exact: true }).fill('third password 789');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByRole('alert')).toContainText('not valid any more');
   await expect(page.getByRole('link', { name: 'Ask for a new reset link' })).toBeVisible();

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { client } from '../client.ts';
 import { FormError } from '../components/field.tsx';
+import { ResendVerification } from '../components/resend-verification.tsx';
 import { useUser } from '../hooks/session.ts';
 import { describeError } from '../lib/errors.ts';
 import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
-import { ResendVerification } from './account/verify-email.tsx';
 
 const themes: { value: Theme; label: string }[] = [
   { value: 'system', label: 'System' },

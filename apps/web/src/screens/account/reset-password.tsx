@@ -3,9 +3,9 @@ import { Link, useSearch } from 'wouter';
 import { client } from '../../client.ts';
 import { Field, FormError } from '../../components/field.tsx';
 import { Page } from '../../components/page.tsx';
+import { linkError } from '../../components/resend-verification.tsx';
 import { useUser } from '../../hooks/session.ts';
 import { describeError } from '../../lib/errors.ts';
-import { linkError } from './verify-email.tsx';
 
 /**
  * Where the reset mail's link lands (`/reset-password?token=`): a new password for the account.
