@@ -21,7 +21,7 @@ function appUrl(): string {
  * An event like the demo's: published, with a session on now, an announcements channel holding
  * one announcement, and one attendee who chose to be listed among its people.
  */
-async function demoLikeEvent(): Promise<{ event: Event; listed: TestUser }> {
+async function demoLikeEvent(): Promise<{ event: Event; listed: TestUser; organiser: TestUser }> {
   const organiser = await registerUser('Olive Organiser');
   const { event } = await publishedEvent(organiser, [
     { title: 'Opening keynote', room: 'Main Hall', hour: 9 },
@@ -38,7 +38,7 @@ async function demoLikeEvent(): Promise<{ event: Event; listed: TestUser }> {
   const listed = await registerUser('Lena Listed');
   await call('PATCH', '/api/v1/me', listed.token, { directoryVisible: true, company: 'Acme' });
   await call('PUT', `/api/v1/events/${event.id}/rsvp`, listed.token, { status: 'going' });
-  return { event, listed };
+  return { event, listed, organiser };
 }
 
 async function signUp(page: Page, name: string, email: string, password: string) {
@@ -105,7 +105,7 @@ test('phone: a newcomer’s first hour — sign up, verify, reset the password, 
 
   // Join the event: its announcement shows in Messages with its unread count, and on the tab.
   await page.goto(`${appUrl()}/events/${event.id}`);
-  await page.getByRole('button', { name: 'Going' }).click();
+  await page.getByRole('button', { name: 'Going', exact: true }).click();
   await expect(page.getByTestId('rsvp-status')).toHaveText('You are going.');
   await page
     .getByRole('navigation', { name: 'Main' })
@@ -162,9 +162,11 @@ test('phone: a newcomer’s first hour — sign up, verify, reset the password, 
 test('desktop: sign-up to a verified address, the account screens and People, axe clean', async ({
   browser,
 }) => {
-  const { event, listed } = await demoLikeEvent();
+  const { event, listed, organiser } = await demoLikeEvent();
+  // Full: Lena has the only seat, so Dora's "Going" puts her on the waitlist.
+  await call('PATCH', `/api/v1/events/${event.id}`, organiser.token, { capacity: 1 });
   const email = newEmail('dora');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
   const page = await context.newPage();
   await signUp(page, 'Dora Desktop', email, 'desktop password 1');
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
@@ -191,7 +193,12 @@ test('desktop: sign-up to a verified address, the account screens and People, ax
   await page.goto(`${appUrl()}/profile`);
   await page.getByRole('checkbox', { name: /List me in the people/ }).check();
   await page.goto(`${appUrl()}/events/${event.id}`);
-  await page.getByRole('button', { name: 'Interested' }).click();
+  await page.getByRole('button', { name: 'Going', exact: true }).click();
+  const waitlisted = page.getByRole('button', { name: 'Waitlisted' });
+  await expect(waitlisted).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'Going', exact: true })).toHaveCount(0);
+  await expect(page.getByTestId('rsvp-status')).toContainText('waitlist');
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'People' }).click();
   await page.getByRole('searchbox', { name: 'Search people' }).fill('acme');
   await page.getByRole('button', { name: 'Search' }).click();
@@ -203,5 +210,10 @@ test('desktop: sign-up to a verified address, the account screens and People, ax
   await expect(page.locator('.person')).toHaveCount(2);
   await expect(page.getByRole('button', { name: /^Message/ })).toHaveCount(1);
   expect(await axeViolations(page)).toEqual([]);
+
+  // A new event on a UTC device defaults to UTC, named so (not the first zone of the list).
+  await page.goto(`${appUrl()}/events/new`);
+  await expect(page.getByLabel('Time zone')).toHaveValue('UTC');
+  await expect(page.getByLabel('Time zone').locator('option:checked')).toHaveText(/^UTC/);
   await context.close();
 });
