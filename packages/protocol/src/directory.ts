@@ -17,6 +17,8 @@ export type DirectoryEntry = Static<typeof DirectoryEntry>;
 export const DirectoryQuery = Type.Object({
   /** Words matched against name, headline and company (case-insensitive, any position). */
   q: Type.Optional(Type.String({ maxLength: 100 })),
+  /** Only people with this interest (exactly, as on their profile). */
+  interest: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 300 })),
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { userBlocks, users } from '../identity/index.ts';
 import { rsvps } from './events.tables.ts';
@@ -21,13 +21,18 @@ const literal = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%
 /**
  * People taking part in the event who opted in, in RSVP order, after the keyset `(queueOrder,
  * userId)`; never anyone the viewer blocked or who blocked the viewer. Every search word must
- * appear in the name, headline or company.
+ * appear in the name, headline or company, and `interest` (when given) among their interests.
  */
 export async function listDirectory(
   q: Queryable,
   eventId: string,
   viewerId: string,
-  page: { words: readonly string[]; after: readonly [number, string] | null; limit: number },
+  page: {
+    words: readonly string[];
+    interest: string | null;
+    after: readonly [number, string] | null;
+    limit: number;
+  },
 ): Promise<DirectoryRow[]> {
   const matches: SQL[] = page.words.map(
     (word) =>
@@ -57,6 +62,7 @@ export async function listDirectory(
           where (${userBlocks.blockerId} = ${viewerId} and ${userBlocks.blockedId} = ${users.id})
              or (${userBlocks.blockerId} = ${users.id} and ${userBlocks.blockedId} = ${viewerId}))`,
         ...matches,
+        page.interest ? arrayContains(users.interests, [page.interest]) : undefined,
         page.after
           ? sql`(${rsvps.queueOrder}, ${rsvps.userId}) > (${page.after[0]}, ${page.after[1]})`
           : undefined,

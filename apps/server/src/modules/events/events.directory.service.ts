@@ -38,7 +38,12 @@ export async function eventDirectory(
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor, ['number', 'uuid'] as const);
   const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, MAX_WORDS);
-  const rows = await listDirectory(db, eventId, me, { words, after, limit: limit + 1 });
+  const rows = await listDirectory(db, eventId, me, {
+    words,
+    interest: query.interest ?? null,
+    after,
+    limit: limit + 1,
+  });
   const page = pageOf(rows, limit, (r) => [r.queueOrder, r.userId]);
   return {
     items: page.items.map(({ queueOrder: _q, ...entry }) => entry),

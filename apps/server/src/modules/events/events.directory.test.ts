@@ -71,11 +71,13 @@ describe('event directory', () => {
 
   it('searches name, headline and company by every word, and pages without gaps or repeats', async () => {
     const { event, ann, ben, cat } = await world();
-    await listed(ann, { company: 'Acme Rockets' });
-    await listed(ben, { headline: 'Rockets and rust' });
+    await listed(ann, { company: 'Acme Rockets', interests: ['rust', 'space'] });
+    await listed(ben, { headline: 'Rockets and rust', interests: ['rustacean'] });
     await listed(cat);
     expect(names(await directory(event.id, cat, '?q=rockets'))).toEqual(['Person 1', 'Person 2']);
     expect(names(await directory(event.id, cat, '?q=ROCKETS%20acme'))).toEqual(['Person 1']);
+    expect(names(await directory(event.id, cat, '?interest=rust'))).toEqual(['Person 1']);
+    expect(names(await directory(event.id, cat, '?interest=rust&q=person%202'))).toEqual([]);
     const first = await directory(event.id, cat, '?limit=2');
     expect(names(first)).toEqual(['Person 1', 'Person 2']);
     const second = await directory(event.id, cat, `?limit=2&cursor=${first.nextCursor}`);
@@ -93,6 +95,8 @@ describe('event directory', () => {
     for (const query of [
       `?q=${'x'.repeat(101)}`,
       '?limit=0',
+      '?interest=',
+      `?interest=${'y'.repeat(41)}`,
       '?limit=101',
       '?limit=abc',
       '?cursor=not-a-cursor',
