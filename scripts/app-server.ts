@@ -11,6 +11,8 @@ import { ensureWebBuilt } from './web-build.ts';
 
 export interface E2eServer {
   url: string;
+  /** The server's data directory (its dev mailbox is `mailbox/` in it). */
+  dataDir: string;
   /** What the server printed so far (the demo logins, when seeded). */
   output(): string;
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startE2eServer(options: { seed?: boolean } = {}): Promise<
   }
   return {
     url: server.url,
+    dataDir,
     output: server.output,
     async stop() {
       await server.stop(15_000);

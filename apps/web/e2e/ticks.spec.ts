@@ -45,6 +45,19 @@ test('ticks move sent → delivered → read between two people, with typing and
   await expect(org.getByTestId('typing')).toContainText('is typing');
   await att.getByRole('button', { name: 'Send' }).click();
   await expect(org.getByTestId('message').filter({ hasText: 'Thanks, on my way' })).toBeVisible();
+  const dmPath = new URL(org.url()).pathname;
   await attContext.close();
   await orgContext.close();
+
+  // The organiser signs in on a new phone: the ticks come from the server, still read.
+  const freshContext = await phone(browser);
+  const fresh = await freshContext.newPage();
+  await signIn(fresh, organiser);
+  await fresh.goto(dmPath);
+  const freshTick = fresh
+    .getByTestId('message')
+    .filter({ hasText: 'Your badge is at desk 3' })
+    .locator('[data-tick]');
+  await expect(freshTick).toHaveAttribute('data-tick', 'read');
+  await freshContext.close();
 });

@@ -11,6 +11,7 @@ import { DiscoverScreen } from './screens/discover.tsx';
 import { EventScreen } from './screens/event.tsx';
 import { MessagesScreen } from './screens/messages.tsx';
 import { NowNextScreen } from './screens/now-next.tsx';
+import { PeopleScreen } from './screens/people.tsx';
 import { ProfileScreen } from './screens/profile.tsx';
 import { ScheduleScreen } from './screens/schedule.tsx';
 import { SessionScreen } from './screens/session.tsx';
@@ -24,28 +25,51 @@ const EventForm = lazy(() =>
 const SessionForm = lazy(() =>
   import('./screens/organiser/session-form.tsx').then((m) => ({ default: m.SessionForm })),
 );
+// Pages that mailed links open: rare, and the same signed in or out.
+const VerifyEmailScreen = lazy(() =>
+  import('./screens/account/verify-email.tsx').then((m) => ({ default: m.VerifyEmailScreen })),
+);
+const ForgotPasswordScreen = lazy(() =>
+  import('./screens/account/forgot-password.tsx').then((m) => ({ default: m.ForgotPasswordScreen })),
+);
+const ResetPasswordScreen = lazy(() =>
+  import('./screens/account/reset-password.tsx').then((m) => ({ default: m.ResetPasswordScreen })),
+);
 const Attendees = lazy(() =>
   import('./screens/organiser/attendees.tsx').then((m) => ({ default: m.Attendees })),
 );
 
-/** The whole app: the signed-out or the signed-in routes (rendered once the saved session is restored). */
+/**
+ * The whole app: the signed-out or the signed-in routes (rendered once the saved session is
+ * restored). The pages that mailed links open come first and serve both: a reset signs the device
+ * out, and its page must stay in place to say so.
+ */
 export function App() {
   const user = useUser();
   return (
     <Layout signedIn={user !== null}>
-      {user ? (
-        // Keyed by user: another account on the device gets fresh state and subscriptions.
-        <SignedIn key={user.id} />
-      ) : (
+      <Suspense fallback={<p role="status">Loading…</p>}>
         <Switch>
-          <Route path="/sign-up">
-            <SignInScreen mode="sign-up" />
-          </Route>
+          <Route path="/verify-email" component={VerifyEmailScreen} />
+          <Route path="/forgot-password" component={ForgotPasswordScreen} />
+          <Route path="/reset-password" component={ResetPasswordScreen} />
           <Route>
-            <SignInScreen mode="sign-in" />
+            {user ? (
+              // Keyed by user: another account on the device gets fresh state and subscriptions.
+              <SignedIn key={user.id} />
+            ) : (
+              <Switch>
+                <Route path="/sign-up">
+                  <SignInScreen mode="sign-up" />
+                </Route>
+                <Route>
+                  <SignInScreen mode="sign-in" />
+                </Route>
+              </Switch>
+            )}
           </Route>
         </Switch>
-      )}
+      </Suspense>
     </Layout>
   );
 }
@@ -73,6 +97,7 @@ function SignedIn() {
           <Route path="/events/:id/attendees" component={Attendees} />
           <Route path="/events/:id/speakers" component={SpeakersScreen} />
           <Route path="/events/:id/speakers/:userId" component={SpeakerScreen} />
+          <Route path="/events/:id/people" component={PeopleScreen} />
           <Route path="/events/:id/sessions/new" component={SessionForm} />
           <Route path="/sessions/:id" component={SessionScreen} />
           <Route path="/sessions/:id/edit" component={SessionForm} />

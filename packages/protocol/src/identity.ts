@@ -20,6 +20,8 @@ export const User = Type.Object({
   emailVerified: Type.Optional(Type.Boolean()),
   /** Only on the caller's own user: they operate this instance (queues, dev mailbox). */
   isAdmin: Type.Optional(Type.Boolean()),
+  /** Only on the caller's own user: listed in the attendee directory of events they take part in. */
+  directoryVisible: Type.Optional(Type.Boolean()),
 });
 export type User = Static<typeof User>;
 
@@ -72,6 +74,8 @@ export const UpdateMeBody = Type.Object(
     bio: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
     interests: Type.Optional(Type.Array(Tag, { maxItems: 30, uniqueItems: true })),
     avatarUrl: Type.Optional(Type.Union([Url, Type.Null()])),
+    /** Opt in to (or out of) the attendee directory of the events I take part in. */
+    directoryVisible: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -3,6 +3,7 @@ export * from './agenda.ts';
 export * from './changes.ts';
 export * from './common.ts';
 export * from './community.ts';
+export * from './directory.ts';
 export * from './errors.ts';
 export * from './event.ts';
 export * from './followup.ts';

@@ -65,6 +65,22 @@ export const ChannelView = Type.Object({
   lastReadSeq: Type.Integer({ minimum: 0 }),
   lastDeliveredSeq: Type.Integer({ minimum: 0 }),
   lastMessageAt: Type.Union([Timestamp, Type.Null()]),
+  /**
+   * DMs and groups, on `GET /api/v1/channels/:id`: the other members' delivered and read markers,
+   * as `messaging.receiptUpdated` would carry them, so a device that follows the channel from now
+   * on shows the ticks the earlier records set.
+   */
+  receipts: Type.Optional(
+    Type.Array(
+      Type.Object({
+        channelId: Id,
+        userId: Id,
+        deliveredSeq: Type.Integer({ minimum: 0 }),
+        readSeq: Type.Integer({ minimum: 0 }),
+      }),
+      { maxItems: MAX_DM_OTHER_USERS },
+    ),
+  ),
 });
 export type ChannelView = Static<typeof ChannelView>;
 

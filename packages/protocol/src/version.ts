@@ -20,7 +20,9 @@
  *     /api/v1/events/:id/cover` (raw image body); `GET /api/v1/images/:hash/:width.(webp|jpeg)`.
  * 6 — speakers and profile photos (issue 12): `User.avatar` (optional ImageRef); `PUT|DELETE
  *     /api/v1/me/avatar`; `GET /api/v1/events/:id/speakers[/:userId]` (`Speaker`, `SpeakerList`,
- *     `SpeakerDetail`). Additive.
+ *     `SpeakerDetail`); attendee directory `GET /api/v1/events/:id/directory?q=&interest=`
+ *     (`DirectoryEntry`, `DirectoryQuery`), `User.directoryVisible` (own profile) and on `PATCH
+ *     /api/v1/me`; `ChannelView.receipts` (other members' read markers for a fresh device). Additive.
  */
 export const PROTOCOL_VERSION = 6;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

@@ -81,6 +81,14 @@ const routes: Route[] = [
   },
   { name: 'list rsvps', method: 'GET', url: (t) => `/api/v1/events/${t.eventId}/rsvps`, allowed: staff },
   {
+    // Those taking part: any event role (or, not exercised here, an RSVP) and the community's admins;
+    // a community member without an RSVP (withdrawn just above) is not taking part.
+    name: 'attendee directory',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/directory`,
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
     name: 'event calendar',
     method: 'GET',
     url: (t) => `/api/v1/events/${t.eventId}/calendar.ics`,

@@ -23,11 +23,21 @@ const kindLabel: Record<Channel['kind'], string> = {
   group: 'Group',
 };
 
-/** Channels with their unread counts. */
-export function ChannelList({ channels, tables }: { channels: Channel[]; tables: Tables }) {
+/** Channels with their unread counts; `showEvent` names each event channel's event (lists across events). */
+export function ChannelList({
+  channels,
+  tables,
+  showEvent = false,
+  empty = 'No channels yet.',
+}: {
+  channels: Channel[];
+  tables: Tables;
+  showEvent?: boolean;
+  empty?: string;
+}) {
   useNames();
   const me = client.user?.id ?? '';
-  if (!channels.length) return <p className="muted">No channels yet.</p>;
+  if (!channels.length) return <p className="muted">{empty}</p>;
   return (
     <ul className="channel-list">
       {channels.map((channel) => {
@@ -36,7 +46,12 @@ export function ChannelList({ channels, tables }: { channels: Channel[]; tables:
           <li key={channel.id}>
             <Link href={`/channels/${channel.id}`} className="channel-link">
               <span className="channel-name">{channelTitle(channel, me)}</span>
-              <span className="meta">{kindLabel[channel.kind]}</span>
+              <span className="meta">
+                {kindLabel[channel.kind]}
+                {showEvent && channel.eventId && tables.events[channel.eventId]
+                  ? ` · ${tables.events[channel.eventId]!.title}`
+                  : ''}
+              </span>
               {unread > 0 ? (
                 <span className="badge" data-testid="unread-count">
                   {formatCount(unread)}

@@ -1,9 +1,8 @@
 import type { Channel } from '@muster/protocol';
 import { type LocalMessage, type Tables, ticksOf } from '@muster/sdk';
 import { nameOf } from '../lib/names.ts';
+import { deviceTimeZone, formatTime } from '../lib/time.ts';
 import { Ticks } from './ticks.tsx';
-
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** One message: sender, time, body (as text: never HTML), and my ticks in DMs and groups. */
 export function MessageItem({
@@ -23,7 +22,7 @@ export function MessageItem({
     <li className={`message ${mine ? 'is-mine' : ''}`} data-testid="message">
       <p className="message-meta">
         <span className="sender">{nameOf(message.senderId, me)}</span>{' '}
-        <time dateTime={message.createdAt}>{time.format(new Date(message.createdAt))}</time>
+        <time dateTime={message.createdAt}>{formatTime(message.createdAt, deviceTimeZone())}</time>
         {message.editedAt && !message.deleted ? ' · edited' : ''}
       </p>
       <p className="message-body">{message.deleted ? <em>Message deleted</em> : message.body}</p>

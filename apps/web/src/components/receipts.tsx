@@ -2,13 +2,15 @@ import { useEffect, useRef } from 'react';
 import { client } from '../client.ts';
 import { loadCommunityRoles } from '../hooks/event.ts';
 import { useOnline, useTables } from '../hooks/store.ts';
+import { conversationsOf, myEventIds } from '../lib/conversations.ts';
 import { newestFromOthers } from '../lib/unread.ts';
 
 const PRIVATE = new Set(['dm', 'group']);
 
 /**
  * Runs while signed in, renders nothing. Follows every DM and group the user is in (the user scope
- * announces new ones), plus the channels the server says they are active in, so their messages
+ * announces new ones), the events they take part in with their announcements, plus the channels
+ * the server says they are active in, so their messages
  * arrive and stay available offline; and acknowledges delivery of what arrived, which moves the
  * senders' ticks from sent to delivered.
  */
@@ -31,9 +33,13 @@ export function Receipts() {
 
   useEffect(() => {
     const followed = new Set(client.store.followed());
-    const fresh = Object.values(tables.channels)
-      .filter((c) => PRIVATE.has(c.kind) && !followed.has(`channel:${c.id}`))
+    // My events bring their channels; DMs, groups and my events' announcements are followed
+    // themselves, so their unread counts move live (a fresh device learns all of it this way).
+    const events = [...myEventIds(tables)].map((id) => `event:${id}`);
+    const channels = conversationsOf(tables)
+      .filter((c) => PRIVATE.has(c.kind) || c.kind === 'announcements')
       .map((c) => `channel:${c.id}`);
+    const fresh = [...events, ...channels].filter((scope) => !followed.has(scope));
     if (fresh.length) client.follow(...fresh).catch(() => undefined);
 
     const me = client.user?.id ?? '';

@@ -1,40 +1,55 @@
 /**
  * Dates shown and entered in the event's own time zone (an IANA name), whatever the device's zone:
  * a session at 09:00 in Berlin reads 09:00 on every attendee's phone.
+ *
+ * Every time the app shows goes through `formatTime`/`formatDay` in the reader's own locale, so
+ * chat and agenda agree on 12- or 24-hour clocks (the locale decides; `locale` is for tests).
  */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${timeZone}|${JSON.stringify(options)}`;
+/** Parts are read in a fixed locale and clock; display uses the reader's (`locale` undefined). */
+const PARTS_LOCALE = 'en-GB';
+
+function formatter(
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+  locale: string | undefined = undefined,
+): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${timeZone}|${JSON.stringify(options)}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, ...options });
+    f = new Intl.DateTimeFormat(locale, { timeZone, ...options });
     formatters.set(key, f);
   }
   return f;
 }
 
-export const formatTime = (iso: string, timeZone: string) =>
-  formatter(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+/** The clock time of an instant in a zone (`09:00`, or `09:00 AM` where the locale says so). */
+export const formatTime = (iso: string, timeZone: string, locale?: string) =>
+  formatter(timeZone, { hour: '2-digit', minute: '2-digit' }, locale).format(new Date(iso));
 
-export const formatDay = (iso: string, timeZone: string) =>
-  formatter(timeZone, { weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(iso));
+export const formatDay = (iso: string, timeZone: string, locale?: string) =>
+  formatter(timeZone, { weekday: 'short', day: 'numeric', month: 'short' }, locale).format(new Date(iso));
 
-export const formatDateTime = (iso: string, timeZone: string) =>
-  `${formatDay(iso, timeZone)}, ${formatTime(iso, timeZone)}`;
+export const formatDateTime = (iso: string, timeZone: string, locale?: string) =>
+  `${formatDay(iso, timeZone, locale)}, ${formatTime(iso, timeZone, locale)}`;
 
 /** Wall-clock parts of an instant in a zone. */
 function parts(date: Date, timeZone: string) {
   const values: Record<string, string> = {};
-  for (const part of formatter(timeZone, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date))
+  for (const part of formatter(
+    timeZone,
+    {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    },
+    PARTS_LOCALE,
+  ).formatToParts(date))
     values[part.type] = part.value;
   return values as Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
 }
@@ -69,5 +84,41 @@ export function fromLocalInput(value: string, timeZone: string): string {
   return new Date(instant).toISOString();
 }
 
-/** The device's zone, the default for a new event. */
-export const deviceTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+/** Names the runtime may give Coordinated Universal Time; the app calls it `UTC` everywhere. */
+const UTC_ALIASES = new Set([
+  'utc',
+  'etc/utc',
+  'etc/uct',
+  'uct',
+  'etc/gmt',
+  'gmt',
+  'etc/universal',
+  'universal',
+  'etc/zulu',
+  'zulu',
+  'etc/gmt0',
+  'gmt0',
+  'etc/gmt+0',
+  'etc/gmt-0',
+  'greenwich',
+  'etc/greenwich',
+]);
+
+/** `UTC` for any spelling of it, the zone itself otherwise. */
+export const normaliseTimeZone = (zone: string) => (UTC_ALIASES.has(zone.toLowerCase()) ? 'UTC' : zone);
+
+/** The device's zone, the default for a new event (`UTC` when the device runs on UTC, by that name). */
+export const deviceTimeZone = (resolved = Intl.DateTimeFormat().resolvedOptions().timeZone) =>
+  resolved ? normaliseTimeZone(resolved) : 'UTC';
+
+/**
+ * The zones a time-zone picker offers: UTC first, then the runtime's list, and the current choice
+ * whatever it is. Browsers leave UTC out of `Intl.supportedValuesOf`, which made a select on a UTC
+ * device fall back to its first entry (Africa/Abidjan).
+ */
+export function timeZoneChoices(supported: readonly string[], current: string): string[] {
+  const rest = supported.filter((zone) => normaliseTimeZone(zone) !== 'UTC');
+  const choices = ['UTC', ...rest];
+  if (!choices.includes(current)) choices.splice(1, 0, current);
+  return choices;
+}

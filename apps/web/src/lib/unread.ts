@@ -1,4 +1,5 @@
 import type { Tables } from '@muster/sdk';
+import { conversationsOf } from './conversations.ts';
 
 /**
  * Unread messages in a channel: messages by others after my read marker that the device holds,
@@ -20,9 +21,10 @@ export function unreadIn(tables: Tables, channelId: string, me: string): number 
   return Math.max(held, state?.unreadCount ?? 0);
 }
 
+/** Unread across my conversations: the same channels the Messages screen lists. */
 export function totalUnread(tables: Tables, me: string): number {
   let total = 0;
-  for (const id of Object.keys(tables.channels)) total += unreadIn(tables, id, me);
+  for (const channel of conversationsOf(tables)) total += unreadIn(tables, channel.id, me);
   return total;
 }
 

@@ -6,6 +6,7 @@ import { Page } from '../components/page.tsx';
 import { ResponsiveImage } from '../components/responsive-image.tsx';
 import { useCanManage, useEvent, useIsStaff } from '../hooks/event.ts';
 import { useOnline, useSelect } from '../hooks/store.ts';
+import { myEventIds } from '../lib/conversations.ts';
 import { formatDateTime } from '../lib/time.ts';
 import { OrganiserPanel } from './organiser/panel.tsx';
 
@@ -15,6 +16,8 @@ export function EventScreen() {
   const { event, missing } = useEvent(id);
   const manager = useCanManage(event);
   const staff = useIsStaff(event);
+  // The directory is for people taking part: an RSVP other than "not going", or a role.
+  const takingPart = useSelect((t) => myEventIds(t).has(id), [id]);
   if (!event)
     return (
       <Page title={missing ? 'Event not found' : 'Loading event…'} back={{ href: '/', label: 'Events' }}>
@@ -49,6 +52,11 @@ export function EventScreen() {
         <Link href={`/events/${event.id}/channels`} className="button">
           Channels
         </Link>
+        {takingPart ? (
+          <Link href={`/events/${event.id}/people`} className="button">
+            People
+          </Link>
+        ) : null}
       </nav>
       <RsvpBlock event={event} />
       {manager || staff ? <OrganiserPanel event={event} manager={manager} /> : null}
@@ -110,17 +118,19 @@ function RsvpBlock({ event }: { event: Event }) {
         <fieldset className="segmented">
           <legend className="visually-hidden">Answer</legend>
           {choices.map((choice) => {
-            const current =
-              rsvp?.status === choice.status || (choice.status === 'going' && rsvp?.status === 'waitlisted');
+            // Asking to go onto a full event puts me on the waitlist: that answer is its own state.
+            const waiting = choice.status === 'going' && waitlisted;
+            const current = rsvp?.status === choice.status || waiting;
             return (
               <button
                 key={choice.status}
                 type="button"
                 aria-pressed={current}
-                className={current ? 'button primary' : 'button'}
+                data-state={waiting ? 'waitlisted' : undefined}
+                className={waiting ? 'button waitlisted' : current ? 'button primary' : 'button'}
                 onClick={() => void client.rsvp(event.id, choice.status)}
               >
-                {choice.label}
+                {waiting ? 'Waitlisted' : choice.label}
               </button>
             );
           })}

@@ -1,8 +1,11 @@
 import type { User } from '@muster/protocol';
 import { useState } from 'react';
 import { client } from '../client.ts';
+import { FormError } from '../components/field.tsx';
 import { ImagePicker } from '../components/image-picker.tsx';
+import { ResendVerification } from '../components/resend-verification.tsx';
 import { useUser } from '../hooks/session.ts';
+import { describeError } from '../lib/errors.ts';
 import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
 
 const themes: { value: Theme; label: string }[] = [
@@ -25,6 +28,31 @@ async function signOut() {
   await client.signOut({ forget: true });
 }
 
+/** Opt in to (or out of) the attendee directory of the events I take part in. */
+function DirectoryChoice({ listed }: { listed: boolean }) {
+  const [checked, setChecked] = useState(listed);
+  const [error, setError] = useState<string | null>(null);
+  async function change(next: boolean) {
+    setChecked(next);
+    setError(null);
+    try {
+      await client.api.me.update({ directoryVisible: next });
+    } catch (caught) {
+      setChecked(!next);
+      setError(describeError(caught));
+    }
+  }
+  return (
+    <>
+      <label className="check">
+        <input type="checkbox" checked={checked} onChange={(e) => void change(e.currentTarget.checked)} />
+        List me in the people of events I take part in, so others there can message me
+      </label>
+      <FormError error={error} />
+    </>
+  );
+}
+
 /** Profile and settings: who is signed in, the colour theme for this device, and signing out. */
 export function ProfileScreen() {
   const user = useUser();
@@ -45,6 +73,14 @@ export function ProfileScreen() {
         <dd data-testid="profile-email">{user?.email ?? 'None'}</dd>
       </dl>
       {user ? <PhotoPicker user={user} /> : null}
+      {user?.emailVerified === false ? (
+        <>
+          <p className="hint">Your e-mail address is not verified yet: open the link we mailed you.</p>
+          <ResendVerification />
+        </>
+      ) : null}
+      <h2>Attendee directories</h2>
+      <DirectoryChoice listed={user?.directoryVisible === true} />
       <h2>Appearance</h2>
       <fieldset className="segmented" aria-describedby="theme-hint">
         <legend className="visually-hidden">Theme</legend>

@@ -45,6 +45,11 @@ export function SignInScreen({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           maxLength={256}
           hint={signUp ? 'At least 10 characters.' : undefined}
         />
+        {signUp ? null : (
+          <p className="hint">
+            <Link href="/forgot-password">Forgot password?</Link>
+          </p>
+        )}
         <FormError error={error} />
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? 'Please wait…' : signUp ? 'Create account' : 'Sign in'}

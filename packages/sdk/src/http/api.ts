@@ -15,6 +15,8 @@ import type {
   CreateEventBody,
   CreateSessionBody,
   Device,
+  DirectoryEntry,
+  DirectoryQuery,
   EditMessageBody,
   Event,
   EventListQuery,
@@ -28,6 +30,8 @@ import type {
   MessagePage,
   Note,
   PageQuery,
+  PasswordResetBody,
+  PasswordResetRequestBody,
   ReadState,
   RegisterBody,
   RoleAssignment,
@@ -48,6 +52,7 @@ import type {
   UpdateMeBody,
   UpdateSessionBody,
   User,
+  VerifyEmailBody,
 } from '@muster/protocol';
 import { path, type Query, type Transport } from './transport.ts';
 
@@ -87,6 +92,16 @@ export function createApi(http: Transport) {
       logout: (body: { refreshToken: string }) =>
         http.request<Ok>('POST', '/api/v1/auth/logout', { body, auth: false }),
       logoutEverywhere: () => write<Ok>('POST', '/api/v1/auth/logout-all'),
+      /** Redeems the token of a verification mail; needs no session (the link may open anywhere). */
+      verifyEmail: (body: VerifyEmailBody) =>
+        http.request<User>('POST', '/api/v1/auth/verify-email', { body, auth: false }),
+      /** Mails the signed-in user a fresh verification link. */
+      requestVerification: () => write<Ok>('POST', '/api/v1/auth/verify-email/request'),
+      /** Answered alike whether or not an account has the address. */
+      requestPasswordReset: (body: PasswordResetRequestBody) =>
+        http.request<Ok>('POST', '/api/v1/auth/password-reset/request', { body, auth: false }),
+      resetPassword: (body: PasswordResetBody) =>
+        http.request<Ok>('POST', '/api/v1/auth/password-reset', { body, auth: false }),
     },
     me: {
       get: () => get<User>('/api/v1/me'),
@@ -134,6 +149,9 @@ export function createApi(http: Transport) {
         write<Rsvp>('PUT', path`/api/v1/events/${id}/rsvp`, { status }, o),
       deleteRsvp: (id: string, o?: WriteOptions) =>
         write<null>('DELETE', path`/api/v1/events/${id}/rsvp`, undefined, o),
+      /** People taking part who opted in to the directory (for others taking part). */
+      directory: (id: string, query: DirectoryQuery = {}) =>
+        get<PageOf<DirectoryEntry>>(path`/api/v1/events/${id}/directory`, query),
       rsvps: (id: string, query: RsvpListQuery = {}) =>
         get<PageOf<RsvpEntry>>(path`/api/v1/events/${id}/rsvps`, query),
       channels: (id: string, query: ChannelListQuery = {}) =>

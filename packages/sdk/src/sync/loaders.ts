@@ -17,9 +17,34 @@ export type Loader = (scope: string, reason: LoadReason) => Promise<number>;
 /** Messages a channel snapshot loads (the latest page); older pages come with `loadOlderMessages`. */
 export const SNAPSHOT_MESSAGES = 50;
 
+/**
+ * A channel snapshot into the store: the channel, my markers and (DMs and groups) the others'
+ * markers. Markers only move forward, so a snapshot older than a receipt record already applied
+ * never moves a tick back.
+ */
 export function putChannelView(draft: Draft, view: ChannelView): void {
-  const { canPost: _p, unreadCount, lastReadSeq, lastDeliveredSeq, lastMessageAt: _l, ...channel } = view;
+  const {
+    canPost: _p,
+    unreadCount,
+    lastReadSeq,
+    lastDeliveredSeq,
+    lastMessageAt: _l,
+    receipts = [],
+    ...channel
+  } = view;
   draft.write('channels')[channel.id] = channel;
+  if (receipts.length) {
+    const table = draft.write('receipts');
+    for (const receipt of receipts) {
+      const key = `${receipt.channelId}:${receipt.userId}`;
+      const held = table[key];
+      table[key] = {
+        ...receipt,
+        deliveredSeq: Math.max(receipt.deliveredSeq, held?.deliveredSeq ?? 0),
+        readSeq: Math.max(receipt.readSeq, held?.readSeq ?? 0),
+      };
+    }
+  }
   draft.write('readStates')[channel.id] = {
     channelId: channel.id,
     unreadCount,

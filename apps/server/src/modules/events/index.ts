@@ -2,6 +2,7 @@ import type { Platform } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { Module } from '../../platform/module.ts';
 import { eventCoverRoutes } from './events.cover.routes.ts';
+import { directoryRoutes } from './events.directory.routes.ts';
 import { eventJobs } from './events.jobs.ts';
 import { eventRoutes } from './events.routes.ts';
 import { rsvpRoutes } from './events.rsvp.routes.ts';
@@ -31,6 +32,7 @@ function routes(app: App, platform: Platform) {
   eventRoutes(app, platform);
   rsvpRoutes(app, platform);
   eventCoverRoutes(app, platform);
+  directoryRoutes(app, platform);
 }
 
 export const eventsModule: Module = { name: 'events', routes, jobs: eventJobs };

@@ -14,6 +14,12 @@ export function presentUser(row: UserRow, { self }: { self: boolean }): User {
     avatarUrl: row.avatarUrl,
     avatar: row.avatar ?? null,
     createdAt: row.createdAt.toISOString(),
-    ...(self ? { emailVerified: row.emailVerifiedAt !== null, isAdmin: row.isAdmin } : {}),
+    ...(self
+      ? {
+          emailVerified: row.emailVerifiedAt !== null,
+          isAdmin: row.isAdmin,
+          directoryVisible: row.directoryVisible,
+        }
+      : {}),
   };
 }

@@ -190,6 +190,7 @@ export async function updateMe(ctx: AuthedCtx, input: UpdateMeBody): Promise<Use
       ...(input.bio !== undefined ? { bio: input.bio } : {}),
       ...(input.interests !== undefined ? { interests: input.interests } : {}),
       ...(input.avatarUrl !== undefined ? { avatarUrl: input.avatarUrl } : {}),
+      ...(input.directoryVisible !== undefined ? { directoryVisible: input.directoryVisible } : {}),
     });
     if (!user) throw notFound('User');
     const me = presentUser(user, { self: true });

@@ -32,6 +32,8 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     /** Operates this Muster instance (queues, dev mailbox). The first account registered is one. */
     isAdmin: boolean('is_admin').notNull().default(false),
+    /** Listed in the attendee directory of events the person takes part in (opt-in, H1). */
+    directoryVisible: boolean('directory_visible').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,5 +1,5 @@
 import { MAX_UNREAD_COUNT } from '@muster/protocol';
-import { and, asc, desc, eq, gt, inArray, isNotNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { scopeHeads } from '../../platform/changes/changes.tables.ts';
 import { type Queryable, queryRows } from '../../platform/db/client.ts';
 import { sessions } from '../agenda/index.ts';
@@ -115,6 +115,25 @@ export async function memberIdsOf(
     .orderBy(asc(channelMembers.createdAt), asc(channelMembers.userId));
   for (const row of rows) result.set(row.channelId, [...(result.get(row.channelId) ?? []), row.userId]);
   return result;
+}
+
+/** The delivered and read markers of a DM's or group's members other than `userId`. */
+export async function othersMarkers(q: Queryable, channelId: string, userId: string) {
+  return q
+    .select({
+      userId: channelMembers.userId,
+      deliveredSeq: channelMembers.lastDeliveredSeq,
+      readSeq: channelMembers.lastReadSeq,
+    })
+    .from(channelMembers)
+    .where(
+      and(
+        eq(channelMembers.channelId, channelId),
+        eq(channelMembers.isMember, true),
+        ne(channelMembers.userId, userId),
+      ),
+    )
+    .orderBy(asc(channelMembers.userId));
 }
 
 /**

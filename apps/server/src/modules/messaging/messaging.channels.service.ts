@@ -151,10 +151,12 @@ async function viewOf(
   canPost: boolean,
 ): Promise<ChannelView> {
   const state = (await repo.findChannelState(q, channelId, userId))!;
-  const members = isPrivateKind(state.channel.kind as Channel['kind'])
-    ? (await repo.memberIdsOf(q, [channelId])).get(channelId)
-    : undefined;
-  return presentChannelView(state, members, canPost);
+  if (!isPrivateKind(state.channel.kind as Channel['kind']))
+    return presentChannelView(state, undefined, canPost);
+  const members = (await repo.memberIdsOf(q, [channelId])).get(channelId);
+  // The markers the receipt records carried: a device that starts following now needs them too.
+  const receipts = (await repo.othersMarkers(q, channelId, userId)).map((m) => ({ channelId, ...m }));
+  return { ...presentChannelView(state, members, canPost), receipts };
 }
 
 /** A DM is the same channel for the same pair, whoever opens it: `dmKey` is the sorted pair. */

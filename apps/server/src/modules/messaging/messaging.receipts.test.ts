@@ -1,4 +1,4 @@
-import type { ChannelPage, Mentioned, ReadState, ReceiptUpdated } from '@muster/protocol';
+import type { ChannelPage, ChannelView, Mentioned, ReadState, ReceiptUpdated } from '@muster/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -103,6 +103,33 @@ describe('receipts in a DM', () => {
     );
     expect(mine.map((c) => (c.data as ReadState).lastReadSeq)).toEqual([2, 3]);
     expect(mine.every((c) => c.id === channel.id)).toBe(true);
+  });
+});
+
+describe('receipts in a channel snapshot', () => {
+  it('gives a fresh device the other members’ markers, so ticks do not fall back to sent', async () => {
+    const [ann, ben] = await pair();
+    const channel = await openDm(server, ann, [ben]);
+    for (const body of ['one', 'two']) await sendMessage(server, ann, channel.id, body);
+    await mark(server, ben, channel.id, 'read', 1);
+    await mark(server, ben, channel.id, 'delivered', 2);
+
+    const seenByAnn = await call<ChannelView>(server, 'GET', `/api/v1/channels/${channel.id}`, ann);
+    expect(seenByAnn.receipts).toEqual([
+      { channelId: channel.id, userId: ben.id, deliveredSeq: 2, readSeq: 1 },
+    ]);
+    // Each member sees the others' markers, never their own (those are `lastReadSeq`).
+    const seenByBen = await call<ChannelView>(server, 'GET', `/api/v1/channels/${channel.id}`, ben);
+    expect(seenByBen.receipts).toEqual([
+      { channelId: channel.id, userId: ann.id, deliveredSeq: 0, readSeq: 0 },
+    ]);
+    expect(seenByBen.lastReadSeq).toBe(1);
+  });
+
+  it('carries no per-reader markers for event channels', async () => {
+    const topic = await buildChannel(server, organiser, eventId, { name: 'Snapshot topic', kind: 'topic' });
+    const view = await call<ChannelView>(server, 'GET', `/api/v1/channels/${topic.id}`, organiser);
+    expect(view.receipts).toBeUndefined();
   });
 });
 

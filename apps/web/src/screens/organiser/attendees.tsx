@@ -1,8 +1,9 @@
 import type { RsvpEntry } from '@muster/protocol';
 import { useEffect, useState } from 'react';
-import { useLocation, useParams } from 'wouter';
+import { useParams } from 'wouter';
 import { client } from '../../client.ts';
 import { FormError } from '../../components/field.tsx';
+import { MessageButton } from '../../components/message-button.tsx';
 import { Page } from '../../components/page.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { rememberNames } from '../../lib/names.ts';
@@ -19,7 +20,6 @@ export function Attendees() {
   const { id = '' } = useParams<{ id: string }>();
   const [entries, setEntries] = useState<RsvpEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [, navigate] = useLocation();
 
   useEffect(() => {
     client.api.events.rsvps(id, { limit: 500 }).then(
@@ -31,18 +31,6 @@ export function Attendees() {
     );
   }, [id]);
 
-  async function message(userId: string) {
-    setError(null);
-    try {
-      const channel = await client.api.channels.openDm({ userIds: [userId] });
-      await client.openChannel(channel.id);
-      navigate(`/channels/${channel.id}`);
-    } catch (caught) {
-      setError(describeError(caught));
-    }
-  }
-
-  const me = client.user?.id;
   return (
     <Page title="Attendees" back={{ href: `/events/${id}`, label: 'Event' }}>
       <FormError error={error} />
@@ -56,11 +44,7 @@ export function Attendees() {
               {statusLabel[entry.status]}
               {entry.waitlistPosition ? ` #${entry.waitlistPosition}` : ''}
             </span>
-            {entry.userId !== me ? (
-              <button type="button" className="button" onClick={() => void message(entry.userId)}>
-                Message<span className="visually-hidden"> {entry.name}</span>
-              </button>
-            ) : null}
+            <MessageButton userId={entry.userId} name={entry.name} />
           </li>
         ))}
       </ul>

@@ -8,7 +8,7 @@ import { Page } from '../../components/page.tsx';
 import { refreshCommunityRoles } from '../../hooks/event.ts';
 import { useSelect } from '../../hooks/store.ts';
 import { describeError } from '../../lib/errors.ts';
-import { deviceTimeZone, fromLocalInput, toLocalInput } from '../../lib/time.ts';
+import { deviceTimeZone, fromLocalInput, timeZoneChoices, toLocalInput } from '../../lib/time.ts';
 
 const zones = (() => {
   try {
@@ -128,9 +128,9 @@ export function EventForm() {
         <div className="field">
           <label htmlFor="timezone">Time zone</label>
           <select id="timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)}>
-            {zones.map((zone) => (
+            {timeZoneChoices(zones, timezone).map((zone) => (
               <option key={zone} value={zone}>
-                {zone}
+                {zone === 'UTC' ? 'UTC (Coordinated Universal Time)' : zone}
               </option>
             ))}
           </select>

@@ -1,4 +1,5 @@
 import type { Session, UpdateSessionBody } from '@muster/protocol';
+import { agendaOf } from '@muster/sdk';
 import { type FormEvent, useState } from 'react';
 import { useLocation, useParams, useRoute } from 'wouter';
 import { client } from '../../client.ts';
@@ -6,7 +7,9 @@ import { Field, FormError, TextArea } from '../../components/field.tsx';
 import { Page } from '../../components/page.tsx';
 import { useEvent } from '../../hooks/event.ts';
 import { useSession } from '../../hooks/session-data.ts';
+import { useSelect } from '../../hooks/store.ts';
 import { describeError } from '../../lib/errors.ts';
+import { matchRoom, roomsOf } from '../../lib/rooms.ts';
 import { fromLocalInput, toLocalInput } from '../../lib/time.ts';
 
 /**
@@ -24,6 +27,7 @@ export function SessionForm() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [, navigate] = useLocation();
+  const rooms = useSelect((t) => roomsOf(agendaOf(t, eventId ?? '')), [eventId]);
 
   if (!event || (!creating && !session)) return <Page title="Session">Loading…</Page>;
   const zone = event.timezone;
@@ -37,7 +41,7 @@ export function SessionForm() {
       description: text('description') || null,
       startsAt: fromLocalInput(text('startsAt'), zone),
       endsAt: fromLocalInput(text('endsAt'), zone),
-      room: text('room') || null,
+      room: matchRoom(text('room'), rooms),
       track: text('track') || null,
     };
     setBusy(true);
@@ -94,7 +98,20 @@ export function SessionForm() {
           hint={`Times in ${zone}.`}
         />
         <Field label="Ends" name="endsAt" type="datetime-local" required defaultValue={defaultEnd} />
-        <Field label="Room" name="room" maxLength={120} defaultValue={session?.room ?? ''} />
+        <Field
+          label="Room"
+          name="room"
+          maxLength={120}
+          defaultValue={session?.room ?? ''}
+          list="event-rooms"
+          autoComplete="off"
+          hint="Pick one of the event's rooms, or type a new one."
+        />
+        <datalist id="event-rooms">
+          {rooms.map((room) => (
+            <option key={room} value={room} />
+          ))}
+        </datalist>
         <Field label="Track" name="track" maxLength={120} defaultValue={session?.track ?? ''} />
         <FormError error={error} />
         <button type="submit" className="button primary" disabled={busy}>
