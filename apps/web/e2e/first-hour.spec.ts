@@ -23,10 +23,13 @@ function appUrl(): string {
  */
 async function demoLikeEvent(): Promise<{ event: Event; listed: TestUser; organiser: TestUser }> {
   const organiser = await registerUser('Olive Organiser');
-  const { event } = await publishedEvent(organiser, [
+  const { event, sessions } = await publishedEvent(organiser, [
     { title: 'Opening keynote', room: 'Main Hall', hour: 9 },
     { title: 'Offline first in practice', room: 'Room A', hour: 10 },
   ]);
+  // The organiser gives the keynote, so the newcomer meets a speaker page.
+  await call('PATCH', '/api/v1/me', organiser.token, { headline: 'Programme chair' });
+  await call('PATCH', `/api/v1/sessions/${sessions[0]!.id}`, organiser.token, { speakerIds: [organiser.id] });
   const channel = await call<{ id: string }>('POST', `/api/v1/events/${event.id}/channels`, organiser.token, {
     name: 'Announcements',
     kind: 'announcements',
@@ -57,7 +60,7 @@ const newEmail = (who: string) =>
 test('phone: a newcomer’s first hour — sign up, verify, reset the password, join, messages, a DM, Now/Next, dark mode', async ({
   browser,
 }) => {
-  const { event, listed } = await demoLikeEvent();
+  const { event, listed, organiser } = await demoLikeEvent();
   const email = newEmail('nina');
   const context = await phone(browser);
   const page = await context.newPage();
@@ -138,8 +141,16 @@ test('phone: a newcomer’s first hour — sign up, verify, reset the password, 
     .click();
   await expect(page.getByRole('link', { name: new RegExp(listed.name) })).toBeVisible();
 
-  // (The lead adds the speaker page step here, after merging the speakers work: open a speaker
-  // from the agenda and message them with the same MessageButton.)
+  // A speaker's page from the agenda, and a message to them from it.
+  await page.goto(`${appUrl()}/events/${event.id}/agenda`);
+  await page.getByRole('link', { name: organiser.name }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: organiser.name })).toBeVisible();
+  await expect(page.getByText('Programme chair')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Opening keynote' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: `Message ${organiser.name}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: organiser.name })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
 
   // Now / Next during the first session.
   await page.clock.setFixedTime(new Date(Date.parse(event.startsAt) + 90 * 60_000));

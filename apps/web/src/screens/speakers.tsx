@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import { client } from '../client.ts';
 import { Avatar } from '../components/avatar.tsx';
+import { MessageButton } from '../components/message-button.tsx';
 import { Page } from '../components/page.tsx';
 import { useEvent } from '../hooks/event.ts';
 import { useSpeakers } from '../hooks/speakers.ts';
@@ -77,7 +78,7 @@ export function SpeakerScreen() {
         <div>
           {speaker.headline ? <p className="speaker-headline">{speaker.headline}</p> : null}
           {speaker.company ? <p className="meta">{speaker.company}</p> : null}
-          {/* message-button: lead adds after merge */}
+          <MessageButton userId={speaker.id} name={speaker.name} />
         </div>
       </div>
       {speaker.bio ? <p className="description">{speaker.bio}</p> : null}
