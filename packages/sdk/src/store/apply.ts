@@ -6,13 +6,13 @@ import {
   isChangeEntity,
   type Message,
   parseScope,
-  Session,
+  type Session,
   type SessionUpdatedData,
   type TypedChange,
   type User,
 } from '@muster/protocol';
-import { Check } from 'typebox/value';
-import { type Draft, NotificationRecord, type TableName, type Tables } from './tables.ts';
+import { isNotificationRecord, noticedSession } from './shapes.ts';
+import type { Draft, TableName, Tables } from './tables.ts';
 
 /** Why a change record was not applied: see `applyChange`. */
 export type UnreadableReason = 'unknown_entity' | 'wrong_scope' | 'invalid_data';
@@ -72,12 +72,6 @@ function upsertMessage(draft: Draft, message: Message) {
   put(draft, 'messages', message.id, mine ? { ...message, myReactions: mine } : message);
 }
 
-/** `session` of an `agenda.sessionChangedForYou` notice, whose data has no protocol schema yet. */
-function noticedSession(data: unknown): Session | null {
-  if (typeof data !== 'object' || data === null || !('session' in data)) return null;
-  return Check(Session, data.session) ? data.session : null;
-}
-
 /**
  * How each change entity updates the tables. Every catalogue entity has an entry (tsc fails when
  * the catalogue gains one nobody decided about): a reducer, or `ignored` with the reason.
@@ -127,7 +121,7 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
   'messaging.receiptUpdated': (d, { data }) => put(d, 'receipts', `${data.channelId}:${data.userId}`, data),
   'messaging.mentioned': (d, c) => put(d, 'mentions', c.id, c.data),
   'notifications.created': (d, c, ctx) =>
-    Check(NotificationRecord, c.data)
+    isNotificationRecord(c.data)
       ? put(d, 'notifications', c.id, c.data)
       : ctx.onUnreadable?.(c, 'invalid_data'),
   'identity.profileUpdated': (_d, c, ctx) => {

@@ -11,7 +11,6 @@ import type {
   Rsvp,
   Session,
 } from '@muster/protocol';
-import { type Static, Type } from 'typebox';
 
 /** A message as the store holds it; `local` marks one still in the outbox (optimistic). */
 export type LocalMessage = Message & { local?: 'sending' };
@@ -22,21 +21,17 @@ export interface SessionMark {
   at: string;
 }
 
-/**
- * `notifications.created` data, as the server presents it. A schema of the SDK's own (checked
- * when a record arrives) until the notifications schema lands in `@muster/protocol`.
- */
-export const NotificationRecord = Type.Object({
-  id: Type.String(),
-  category: Type.String(),
-  kind: Type.String(),
-  title: Type.String(),
-  body: Type.Union([Type.String(), Type.Null()]),
-  data: Type.Unknown(),
-  createdAt: Type.String(),
-  readAt: Type.Union([Type.String(), Type.Null()]),
-});
-export type NotificationRecord = Static<typeof NotificationRecord>;
+/** `notifications.created` data, as the server presents it (checked on arrival: `shapes.ts`). */
+export interface NotificationRecord {
+  id: string;
+  category: string;
+  kind: string;
+  title: string;
+  body: string | null;
+  data: unknown;
+  createdAt: string;
+  readAt: string | null;
+}
 
 /**
  * The local store's tables, each keyed by id. Rows are the protocol's own types, updated from
