@@ -140,8 +140,8 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
 
 /**
  * The catalogue's reading of a wire record: an entity it knows, on one of that entity's scope
- * kinds. Its `data` is then trusted to be of the entity's schema, which the server's change log
- * checks when the record is written.
+ * kinds. Its `data` is then trusted to be of the entity's schema: the catalogue is the contract the
+ * server's writers are typed against (`TypedChangeInput`); it is not validated again here.
  */
 function isTypedChange(change: Change): change is TypedChange {
   return (
