@@ -1,4 +1,11 @@
-import type { LoginBody, RegisterBody, RsvpChoice, UpdateSessionBody, User } from '@muster/protocol';
+import {
+  type LoginBody,
+  type RegisterBody,
+  type RsvpChoice,
+  scopes,
+  type UpdateSessionBody,
+  type User,
+} from '@muster/protocol';
 import { Emitter } from './emitter.ts';
 import { SignedOutError } from './errors.ts';
 import { type Api, createApi } from './http/api.ts';
@@ -17,6 +24,7 @@ import {
 import { type SessionEvents, UserSession } from './session.ts';
 import { MemoryStorage } from './storage/memory.ts';
 import type { Store } from './store/store.ts';
+import { UnreadableChanges } from './store/unreadable.ts';
 import { putMessages } from './sync/loaders.ts';
 import type { RealtimeOptions } from './sync/realtime.ts';
 
@@ -49,6 +57,7 @@ export class MusterClient {
   readonly events = new Emitter<ClientEvents>();
   readonly transport: Transport;
   readonly auth: Auth;
+  private readonly unreadable = new UnreadableChanges(this.events);
   private session: UserSession | null = null;
   private closing: Promise<void> = Promise.resolve();
   private readonly options: MusterClientOptions;
@@ -85,6 +94,14 @@ export class MusterClient {
     const saved = await this.auth.load();
     if (saved) await this.openSession(saved.user.id);
     return this;
+  }
+
+  /**
+   * What the client skipped, for the app's telemetry: `unreadableChanges` counts change records
+   * it could not read (an entity it does not know, say) by entity name, since it was made.
+   */
+  get stats(): { unreadableChanges: Record<string, number> } {
+    return { unreadableChanges: this.unreadable.byEntity() };
   }
 
   get user(): User | null {
@@ -141,12 +158,12 @@ export class MusterClient {
 
   /** The event, its agenda and channels, kept live. */
   openEvent(eventId: string): Promise<void> {
-    return this.follow(`event:${eventId}`);
+    return this.follow(scopes.event(eventId));
   }
 
   /** A channel's recent messages and receipts, kept live. */
   openChannel(channelId: string): Promise<void> {
-    return this.follow(`channel:${channelId}`);
+    return this.follow(scopes.channel(channelId));
   }
 
   /** "Typing…" for the channel's other readers (best effort; callers throttle, e.g. once per 3 s). */
@@ -238,6 +255,7 @@ export class MusterClient {
         signals: this.signals,
         timers: this.timers,
         events: this.events,
+        unreadable: this.unreadable,
         realtime: this.options.realtime ?? {},
         ...(this.options.retry ? { retry: this.options.retry } : {}),
       },

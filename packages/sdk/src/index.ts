@@ -25,8 +25,10 @@ export {
 } from './platform.ts';
 export { normaliseScope, UserSession } from './session.ts';
 export { MemoryStorage } from './storage/memory.ts';
+export type { UnreadableReason } from './store/apply.ts';
 export * from './store/selectors.ts';
 export { Store, type StoreListener } from './store/store.ts';
 export type { LocalMessage, NotificationRecord, SessionMark, TableName, Tables } from './store/tables.ts';
+export type { UnreadableEvents } from './store/unreadable.ts';
 export type { ConnectionStatus, RealtimeOptions, SocketFactory } from './sync/realtime.ts';
 export { ScopeTracker } from './sync/tracker.ts';

@@ -1,4 +1,4 @@
-import type { User } from '@muster/protocol';
+import { parseScope, scopeFor, scopes, type User } from '@muster/protocol';
 import type { Emitter } from './emitter.ts';
 import type { Api } from './http/api.ts';
 import type { Auth, AuthEvents } from './http/auth.ts';
@@ -6,6 +6,7 @@ import type { Transport } from './http/transport.ts';
 import { Outbox, type OutboxEvents } from './outbox/outbox.ts';
 import type { SignalsAdapter, StorageAdapter, TimersAdapter } from './platform.ts';
 import { Store } from './store/store.ts';
+import type { UnreadableChanges, UnreadableEvents } from './store/unreadable.ts';
 import { createLoaders } from './sync/loaders.ts';
 import { Realtime, type RealtimeEvents, type RealtimeOptions } from './sync/realtime.ts';
 import { type SyncEvents, Syncer } from './sync/syncer.ts';
@@ -14,7 +15,8 @@ import { ScopeTracker } from './sync/tracker.ts';
 export type SessionEvents = AuthEvents &
   SyncEvents &
   RealtimeEvents &
-  OutboxEvents & {
+  OutboxEvents &
+  UnreadableEvents & {
     /** The signed-in user's profile changed (on another device, say). */
     profile: { user: User };
   };
@@ -28,17 +30,17 @@ export interface SessionDeps {
   signals: SignalsAdapter;
   timers: TimersAdapter;
   events: Emitter<SessionEvents>;
+  /** Counts change records the store could not read; the client's, so it outlives a session. */
+  unreadable: UnreadableChanges;
   realtime: RealtimeOptions;
   retry?: { baseMs?: number; maxMs?: number };
 }
 
-const SCOPE = /^([a-z][a-z_]{0,31}):([0-9a-fA-F-]{36})$/;
-
 /** `kind:<uuid>` with the id lower-cased, as the server names scopes; throws on anything else. */
 export function normaliseScope(scope: string): string {
-  const match = SCOPE.exec(scope);
-  if (!match) throw new Error(`Not a scope: ${scope}`);
-  return `${match[1]}:${match[2]!.toLowerCase()}`;
+  const parsed = parseScope(scope);
+  if (!parsed) throw new Error(`Not a scope: ${scope}`);
+  return scopeFor(parsed.kind, parsed.id.toLowerCase());
 }
 
 /**
@@ -63,7 +65,11 @@ export class UserSession {
     this.store = new Store({
       storage,
       timers,
-      ctx: { userId, onProfile: (user) => events.emit('profile', { user }) },
+      ctx: {
+        userId,
+        onProfile: (user) => events.emit('profile', { user }),
+        onUnreadable: (change, reason) => deps.unreadable.report(change, reason),
+      },
     });
     const followed = (scope: string) => this.store.followed().includes(scope);
     this.tracker = new ScopeTracker(this.store, followed);
@@ -108,7 +114,7 @@ export class UserSession {
     await this.store.restore();
     await this.outbox.restore();
     this.store.setOverlays(() => this.outbox.overlays());
-    const own = `user:${this.userId.toLowerCase()}`;
+    const own = scopes.user(this.userId.toLowerCase());
     if (!this.store.followed().includes(own)) this.store.setFollowed([own, ...this.store.followed()]);
     this.cleanup.push(
       this.deps.events.on('synced', ({ generation }) => {
@@ -125,17 +131,17 @@ export class UserSession {
   }
 
   /** Follows scopes: loads what is new, subscribes the socket, catches up. */
-  async follow(scopes: string[]): Promise<void> {
-    const fresh = scopes.map(normaliseScope).filter((scope) => !this.store.followed().includes(scope));
+  async follow(names: string[]): Promise<void> {
+    const fresh = names.map(normaliseScope).filter((scope) => !this.store.followed().includes(scope));
     if (!fresh.length) return;
     this.store.setFollowed([...this.store.followed(), ...fresh]);
     await this.realtime.subscribe(fresh).catch(() => undefined);
     await this.syncer.sync();
   }
 
-  async unfollow(scopes: string[]): Promise<void> {
-    const gone = new Set(scopes.map(normaliseScope));
-    gone.delete(`user:${this.userId.toLowerCase()}`);
+  async unfollow(names: string[]): Promise<void> {
+    const gone = new Set(names.map(normaliseScope));
+    gone.delete(scopes.user(this.userId.toLowerCase()));
     this.store.setFollowed(this.store.followed().filter((scope) => !gone.has(scope)));
     for (const scope of gone) this.tracker.forget(scope);
     await this.realtime.unsubscribe([...gone]);

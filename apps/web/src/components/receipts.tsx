@@ -1,3 +1,4 @@
+import { scopes } from '@muster/protocol';
 import { useEffect, useRef } from 'react';
 import { client } from '../client.ts';
 import { loadCommunityRoles } from '../hooks/event.ts';
@@ -25,8 +26,8 @@ export function Receipts() {
     client.api.me
       .channels({ limit: 100 })
       .then((page) => {
-        const scopes = page.items.map((c) => `channel:${c.id}`);
-        if (scopes.length) return client.follow(...scopes);
+        const channels = page.items.map((c) => scopes.channel(c.id));
+        if (channels.length) return client.follow(...channels);
       })
       .catch(() => undefined);
   }, [online]);
@@ -35,10 +36,10 @@ export function Receipts() {
     const followed = new Set(client.store.followed());
     // My events bring their channels; DMs, groups and my events' announcements are followed
     // themselves, so their unread counts move live (a fresh device learns all of it this way).
-    const events = [...myEventIds(tables)].map((id) => `event:${id}`);
+    const events = [...myEventIds(tables)].map((id) => scopes.event(id));
     const channels = conversationsOf(tables)
       .filter((c) => PRIVATE.has(c.kind) || c.kind === 'announcements')
-      .map((c) => `channel:${c.id}`);
+      .map((c) => scopes.channel(c.id));
     const fresh = [...events, ...channels].filter((scope) => !followed.has(scope));
     if (fresh.length) client.follow(...fresh).catch(() => undefined);
 

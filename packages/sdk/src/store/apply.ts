@@ -1,41 +1,53 @@
-import type {
-  Bookmark,
-  Change,
-  Channel,
-  Event,
-  EventRoleGrant,
-  Mentioned,
-  Message,
-  Note,
-  ReactionsChanged,
-  ReadState,
-  ReceiptUpdated,
-  Rsvp,
-  Session,
-  SessionUpdatedData,
-  User,
+import {
+  type Change,
+  type ChangeEntity,
+  changeCatalogue,
+  type Event,
+  isChangeEntity,
+  type Message,
+  parseScope,
+  type Session,
+  type SessionUpdatedData,
+  type TypedChange,
+  type User,
 } from '@muster/protocol';
-import type { Draft, NotificationRecord, TableName, Tables } from './tables.ts';
+import { isNotificationRecord, noticedSession } from './shapes.ts';
+import type { Draft, TableName, Tables } from './tables.ts';
+
+/** Why a change record was not applied: see `applyChange`. */
+export type UnreadableReason = 'unknown_entity' | 'wrong_scope' | 'invalid_data';
 
 export interface ApplyContext {
   /** The signed-in user: their own reactions are tracked in `myReactions`. */
   userId: string;
   /** Called for `identity.profileUpdated` of the signed-in user. */
   onProfile?: (user: User) => void;
+  /** Called for a record the SDK cannot read (a newer server's entity, say); its cursor still advances. */
+  onUnreadable?: (change: Change, reason: UnreadableReason) => void;
 }
 
-type Reducer = (draft: Draft, change: Change, ctx: ApplyContext) => void;
+/** The change records of one entity, with `data` of that entity's schema. */
+type ChangeOf<E extends ChangeEntity> = Extract<TypedChange, { entity: E }>;
+type Reducer<E extends ChangeEntity> = (draft: Draft, change: ChangeOf<E>, ctx: ApplyContext) => void;
+
+/**
+ * An entity whose records the SDK does not keep locally: the reason is the value, so the table
+ * below says why, and its records still advance the scope's cursor.
+ */
+type Ignored = { ignored: string };
+const ignored = (why: string): Ignored => ({ ignored: why });
 
 /** Newer-or-equal by ISO timestamp: a row fed by two scopes never goes back in time. */
 const notOlder = (next: string | null | undefined, current: string | null | undefined) =>
   !current || !next || next >= current;
 
-function put<K extends TableName>(draft: Draft, table: K, id: string, row: unknown) {
-  (draft.write(table) as Record<string, unknown>)[id] = row;
+function put<K extends TableName>(draft: Draft, table: K, id: string, row: Tables[K][string]) {
+  // Object.assign: tsc cannot write through a table type that is generic in `K`; `row` is checked above.
+  Object.assign(draft.write(table), { [id]: row });
 }
 
 function remove(draft: Draft, table: TableName, id: string) {
-  if (id in draft.read(table)) delete (draft.write(table) as Record<string, unknown>)[id];
+  if (id in draft.read(table)) delete draft.write(table)[id];
 }
 
 function upsertEvent(draft: Draft, event: Event) {
@@ -48,10 +60,10 @@ function upsertSession(draft: Draft, session: Session) {
     put(draft, 'sessions', session.id, session);
 }
 
-const sessionOf = (data: Session | SessionUpdatedData): Session => {
-  const { changed: _changed, ...session } = data as SessionUpdatedData;
+/** The session of an `agenda.sessionUpdated` record, without its list of changed fields. */
+function sessionOf({ changed: _changed, ...session }: SessionUpdatedData): Session {
   return session;
-};
+}
 
 function upsertMessage(draft: Draft, message: Message) {
   const current = draft.read('messages')[message.id];
@@ -61,38 +73,37 @@ function upsertMessage(draft: Draft, message: Message) {
 }
 
 /**
- * How each change entity updates the tables. Entities not listed (communities, forms, leads…) are
- * not kept locally; their records still advance the scope's cursor.
+ * How each change entity updates the tables. Every catalogue entity has an entry (tsc fails when
+ * the catalogue gains one nobody decided about): a reducer, or `ignored` with the reason.
  */
-const reducers: Record<string, Reducer> = {
-  'events.eventCreated': (d, c) => upsertEvent(d, c.data as Event),
-  'events.eventUpdated': (d, c) => upsertEvent(d, c.data as Event),
-  'events.statusChanged': (d, c) => upsertEvent(d, c.data as Event),
+const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
+  'events.eventCreated': (d, c) => upsertEvent(d, c.data),
+  'events.eventUpdated': (d, c) => upsertEvent(d, c.data),
+  'events.statusChanged': (d, c) => upsertEvent(d, c.data),
   'events.rsvpChanged': (d, c) =>
-    c.op === 'delete' ? remove(d, 'rsvps', c.id) : put(d, 'rsvps', c.id, c.data as Rsvp),
+    c.op === 'delete' || !c.data ? remove(d, 'rsvps', c.id) : put(d, 'rsvps', c.id, c.data),
   'events.roleChanged': (d, c) =>
-    c.op === 'delete' ? remove(d, 'roles', c.id) : put(d, 'roles', c.id, c.data as EventRoleGrant),
-  'agenda.sessionCreated': (d, c) => upsertSession(d, sessionOf(c.data as Session)),
-  'agenda.sessionCancelled': (d, c) => upsertSession(d, sessionOf(c.data as Session)),
+    c.op === 'delete' || !c.data ? remove(d, 'roles', c.id) : put(d, 'roles', c.id, c.data),
+  'agenda.sessionCreated': (d, c) => upsertSession(d, c.data),
+  'agenda.sessionCancelled': (d, c) => upsertSession(d, c.data),
   'agenda.sessionUpdated': (d, c) => {
-    const data = c.data as SessionUpdatedData;
-    upsertSession(d, sessionOf(data));
-    put(d, 'sessionMarks', c.id, { changed: data.changed, at: c.at });
+    upsertSession(d, sessionOf(c.data));
+    put(d, 'sessionMarks', c.id, { changed: c.data.changed, at: c.at });
   },
   // A personal notice about a session on my schedule; the session itself is fresher or equal.
-  'agenda.sessionChangedForYou': (d, c) => {
-    const session = (c.data as { session?: Session | null }).session;
-    if (session && session.id in d.read('sessions')) upsertSession(d, session);
+  'agenda.sessionChangedForYou': (d, c, ctx) => {
+    const session = noticedSession(c.data);
+    if (!session) return ctx.onUnreadable?.(c, 'invalid_data');
+    if (session.id in d.read('sessions')) upsertSession(d, session);
   },
-  'agenda.bookmarkAdded': (d, c) => put(d, 'bookmarks', c.id, c.data as Bookmark),
+  'agenda.bookmarkAdded': (d, c) => put(d, 'bookmarks', c.id, c.data),
   'agenda.bookmarkRemoved': (d, c) => remove(d, 'bookmarks', c.id),
-  'agenda.noteSaved': (d, c) => put(d, 'notes', c.id, c.data as Note),
-  'messaging.channelCreated': (d, c) => put(d, 'channels', c.id, c.data as Channel),
-  'messaging.messageSent': (d, c) => upsertMessage(d, c.data as Message),
-  'messaging.messageEdited': (d, c) => upsertMessage(d, c.data as Message),
-  'messaging.messageDeleted': (d, c) => upsertMessage(d, { ...(c.data as Message), myReactions: [] }),
-  'messaging.reactionsChanged': (d, c, ctx) => {
-    const data = c.data as ReactionsChanged;
+  'agenda.noteSaved': (d, c) => put(d, 'notes', c.id, c.data),
+  'messaging.channelCreated': (d, c) => put(d, 'channels', c.id, c.data),
+  'messaging.messageSent': (d, c) => upsertMessage(d, c.data),
+  'messaging.messageEdited': (d, c) => upsertMessage(d, c.data),
+  'messaging.messageDeleted': (d, c) => upsertMessage(d, { ...c.data, myReactions: [] }),
+  'messaging.reactionsChanged': (d, { data }, ctx) => {
     const message = d.read('messages')[data.messageId];
     if (!message) return;
     let mine = message.myReactions;
@@ -106,21 +117,51 @@ const reducers: Record<string, Reducer> = {
       ...(mine ? { myReactions: mine } : {}),
     });
   },
-  'messaging.readStateChanged': (d, c) => put(d, 'readStates', c.id, c.data as ReadState),
-  'messaging.receiptUpdated': (d, c) => {
-    const data = c.data as ReceiptUpdated;
-    put(d, 'receipts', `${data.channelId}:${data.userId}`, data);
-  },
-  'messaging.mentioned': (d, c) => put(d, 'mentions', c.id, c.data as Mentioned),
-  'notifications.created': (d, c) => put(d, 'notifications', c.id, c.data as NotificationRecord),
+  'messaging.readStateChanged': (d, c) => put(d, 'readStates', c.id, c.data),
+  'messaging.receiptUpdated': (d, { data }) => put(d, 'receipts', `${data.channelId}:${data.userId}`, data),
+  'messaging.mentioned': (d, c) => put(d, 'mentions', c.id, c.data),
+  'notifications.created': (d, c, ctx) =>
+    isNotificationRecord(c.data)
+      ? put(d, 'notifications', c.id, c.data)
+      : ctx.onUnreadable?.(c, 'invalid_data'),
   'identity.profileUpdated': (_d, c, ctx) => {
-    if (c.id === ctx.userId) ctx.onProfile?.(c.data as User);
+    if (c.id === ctx.userId) ctx.onProfile?.(c.data);
   },
+  'identity.emailVerified': ignored('the profile is what the app shows; profileUpdated carries it'),
+  'identity.sessionRevoked': ignored('the server ends the session; the next refresh signs out'),
+  'communities.communityCreated': ignored('communities are read over REST, not kept locally'),
+  'communities.communityVerified': ignored('communities are read over REST, not kept locally'),
+  'communities.memberRemoved': ignored('communities are read over REST, not kept locally'),
+  'communities.membershipChanged': ignored('communities are read over REST, not kept locally'),
+  'leads.leadAssigned': ignored('leads are an organiser tool read over REST'),
+  'forms.formChanged': ignored('forms are read over REST when opened'),
+  'forms.submissionCounted': ignored('submission counts are read over REST when opened'),
 };
 
-/** Applies one change record. Records are full-state upserts, so applying one twice is harmless. */
+/**
+ * The catalogue's reading of a wire record: an entity it knows, on one of that entity's scope
+ * kinds. Its `data` is then trusted to be of the entity's schema: the catalogue is the contract the
+ * server's writers are typed against (`TypedChangeInput`); it is not validated again here.
+ */
+function isTypedChange(change: Change): change is TypedChange {
+  return (
+    isChangeEntity(change.entity) && parseScope(change.scope, changeCatalogue[change.entity].scope) !== null
+  );
+}
+
+/** Runs the entity's reducer; generic in the entity so that reducer and record are of one entity. */
+function reduce<E extends ChangeEntity>(entity: E, draft: Draft, change: ChangeOf<E>, ctx: ApplyContext) {
+  const reducer = reducers[entity];
+  if (typeof reducer === 'function') reducer(draft, change, ctx);
+}
+
+/**
+ * Applies one change record. Records are full-state upserts, so applying one twice is harmless. A
+ * record the SDK cannot read is reported through `ctx.onUnreadable`, never silently dropped.
+ */
 export function applyChange(draft: Draft, change: Change, ctx: ApplyContext): void {
-  reducers[change.entity]?.(draft, change, ctx);
+  if (isTypedChange(change)) reduce(change.entity, draft, change, ctx);
+  else ctx.onUnreadable?.(change, isChangeEntity(change.entity) ? 'wrong_scope' : 'unknown_entity');
 }
 
 /**
@@ -128,10 +169,12 @@ export function applyChange(draft: Draft, change: Change, ctx: ApplyContext): vo
  * (sessions, channels), a channel's messages and receipts, or the user's personal tables.
  */
 export function dropScope(draft: Draft, scope: string): void {
-  const [kind, id = ''] = splitScope(scope);
+  const parsed = parseScope(scope);
+  if (!parsed) return;
+  const { kind, id } = parsed;
   const dropWhere = <K extends TableName>(table: K, test: (row: Tables[K][string]) => boolean) => {
-    for (const [key, row] of Object.entries(draft.read(table)))
-      if (test(row as Tables[K][string])) remove(draft, table, key);
+    const rows: Tables[K] = draft.read(table);
+    for (const [key, row] of Object.entries(rows)) if (test(row)) remove(draft, table, key);
   };
   if (kind === 'event') {
     remove(draft, 'events', id);
@@ -155,9 +198,4 @@ export function dropScope(draft: Draft, scope: string): void {
       for (const key of Object.keys(draft.read(table))) remove(draft, table, key);
     dropWhere('channels', (c) => c.eventId === null);
   }
-}
-
-export function splitScope(scope: string): [string, string | undefined] {
-  const colon = scope.indexOf(':');
-  return colon < 0 ? [scope, undefined] : [scope.slice(0, colon), scope.slice(colon + 1)];
 }

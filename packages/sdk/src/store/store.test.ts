@@ -8,6 +8,7 @@ import type { TableName } from './tables.ts';
 
 const USER = '01900000-0000-7000-8000-0000000000aa';
 const EVENT = '01900000-0000-7000-8000-0000000000e1';
+const SESSION = '01900000-0000-7000-8000-0000000000f1';
 const userScope = `user:${USER}`;
 const eventScope = `event:${EVENT}`;
 
@@ -142,15 +143,17 @@ describe('Store', () => {
   it('never moves a session back in time when two scopes report it', () => {
     seqs = {};
     const store = newStore();
-    const newer = session('a', '2031-06-01T10:00:00.000Z', {
+    const newer = session(SESSION, '2031-06-01T10:00:00.000Z', {
       room: 'New',
       updatedAt: '2031-01-02T00:00:00.000Z',
     });
     const older = { ...newer, room: 'Old', updatedAt: '2031-01-01T00:00:00.000Z' };
-    store.applyInOrder([
-      change(eventScope, 'agenda.sessionCreated', 'a', newer),
-      change(userScope, 'agenda.sessionChangedForYou', 'a', { session: older }),
-    ]);
-    expect(store.getState().sessions.a?.room).toBe('New');
+    store.applyInOrder([change(eventScope, 'agenda.sessionCreated', SESSION, older)]);
+    // The notice is read (its session passes the protocol's schema) and moves the session forward…
+    store.applyInOrder([change(userScope, 'agenda.sessionChangedForYou', SESSION, { session: newer })]);
+    expect(store.getState().sessions[SESSION]?.room).toBe('New');
+    // …but an older copy of it never moves it back.
+    store.applyInOrder([change(userScope, 'agenda.sessionChangedForYou', SESSION, { session: older })]);
+    expect(store.getState().sessions[SESSION]?.room).toBe('New');
   });
 });

@@ -21,7 +21,7 @@ export interface SessionMark {
   at: string;
 }
 
-/** `notifications.created` data, as the server presents it. */
+/** `notifications.created` data, as the server presents it (checked on arrival: `shapes.ts`). */
 export interface NotificationRecord {
   id: string;
   category: string;

@@ -1,6 +1,5 @@
-import type { ChannelView, Message } from '@muster/protocol';
+import { type ChannelView, type Message, parseScope, type ScopeKind } from '@muster/protocol';
 import type { Api } from '../http/api.ts';
-import { splitScope } from '../store/apply.ts';
 import type { Store } from '../store/store.ts';
 import type { Draft } from '../store/tables.ts';
 
@@ -60,7 +59,7 @@ export function putMessages(draft: Draft, messages: readonly Message[]): void {
 
 /** The loaders per scope kind, over the REST API. */
 export function createLoaders(api: Api, store: Store): Loader {
-  const loaders: Record<string, (id: string, reason: LoadReason) => Promise<number>> = {
+  const loaders: Partial<Record<ScopeKind, (id: string, reason: LoadReason) => Promise<number>>> = {
     // The agenda answers the head it is at least as new as; the event is read after it.
     async event(id) {
       const agenda = await api.sessions.agendaAll(id);
@@ -109,10 +108,10 @@ export function createLoaders(api: Api, store: Store): Loader {
     },
   };
   return async (scope, reason) => {
-    const [kind, id = ''] = splitScope(scope);
-    const loader = loaders[kind];
+    const parsed = parseScope(scope);
+    const loader = parsed && loaders[parsed.kind];
     // Scopes whose records are not kept locally are followed from their current head.
-    if (!loader) return reason.kind === 'reset' ? reason.head : 0;
-    return loader(id, reason);
+    if (!parsed || !loader) return reason.kind === 'reset' ? reason.head : 0;
+    return loader(parsed.id, reason);
   };
 }

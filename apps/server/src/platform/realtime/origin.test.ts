@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createRefusedOriginLog, isAllowedOrigin } from './gateway.ts';
+import { createRefusedOriginLog, isAllowedOrigin } from './origin.ts';
 
 const allowed = new Set(['https://muster.example']);
 

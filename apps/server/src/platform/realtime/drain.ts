@@ -1,0 +1,14 @@
+import type { DrainingEvent } from '@muster/protocol';
+import type { Server } from 'socket.io';
+
+/**
+ * Tells every socket on this node to reconnect elsewhere (at a random moment within 2 s, so they do
+ * not all arrive at once) and closes their connections.
+ */
+export async function drainSockets(io: Server): Promise<void> {
+  for (const socket of await io.local.fetchSockets()) {
+    socket.emit('draining', { reconnectInMs: Math.floor(Math.random() * 2000) } satisfies DrainingEvent);
+  }
+  // Closing the transport (not `disconnect()`) makes clients reconnect by themselves.
+  for (const socket of io.of('/').sockets.values()) socket.conn.close();
+}
