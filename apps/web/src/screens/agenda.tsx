@@ -1,10 +1,12 @@
 import { agendaOf } from '@muster/sdk';
-import { useMemo, useState } from 'react';
-import { Link, useParams } from 'wouter';
+import { type ReactNode, useMemo, useState } from 'react';
+import { Link, Redirect, useParams } from 'wouter';
 import { Page } from '../components/page.tsx';
+import { SessionPane } from '../components/session-pane.tsx';
 import { SessionRow } from '../components/session-row.tsx';
 import { useEvent } from '../hooks/event.ts';
 import { useTables } from '../hooks/store.ts';
+import { useDesktop } from '../hooks/wide.ts';
 import { searchSessions } from '../lib/agenda-search.ts';
 import { useNames } from '../lib/names.ts';
 import { dayKey, formatDay } from '../lib/time.ts';
@@ -20,9 +22,19 @@ const groupings: { value: GroupBy; label: string }[] = [
 /**
  * The agenda, one day at a time, by time or grouped by room or track. It is the local store's copy,
  * so it updates live (a moved session shows its new room with a "changed" marker) and opens offline.
+ * On a desktop-wide window the selected session opens beside the list, at /events/:id/agenda/:session
+ * (one route, so the search, day and grouping stay as they are); on a phone that address is the
+ * session screen.
  */
 export function AgendaScreen() {
-  const { id = '' } = useParams<{ id: string }>();
+  const { id = '', sessionId } = useParams<{ id: string; sessionId?: string }>();
+  const desktop = useDesktop();
+  if (sessionId && !desktop) return <Redirect to={`/sessions/${sessionId}`} replace />;
+  return <Agenda id={id} selected={desktop ? (sessionId ?? null) : undefined} />;
+}
+
+/** `selected`: undefined on a phone (no detail pane), null on a desktop with nothing open yet. */
+function Agenda({ id, selected }: { id: string; selected: string | null | undefined }) {
   const { event, missing } = useEvent(id);
   const tables = useTables();
   const sessions = useMemo(() => agendaOf(tables, id), [tables, id]);
@@ -45,11 +57,8 @@ export function AgendaScreen() {
       ? new Map([['', daySessions]])
       : groupBy(daySessions, (s) => s[by] ?? (by === 'room' ? 'No room' : 'No track'));
 
-  return (
-    <Page
-      title={event ? `Agenda · ${event.title}` : 'Agenda'}
-      back={{ href: `/events/${id}`, label: 'Event' }}
-    >
+  const list = (
+    <>
       {missing ? <p>This event does not exist or is not visible to you.</p> : null}
       <p className="link-row">
         <Link href={`/events/${id}/now`} className="button">
@@ -117,13 +126,36 @@ export function AgendaScreen() {
                   mark={tables.sessionMarks[session.id]}
                   bookmarked={session.id in tables.bookmarks}
                   level={name ? 4 : 3}
+                  href={selected === undefined ? undefined : `/events/${id}/agenda/${session.id}`}
+                  selected={session.id === selected}
                 />
               </li>
             ))}
           </ul>
         </section>
       ))}
+    </>
+  );
+  return (
+    <Page
+      title={event ? `Agenda · ${event.title}` : 'Agenda'}
+      back={{ href: `/events/${id}`, label: 'Event' }}
+    >
+      {selected === undefined ? list : <TwoPanes list={list} selected={selected} />}
     </Page>
+  );
+}
+
+function TwoPanes({ list, selected }: { list: ReactNode; selected: string | null }) {
+  return (
+    <div className="split agenda-split">
+      <div>{list}</div>
+      {selected ? (
+        <SessionPane key={selected} sessionId={selected} />
+      ) : (
+        <p className="split-detail muted">Choose a session to see its details here.</p>
+      )}
+    </div>
   );
 }
 
