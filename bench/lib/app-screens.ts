@@ -4,6 +4,7 @@
  * every main screen that account lands on.
  */
 import puppeteer, { type Page } from 'puppeteer-core';
+import { call } from './api.ts';
 
 export interface Login {
   email: string;
@@ -15,6 +16,33 @@ export function demoLogin(output: string, role: 'attendee' | 'organiser'): Login
   const match = new RegExp(`${role}\\s+(${role}@demo\\.muster\\.dev)\\s+(\\S+)`).exec(output);
   if (!match) throw new Error(`no demo ${role} login in the server output:\n${output}`);
   return { email: match[1]!, password: match[2]! };
+}
+
+/**
+ * The demo seeds no channel: the organiser opens a topic channel in MusterConf with a screenful of
+ * messages, so "a channel" is audited as people see one, not empty.
+ */
+export async function seedChannel(base: string, organiser: Login): Promise<void> {
+  const { accessToken: token } = await call<{ accessToken: string }>(base, 'POST', '/api/v1/auth/login', {
+    body: organiser,
+  });
+  const events = await call<{ items: { id: string; title: string }[] }>(base, 'GET', '/api/v1/events', {
+    token,
+  });
+  const event = events.items.find((e) => e.title === 'MusterConf');
+  if (!event) throw new Error('the demo event MusterConf is missing');
+  const channel = await call<{ id: string }>(base, 'POST', `/api/v1/events/${event.id}/channels`, {
+    token,
+    body: { name: 'hallway', kind: 'topic' },
+  });
+  for (let i = 1; i <= 20; i++)
+    await call(base, 'POST', `/api/v1/channels/${channel.id}/messages`, {
+      token,
+      body: {
+        body: `Hallway note ${i}: where is the coffee for the afternoon sessions?`,
+        clientMsgId: `bench-${i}`,
+      },
+    });
 }
 
 /**
@@ -34,8 +62,12 @@ export async function signInAndCollect(
     await page.locator('input[type=email]').fill(login.email);
     await page.locator('input[type=password]').fill(login.password);
     await page.locator('button[type=submit]').click();
-    await page.locator('::-p-text(MusterConf)').click();
-    await page.locator('a::-p-text(Agenda)').wait();
+    try {
+      await page.locator('::-p-text(MusterConf)').click();
+      await page.locator('a::-p-text(Agenda)').wait();
+    } catch (error) {
+      throw new Error(`${login.email} could not sign in and open MusterConf`, { cause: error });
+    }
     const event = page.url();
     const sessionPath = await firstHref(page, `${event}/agenda`, '[data-session-id] a');
     const session = new URL(sessionPath, base).toString();
@@ -68,8 +100,13 @@ export async function signInAndCollect(
   }
 }
 
+/** The first `selector` link's href on `url`; a timeout names the page and the selector. */
 async function firstHref(page: Page, url: string, selector: string): Promise<string> {
   await page.goto(url);
-  await page.locator(selector).wait();
+  try {
+    await page.locator(selector).wait();
+  } catch (error) {
+    throw new Error(`no ${selector} on ${url}`, { cause: error });
+  }
   return page.$eval(selector, (a) => a.getAttribute('href') ?? '');
 }
