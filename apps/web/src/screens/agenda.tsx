@@ -2,8 +2,9 @@ import { agendaOf } from '@muster/sdk';
 import { type ReactNode, useMemo, useState } from 'react';
 import { Link, Redirect, useParams } from 'wouter';
 import { Page } from '../components/page.tsx';
+import { Segmented } from '../components/segmented.tsx';
+import { SessionList } from '../components/session-list.tsx';
 import { SessionPane } from '../components/session-pane.tsx';
-import { SessionRow } from '../components/session-row.tsx';
 import { useEvent } from '../hooks/event.ts';
 import { useTables } from '../hooks/store.ts';
 import { useDesktop } from '../hooks/wide.ts';
@@ -91,21 +92,7 @@ function Agenda({ id, selected }: { id: string; selected: string | null | undefi
           ))}
         </fieldset>
       ) : null}
-      <fieldset className="segmented">
-        <legend className="visually-hidden">Group by</legend>
-        {groupings.map((option) => (
-          <label key={option.value}>
-            <input
-              type="radio"
-              name="group-by"
-              value={option.value}
-              checked={by === option.value}
-              onChange={() => setBy(option.value)}
-            />
-            {option.label}
-          </label>
-        ))}
-      </fieldset>
+      <Segmented<GroupBy> legend="Group by" name="group-by" options={groupings} value={by} onChange={setBy} />
       {sessions.length === 0 ? <p className="muted">{event ? 'No sessions yet.' : 'Loading…'}</p> : null}
       {searching ? (
         <h2 className="day-title" role="status">
@@ -117,21 +104,14 @@ function Agenda({ id, selected }: { id: string; selected: string | null | undefi
       {[...groups.entries()].map(([name, list]) => (
         <section key={name || 'all'} aria-label={name || undefined} className="group">
           {name ? <h3 className="group-title">{name}</h3> : null}
-          <ul className="sessions">
-            {list.map((session) => (
-              <li key={session.id}>
-                <SessionRow
-                  session={session}
-                  timeZone={timeZone}
-                  mark={tables.sessionMarks[session.id]}
-                  bookmarked={session.id in tables.bookmarks}
-                  level={name ? 4 : 3}
-                  href={selected === undefined ? undefined : `/events/${id}/agenda/${session.id}`}
-                  selected={session.id === selected}
-                />
-              </li>
-            ))}
-          </ul>
+          <SessionList
+            sessions={list}
+            tables={tables}
+            timeZoneOf={() => timeZone}
+            level={name ? 4 : 3}
+            hrefOf={selected === undefined ? undefined : (session) => `/events/${id}/agenda/${session.id}`}
+            selected={selected}
+          />
         </section>
       ))}
     </>

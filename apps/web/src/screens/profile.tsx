@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { client } from '../client.ts';
+import { Segmented } from '../components/segmented.tsx';
 import { useUser } from '../hooks/session.ts';
 import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
 
@@ -43,21 +44,14 @@ export function ProfileScreen() {
         <dd data-testid="profile-email">{user?.email ?? 'None'}</dd>
       </dl>
       <h2>Appearance</h2>
-      <fieldset className="segmented" aria-describedby="theme-hint">
-        <legend className="visually-hidden">Theme</legend>
-        {themes.map((option) => (
-          <label key={option.value}>
-            <input
-              type="radio"
-              name="theme"
-              value={option.value}
-              checked={theme === option.value}
-              onChange={() => choose(option.value)}
-            />
-            {option.label}
-          </label>
-        ))}
-      </fieldset>
+      <Segmented
+        legend="Theme"
+        name="theme"
+        options={themes}
+        value={theme}
+        onChange={choose}
+        describedBy="theme-hint"
+      />
       <p id="theme-hint" className="hint">
         System follows your device's light or dark setting. The choice is kept on this device.
       </p>
