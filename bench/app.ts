@@ -1,8 +1,9 @@
 /**
  * `app`: the web app's budgets (QUALITY.md, issue 5). Lighthouse (npm `lighthouse`, its default
  * mobile profile: a mid-range phone, 4× CPU slowdown, slow 4G) drives Debian's Chromium against a
- * real server seeded with the demo, and reports performance and accessibility for the first screen
- * (sign-in, a cold visit) and for the agenda of a signed-in attendee. Also prints the initial
+ * real server seeded with the demo, and reports performance and accessibility for every main screen
+ * (issue 12): sign-in on a cold visit, each screen of a signed-in attendee, and the organiser's
+ * screens signed in as the demo organiser (a second browser profile). Also prints the initial
  * JavaScript (gzip) that index.html loads. Targets: performance ≥ 90, accessibility ≥ 95,
  * JavaScript ≤ 150 KB gzip.
  *
@@ -10,9 +11,9 @@
  */
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import puppeteer from 'puppeteer-core';
 import { startE2eServer } from '../scripts/app-server.ts';
 import { INITIAL_JS_BUDGET_BYTES, initialJs, kb } from '../scripts/web-budget.ts';
+import { demoLogin, seedChannel, signInAndCollect } from './lib/app-screens.ts';
 import { printTable, verdict, writeResult } from './lib/results.ts';
 import { median } from './lib/stats.ts';
 
@@ -57,40 +58,6 @@ async function audit(port: number, url: string, page: string): Promise<Audit> {
   };
 }
 
-/** Signs the demo attendee in through the app in the same browser, so the next audit is signed in. */
-async function signIn(
-  port: number,
-  url: string,
-  email: string,
-  password: string,
-): Promise<{ agenda: string; session: string }> {
-  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}` });
-  try {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.locator('input[type=email]').fill(email);
-    await page.locator('input[type=password]').fill(password);
-    await page.locator('button[type=submit]').click();
-    await page.locator('::-p-text(MusterConf)').click();
-    await page.locator('::-p-text(Agenda)').click();
-    await page.locator('[data-session-id]').wait();
-    const agenda = page.url();
-    const sessionPath = await page.$eval('[data-session-id] a', (a) => a.getAttribute('href') ?? '');
-    // Let the store reach IndexedDB before the audit opens a fresh page.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await page.close();
-    return { agenda, session: new URL(sessionPath, agenda).toString() };
-  } finally {
-    await browser.disconnect();
-  }
-}
-
-function demoLogin(output: string): { email: string; password: string } {
-  const match = /attendee\s+(attendee@demo\.muster\.dev)\s+(\S+)/.exec(output);
-  if (!match) throw new Error(`no demo login in the server output:\n${output}`);
-  return { email: match[1]!, password: match[2]! };
-}
-
 function medianAudit(runs: Audit[]): Audit {
   const first = runs[0]!;
   return {
@@ -106,33 +73,27 @@ function medianAudit(runs: Audit[]): Audit {
 export async function main(args: string[]): Promise<number> {
   const runs = Math.max(1, Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 1));
   const server = await startE2eServer({ seed: true });
-  const chrome = await chromeLauncher.launch({
-    chromePath: CHROMIUM,
-    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const chromes: chromeLauncher.LaunchedChrome[] = [];
   try {
     const js = initialJs();
-    const signInRuns: Audit[] = [];
-    for (let i = 0; i < runs; i++) signInRuns.push(await audit(chrome.port, `${server.url}/`, 'sign-in'));
-    const login = demoLogin(server.output());
-    const urls = await signIn(chrome.port, `${server.url}/`, login.email, login.password);
-    const eventUrl = urls.agenda.replace(/\/agenda$/, '');
-    // Every main screen, signed in (issue 12): each one a user lands on must keep the budgets.
-    const screens: [string, string][] = [
-      ['events', `${server.url}/`],
-      ['event', eventUrl],
-      ['agenda', urls.agenda],
-      ['session', urls.session],
-      ['now / next', `${eventUrl}/now`],
-      ['my schedule', `${server.url}/schedule`],
-      ['messages', `${server.url}/messages`],
-      ['profile', `${server.url}/profile`],
-    ];
-    const audits = [medianAudit(signInRuns)];
-    for (const [name, url] of screens) {
+    const auditRuns = async (port: number, name: string, url: string) => {
       const screenRuns: Audit[] = [];
-      for (let i = 0; i < runs; i++) screenRuns.push(await audit(chrome.port, url, name));
-      audits.push(medianAudit(screenRuns));
+      for (let i = 0; i < runs; i++) screenRuns.push(await audit(port, url, name));
+      return medianAudit(screenRuns);
+    };
+    await seedChannel(server.url, demoLogin(server.output(), 'organiser'));
+    const audits: Audit[] = [];
+    // Each account in its own browser profile, so the audits run signed in as that account.
+    for (const as of ['attendee', 'organiser'] as const) {
+      const chrome = await chromeLauncher.launch({
+        chromePath: CHROMIUM,
+        chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      });
+      chromes.push(chrome);
+      if (as === 'attendee') audits.push(await auditRuns(chrome.port, 'sign-in', `${server.url}/`));
+      const login = demoLogin(server.output(), as);
+      const screens = await signInAndCollect(chrome.port, server.url, login, as);
+      for (const [name, url] of screens) audits.push(await auditRuns(chrome.port, name, url));
     }
 
     const perfOk = audits.every((a) => a.performance >= TARGET_PERFORMANCE);
@@ -182,7 +143,7 @@ export async function main(args: string[]): Promise<number> {
     });
     return perfOk && a11yOk && jsOk ? 0 : 1;
   } finally {
-    chrome.kill();
+    for (const chrome of chromes) chrome.kill();
     await server.stop();
   }
 }

@@ -7,9 +7,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import vitestConfig from '../vitest.config.ts';
+import { probePostgres, probeRedis } from './probes.ts';
 import { type BrowserTier, runBrowserTier } from './test-browser.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -17,7 +16,6 @@ const tmp = path.join(root, '.tmp');
 const vitestBin = fs.realpathSync(path.join(root, 'node_modules/.bin/vitest'));
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-const PROBE_TIMEOUT_MS = 3000;
 
 type Probe = { ok: true; url: string } | { ok: false; why: string };
 interface Tier {
@@ -25,40 +23,6 @@ interface Tier {
   needs: string;
   available: Probe;
   files: number;
-}
-
-/** A server counts as available only if it answers a real query, not merely accepts a TCP connection. */
-async function probePostgres(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return (error as Error).message || String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function probeRedis(url: string): Promise<string | undefined> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: PROBE_TIMEOUT_MS,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message || String(error);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Uses the variable when set (and says so if it does not answer); otherwise tries the local default. */

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll } from 'vitest';
 import { TEST_METRICS_TOKEN } from './scrape-token.ts';
-import { freePort, mainFile, SERVER_ENV_KEYS, spawnServerProcess } from './server-process.ts';
+import { freePort, spawnServerProcess } from './server-process.ts';
 
 export interface MusterProcess {
   child: ChildProcess;
@@ -44,27 +44,15 @@ export async function spawnMuster(
 }
 
 /** A one-shot command (`muster queue ls`) run to its end: exit code and output. */
-export function runMuster(
+export async function runMuster(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of SERVER_ENV_KEYS) delete base[key];
-  const child = spawn(process.execPath, [mainFile, ...args], {
-    env: { ...base, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  const command = await spawnServerProcess({ args, env, outputLimit: 1_000_000 });
+  children.add(command.child);
+  const code = await command.exited;
+  children.delete(command.child);
+  return { code, stdout: command.stdout(), stderr: command.stderr() };
 }
 
 /** JSON over HTTP for tests that talk to a spawned server. */

@@ -41,6 +41,9 @@ export interface ServerProcess {
   exited: Promise<number | null>;
   /** The tail of what the process printed. */
   output(): string;
+  /** The tail of its stdout alone (a command's answer), and of its stderr (its errors, usage). */
+  stdout(): string;
+  stderr(): string;
   /** Resolves once `/readyz` answers 200; throws (with the output) if the process exits first. */
   ready(timeoutMs?: number, intervalMs?: number): Promise<void>;
   /** SIGTERM (graceful drain), SIGKILL after `graceMs`; resolves once the process has exited. */
@@ -96,12 +99,14 @@ export async function spawnServerProcess(options: ServerProcessOptions = {}): Pr
   });
   const limit = options.outputLimit ?? 8000;
   let output = '';
-  const keep = (chunk: Buffer) => {
+  const streams = { stdout: '', stderr: '' };
+  const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-limit);
+    streams[stream] = (streams[stream] + chunk.toString()).slice(-limit);
     options.onOutput?.(chunk);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout?.on('data', keep('stdout'));
+  child.stderr?.on('data', keep('stderr'));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const running = () => child.exitCode === null && child.signalCode === null;
   return {
@@ -110,6 +115,8 @@ export async function spawnServerProcess(options: ServerProcessOptions = {}): Pr
     port,
     exited,
     output: () => output,
+    stdout: () => streams.stdout,
+    stderr: () => streams.stderr,
     async ready(timeoutMs = 60_000, intervalMs = 50) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -49,6 +49,28 @@ test('desktop: side navigation, wide agenda, search, Now/Next live, dark mode, p
   await page.getByRole('radio', { name: 'By room' }).check();
   await expect(page.getByRole('heading', { level: 3, name: 'Room A' })).toBeVisible();
 
+  // Two panes: a session opens beside the list, at its own address, and the list keeps its grouping.
+  const list = page.locator('.agenda-split > div').first();
+  const pane = page.getByTestId('session-pane');
+  await expect(page.getByText('Choose a session to see its details here.')).toBeVisible();
+  await page.getByRole('link', { name: 'Offline first in practice' }).click();
+  await expect(page).toHaveURL(new RegExp(`/events/${event.id}/agenda/${sessions[2]!.id}$`));
+  await expect(pane.getByRole('heading', { level: 2, name: 'Offline first in practice' })).toBeFocused();
+  await expect(pane.getByTestId('session-room')).toHaveText('Room B');
+  await expect(page.getByRole('radio', { name: 'By room' })).toBeChecked();
+  await expect(page.locator('[data-session-id]')).toHaveCount(3);
+  await expect(page.getByRole('link', { name: 'Offline first in practice' })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+  const [listBox, paneBox] = [await list.boundingBox(), await pane.boundingBox()];
+  expect(paneBox!.x).toBeGreaterThanOrEqual(listBox!.x + listBox!.width);
+  expect(await axeViolations(page)).toEqual([]);
+  // The address alone opens the same two panes (a reload, a shared link).
+  await page.reload();
+  await expect(pane.getByRole('heading', { level: 2, name: 'Offline first in practice' })).toBeVisible();
+  await expect(page.locator('[data-session-id]')).toHaveCount(3);
+
   // Now / Next at 09:30 on the event's day; a cancellation leaves "On now" without a reload.
   await page.clock.setFixedTime(new Date(Date.parse(sessions[0]!.startsAt) + 30 * 60_000));
   await page.getByRole('link', { name: 'Now / Next' }).click();

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { call, phone, publishedEvent, registerUser, signIn } from './support.ts';
 
@@ -45,6 +46,10 @@ test('ticks move sent → delivered → read between two people, with typing and
   await expect(org.getByTestId('typing')).toContainText('is typing');
   await att.getByRole('button', { name: 'Send' }).click();
   await expect(org.getByTestId('message').filter({ hasText: 'Thanks, on my way' })).toBeVisible();
+  // The conversation is a log of list items that stay a list (Lighthouse counted an <ol role=log>).
+  const axe = await new AxeBuilder({ page: org }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
+  await expect(org.getByRole('log', { name: 'Messages' }).getByRole('listitem')).toHaveCount(2);
   const dmPath = new URL(org.url()).pathname;
   await attContext.close();
   await orgContext.close();

@@ -91,7 +91,7 @@ function SignedIn() {
           <Route path="/events/new" component={EventForm} />
           <Route path="/events/:id" component={EventScreen} />
           <Route path="/events/:id/edit" component={EventForm} />
-          <Route path="/events/:id/agenda" component={AgendaScreen} />
+          <Route path="/events/:id/agenda/:sessionId?" component={AgendaScreen} />
           <Route path="/events/:id/now" component={NowNextScreen} />
           <Route path="/events/:id/channels" component={ChannelsScreen} />
           <Route path="/events/:id/attendees" component={Attendees} />

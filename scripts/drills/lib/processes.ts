@@ -9,10 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../../bench/lib/server.ts';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-const mainTs = path.join(root, 'apps/server/src/main.ts');
+import { freePort, spawnServerProcess } from '../../../apps/server/test/server-process.ts';
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -87,43 +84,44 @@ export interface MusterNode extends Spawned {
   port: number;
 }
 
-/** `node apps/server/src/main.ts serve` (default roles) on 127.0.0.1:`port`, until `/readyz` is 200. */
+/**
+ * `node apps/server/src/main.ts serve` (default roles) on a free loopback port, until `/readyz` is
+ * 200: the one server-process helper, with its output also logged to `<logDir>/<name>.log`.
+ */
 export async function startNode(
   name: string,
   env: Record<string, string>,
   logDir: string,
 ): Promise<MusterNode> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(childEnv))
-    if (
-      /^(PORT|HOST|PUBLIC_URL|ALLOWED_ORIGINS|MUSTER_|DATABASE_|REDIS_URL|JWT_SECRET|LOG_LEVEL|SMTP_URL|OTEL_|TRUST_PROXY|METRICS_TOKEN)/.test(
-        key,
-      )
-    )
-      delete childEnv[key];
-  Object.assign(childEnv, {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    MUSTER_SEED: 'never',
-    ...env,
+  const log = fs.createWriteStream(path.join(logDir, `${name}.log`));
+  const server = await spawnServerProcess({
+    env: { MUSTER_SEED: 'never', ...env },
+    // Whatever else of Muster's the drill's own environment holds must not reach a node.
+    clear: (key) => /^(MUSTER_|DATABASE_|OTEL_)/.test(key),
+    outputLimit: 6000,
+    onOutput: (chunk) => log.write(chunk),
   });
-  const child = spawn(process.execPath, [mainTs, 'serve'], {
-    cwd: root,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child } = server;
+  children.add(child);
+  const exited = server.exited.then(() => {
+    children.delete(child);
+    log.end();
   });
-  const node = { ...track(name, child, path.join(logDir, `${name}.log`)), url, port };
-  const deadline = Date.now() + 90_000;
-  while ((await httpStatus(`${url}/readyz`)) !== 200) {
-    if (!node.alive()) throw new Error(`${name} exited before it was ready:\n${node.output()}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} not ready within 90 s:\n${node.output()}`);
-    }
-    await sleep(50);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const node: MusterNode = {
+    name,
+    child,
+    output: server.output,
+    exited,
+    alive,
+    stop: (graceMs = 10_000) => server.stop(graceMs),
+    url: server.url,
+    port: server.port,
+  };
+  try {
+    await server.ready(90_000, 50);
+  } catch (error) {
+    throw new Error(`${name}: ${(error as Error).message}`);
   }
   return node;
 }

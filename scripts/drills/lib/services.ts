@@ -1,7 +1,7 @@
 /** The shared servers a drill uses — PostgreSQL and Redis on loopback — checked, never started here. */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { probeRedis } from '../../probes.ts';
 
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
@@ -59,20 +59,7 @@ export async function createDrillDatabase(): Promise<DrillDatabase> {
 /** Redis must answer PING; returns its URL. */
 export async function checkRedis(): Promise<string> {
   const url = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    return url;
-  } catch (error) {
-    throw new Error(`Redis does not answer at ${url}: ${(error as Error).message}`);
-  } finally {
-    redis.disconnect();
-  }
+  const why = await probeRedis(url);
+  if (why !== undefined) throw new Error(`Redis does not answer at ${url}: ${why}`);
+  return url;
 }

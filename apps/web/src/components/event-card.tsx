@@ -1,7 +1,7 @@
 import type { Event } from '@muster/protocol';
 import { Link } from 'wouter';
 import { formatDay } from '../lib/time.ts';
-import { ResponsiveImage } from './responsive-image.tsx';
+import { EventCover } from './event-cover.tsx';
 
 export function EventCard({ event }: { event: Event }) {
   const days =
@@ -10,14 +10,7 @@ export function EventCard({ event }: { event: Event }) {
       : `${formatDay(event.startsAt, event.timezone)} – ${formatDay(event.endsAt, event.timezone)}`;
   return (
     <article className="card">
-      {event.coverImage ? (
-        <ResponsiveImage
-          image={event.coverImage}
-          alt=""
-          sizes="(min-width: 40rem) 40rem, 100vw"
-          className="cover"
-        />
-      ) : null}
+      <EventCover image={event.coverImage} />
       <h2 className="card-title">
         <Link href={`/events/${event.id}`}>{event.title}</Link>
       </h2>

@@ -11,7 +11,11 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
   const [location] = useLocation();
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation, which `location` stands for
   useEffect(() => {
-    const focusHeading = () => document.getElementById('page-title')?.focus({ preventScroll: false });
+    // A detail pane (desktop agenda) is what the new address names, so its heading comes first.
+    const focusHeading = () =>
+      (document.getElementById('detail-title') ?? document.getElementById('page-title'))?.focus({
+        preventScroll: false,
+      });
     const timer = window.setTimeout(focusHeading, 0);
     return () => window.clearTimeout(timer);
   }, [location]);

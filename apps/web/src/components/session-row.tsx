@@ -15,6 +15,8 @@ export function SessionRow({
   conflicts,
   level = 3,
   speakers,
+  href = `/sessions/${session.id}`,
+  selected = false,
 }: {
   session: Session;
   timeZone: string;
@@ -25,18 +27,27 @@ export function SessionRow({
   level?: 3 | 4;
   /** The event's speakers, to show who speaks with a link to their page (omitted: not shown). */
   speakers?: Speaker[] | undefined;
+  /** Where the title leads: the session screen, or (desktop agenda) the same agenda with it open. */
+  href?: string;
+  /** The session open beside the list (desktop agenda). */
+  selected?: boolean;
 }) {
   const Title = level === 4 ? 'h4' : 'h3';
   const changed = !session.cancelled && isUnseen(session.id, mark);
   return (
-    <article className={`session ${session.cancelled ? 'is-cancelled' : ''}`} data-session-id={session.id}>
+    <article
+      className={`session ${session.cancelled ? 'is-cancelled' : ''} ${selected ? 'is-selected' : ''}`}
+      data-session-id={session.id}
+    >
       <p className="session-time">
         <time dateTime={session.startsAt}>{formatTime(session.startsAt, timeZone)}</time>–
         <time dateTime={session.endsAt}>{formatTime(session.endsAt, timeZone)}</time>
       </p>
       <div className="session-body">
         <Title className="session-title">
-          <Link href={`/sessions/${session.id}`}>{session.title}</Link>
+          <Link href={href} aria-current={selected ? 'true' : undefined}>
+            {session.title}
+          </Link>
         </Title>
         <p className="meta">
           <span data-testid="session-room">{session.room ?? 'Room to be announced'}</span>

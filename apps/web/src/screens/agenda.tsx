@@ -1,11 +1,14 @@
 import { agendaOf } from '@muster/sdk';
-import { useMemo, useState } from 'react';
-import { Link, useParams } from 'wouter';
+import { type ReactNode, useMemo, useState } from 'react';
+import { Link, Redirect, useParams } from 'wouter';
 import { Page } from '../components/page.tsx';
-import { SessionRow } from '../components/session-row.tsx';
+import { Segmented } from '../components/segmented.tsx';
+import { SessionList } from '../components/session-list.tsx';
+import { SessionPane } from '../components/session-pane.tsx';
 import { useEvent } from '../hooks/event.ts';
 import { useSpeakers } from '../hooks/speakers.ts';
 import { useTables } from '../hooks/store.ts';
+import { useDesktop } from '../hooks/wide.ts';
 import { searchSessions } from '../lib/agenda-search.ts';
 import { useNames } from '../lib/names.ts';
 import { dayKey, formatDay } from '../lib/time.ts';
@@ -21,9 +24,19 @@ const groupings: { value: GroupBy; label: string }[] = [
 /**
  * The agenda, one day at a time, by time or grouped by room or track. It is the local store's copy,
  * so it updates live (a moved session shows its new room with a "changed" marker) and opens offline.
+ * On a desktop-wide window the selected session opens beside the list, at /events/:id/agenda/:session
+ * (one route, so the search, day and grouping stay as they are); on a phone that address is the
+ * session screen.
  */
 export function AgendaScreen() {
-  const { id = '' } = useParams<{ id: string }>();
+  const { id = '', sessionId } = useParams<{ id: string; sessionId?: string }>();
+  const desktop = useDesktop();
+  if (sessionId && !desktop) return <Redirect to={`/sessions/${sessionId}`} replace />;
+  return <Agenda id={id} selected={desktop ? (sessionId ?? null) : undefined} />;
+}
+
+/** `selected`: undefined on a phone (no detail pane), null on a desktop with nothing open yet. */
+function Agenda({ id, selected }: { id: string; selected: string | null | undefined }) {
   const { event, missing } = useEvent(id);
   const tables = useTables();
   const sessions = useMemo(() => agendaOf(tables, id), [tables, id]);
@@ -47,11 +60,8 @@ export function AgendaScreen() {
       ? new Map([['', daySessions]])
       : groupBy(daySessions, (s) => s[by] ?? (by === 'room' ? 'No room' : 'No track'));
 
-  return (
-    <Page
-      title={event ? `Agenda · ${event.title}` : 'Agenda'}
-      back={{ href: `/events/${id}`, label: 'Event' }}
-    >
+  const list = (
+    <>
       {missing ? <p>This event does not exist or is not visible to you.</p> : null}
       <p className="link-row">
         <Link href={`/events/${id}/now`} className="button">
@@ -87,21 +97,7 @@ export function AgendaScreen() {
           ))}
         </fieldset>
       ) : null}
-      <fieldset className="segmented">
-        <legend className="visually-hidden">Group by</legend>
-        {groupings.map((option) => (
-          <label key={option.value}>
-            <input
-              type="radio"
-              name="group-by"
-              value={option.value}
-              checked={by === option.value}
-              onChange={() => setBy(option.value)}
-            />
-            {option.label}
-          </label>
-        ))}
-      </fieldset>
+      <Segmented<GroupBy> legend="Group by" name="group-by" options={groupings} value={by} onChange={setBy} />
       {sessions.length === 0 ? <p className="muted">{event ? 'No sessions yet.' : 'Loading…'}</p> : null}
       {searching ? (
         <h2 className="day-title" role="status">
@@ -113,23 +109,39 @@ export function AgendaScreen() {
       {[...groups.entries()].map(([name, list]) => (
         <section key={name || 'all'} aria-label={name || undefined} className="group">
           {name ? <h3 className="group-title">{name}</h3> : null}
-          <ul className="sessions">
-            {list.map((session) => (
-              <li key={session.id}>
-                <SessionRow
-                  session={session}
-                  timeZone={timeZone}
-                  mark={tables.sessionMarks[session.id]}
-                  bookmarked={session.id in tables.bookmarks}
-                  level={name ? 4 : 3}
-                  speakers={speakers}
-                />
-              </li>
-            ))}
-          </ul>
+          <SessionList
+            sessions={list}
+            tables={tables}
+            timeZoneOf={() => timeZone}
+            level={name ? 4 : 3}
+            hrefOf={selected === undefined ? undefined : (session) => `/events/${id}/agenda/${session.id}`}
+            selected={selected}
+            speakers={speakers}
+          />
         </section>
       ))}
+    </>
+  );
+  return (
+    <Page
+      title={event ? `Agenda · ${event.title}` : 'Agenda'}
+      back={{ href: `/events/${id}`, label: 'Event' }}
+    >
+      {selected === undefined ? list : <TwoPanes list={list} selected={selected} />}
     </Page>
+  );
+}
+
+function TwoPanes({ list, selected }: { list: ReactNode; selected: string | null }) {
+  return (
+    <div className="split agenda-split">
+      <div>{list}</div>
+      {selected ? (
+        <SessionPane key={selected} sessionId={selected} />
+      ) : (
+        <p className="split-detail muted">Choose a session to see its details here.</p>
+      )}
+    </div>
   );
 }
 

@@ -53,11 +53,14 @@ function Conversation({ channel }: { channel: Channel }) {
 
   return (
     <Page title={channelTitle(channel, me)} back={back}>
-      <ol className="messages" role="log" aria-label="Messages">
-        {messages.map((message) => (
-          <MessageItem key={message.id} message={message} channel={channel} tables={tables} me={me} />
-        ))}
-      </ol>
+      {/* The log is a wrapper: a role on the <ol> itself would take its list semantics away. */}
+      <div role="log" aria-label="Messages">
+        <ol className="messages">
+          {messages.map((message) => (
+            <MessageItem key={message.id} message={message} channel={channel} tables={tables} me={me} />
+          ))}
+        </ol>
+      </div>
       <div ref={end} />
       <p className="typing" aria-live="polite" data-testid="typing">
         {typists.length

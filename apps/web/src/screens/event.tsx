@@ -2,8 +2,8 @@ import type { Event, RsvpChoice } from '@muster/protocol';
 import { useEffect } from 'react';
 import { Link, useParams } from 'wouter';
 import { client } from '../client.ts';
+import { EventCover } from '../components/event-cover.tsx';
 import { Page } from '../components/page.tsx';
-import { ResponsiveImage } from '../components/responsive-image.tsx';
 import { useCanManage, useEvent, useIsStaff } from '../hooks/event.ts';
 import { useOnline, useSelect } from '../hooks/store.ts';
 import { myEventIds } from '../lib/conversations.ts';
@@ -26,15 +26,7 @@ export function EventScreen() {
     );
   return (
     <Page title={event.title} back={{ href: '/', label: 'Events' }}>
-      {event.coverImage ? (
-        <ResponsiveImage
-          image={event.coverImage}
-          alt=""
-          sizes="(min-width: 40rem) 40rem, 100vw"
-          className="cover"
-          eager
-        />
-      ) : null}
+      <EventCover image={event.coverImage} eager />
       <p className="meta">
         {formatDateTime(event.startsAt, event.timezone)} – {formatDateTime(event.endsAt, event.timezone)} (
         {event.timezone})

@@ -2,7 +2,7 @@ import { agendaOf } from '@muster/sdk';
 import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'wouter';
 import { Page } from '../components/page.tsx';
-import { SessionRow } from '../components/session-row.tsx';
+import { SessionList } from '../components/session-list.tsx';
 import { useEvent } from '../hooks/event.ts';
 import { useTables } from '../hooks/store.ts';
 import { nowAndNext } from '../lib/agenda-search.ts';
@@ -30,18 +30,7 @@ export function NowNextScreen() {
     items.length === 0 ? (
       <p className="muted">{empty}</p>
     ) : (
-      <ul className="sessions">
-        {items.map((session) => (
-          <li key={session.id}>
-            <SessionRow
-              session={session}
-              timeZone={timeZone}
-              mark={tables.sessionMarks[session.id]}
-              bookmarked={session.id in tables.bookmarks}
-            />
-          </li>
-        ))}
-      </ul>
+      <SessionList sessions={items} tables={tables} timeZoneOf={() => timeZone} />
     );
   return (
     <Page

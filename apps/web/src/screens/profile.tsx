@@ -4,6 +4,7 @@ import { client } from '../client.ts';
 import { FormError } from '../components/field.tsx';
 import { ImagePicker } from '../components/image-picker.tsx';
 import { ResendVerification } from '../components/resend-verification.tsx';
+import { Segmented } from '../components/segmented.tsx';
 import { useUser } from '../hooks/session.ts';
 import { describeError } from '../lib/errors.ts';
 import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
@@ -82,21 +83,14 @@ export function ProfileScreen() {
       <h2>Attendee directories</h2>
       <DirectoryChoice listed={user?.directoryVisible === true} />
       <h2>Appearance</h2>
-      <fieldset className="segmented" aria-describedby="theme-hint">
-        <legend className="visually-hidden">Theme</legend>
-        {themes.map((option) => (
-          <label key={option.value}>
-            <input
-              type="radio"
-              name="theme"
-              value={option.value}
-              checked={theme === option.value}
-              onChange={() => choose(option.value)}
-            />
-            {option.label}
-          </label>
-        ))}
-      </fieldset>
+      <Segmented
+        legend="Theme"
+        name="theme"
+        options={themes}
+        value={theme}
+        onChange={choose}
+        describedBy="theme-hint"
+      />
       <p id="theme-hint" className="hint">
         System follows your device's light or dark setting. The choice is kept on this device.
       </p>

@@ -2,7 +2,7 @@ import { scheduleOf } from '@muster/sdk';
 import { useMemo } from 'react';
 import { Link } from 'wouter';
 import { Page } from '../components/page.tsx';
-import { SessionRow } from '../components/session-row.tsx';
+import { SessionList } from '../components/session-list.tsx';
 import { useTables } from '../hooks/store.ts';
 import { dayKey, formatDay } from '../lib/time.ts';
 
@@ -34,19 +34,12 @@ export function ScheduleScreen() {
           <h2 id={`day-${key}`} className="group-title">
             {formatDay(list[0]!.session.startsAt, zoneOf(list[0]!.session.eventId))}
           </h2>
-          <ul className="sessions">
-            {list.map(({ session, conflictsWith }) => (
-              <li key={session.id}>
-                <SessionRow
-                  session={session}
-                  timeZone={zoneOf(session.eventId)}
-                  mark={tables.sessionMarks[session.id]}
-                  bookmarked
-                  conflicts={conflictsWith}
-                />
-              </li>
-            ))}
-          </ul>
+          <SessionList
+            sessions={list.map((entry) => entry.session)}
+            tables={tables}
+            timeZoneOf={(session) => zoneOf(session.eventId)}
+            conflictsOf={(session) => list.find((entry) => entry.session === session)?.conflictsWith ?? []}
+          />
         </section>
       ))}
     </Page>

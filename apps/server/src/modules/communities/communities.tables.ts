@@ -1,4 +1,5 @@
 import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo } from '../../platform/db/columns.ts';
 import { users } from '../identity/identity.tables.ts';
 
 export const communities = pgTable('communities', {
@@ -18,12 +19,8 @@ export const communities = pgTable('communities', {
 export const communityMembers = pgTable(
   'community_members',
   {
-    communityId: uuid('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    communityId: belongsTo('community_id', () => communities.id),
+    userId: belongsTo('user_id', () => users.id),
     /** owner | admin | member */
     role: text('role').notNull(),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
@@ -43,9 +40,7 @@ export const communityInvitations = pgTable(
   'community_invitations',
   {
     id: uuid('id').primaryKey(),
-    communityId: uuid('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: belongsTo('community_id', () => communities.id),
     email: text('email'),
     /** owner | admin | member: the role the invited person gets. */
     role: text('role').notNull(),

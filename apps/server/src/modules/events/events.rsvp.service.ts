@@ -1,15 +1,11 @@
 import type { EventStatus, Rsvp, RsvpChoice, RsvpEntry, RsvpListQuery } from '@muster/protocol';
-import {
-  createKeyedBatcher,
-  type KeyedBatcher,
-  type Outcome,
-} from '../../platform/batching/keyed-batcher.ts';
+import type { Outcome } from '../../platform/batching/keyed-batcher.ts';
+import { perNodeBatcher } from '../../platform/batching/per-node-batcher.ts';
 import type { ChangeInput } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
-import { perNode } from '../../platform/node-state.ts';
 import { decodeCursor, pageOf } from '../../platform/paging.ts';
 import { communityRolesAmong } from '../communities/index.ts';
 import { type EventRow, requireEvent } from './events.access.ts';
@@ -29,16 +25,8 @@ import * as repo from './events.rsvp.repository.ts';
 
 const anyone = () => true;
 
-type RsvpBatcher = KeyedBatcher<RsvpIntent, Rsvp | null>;
-/** Up to this many RSVPs of one event share a transaction; the rest wait for the next one. */
-const MAX_BATCH = 500;
-/** One batcher per node (drained on shutdown by `drainNode`). */
-const batcherOf = perNode<RsvpBatcher>((platform) =>
-  createKeyedBatcher({
-    maxBatch: MAX_BATCH,
-    run: (eventId, intents) => runBatch(platform, eventId, intents),
-  }),
-);
+/** RSVPs of one event share a transaction, up to 500 of them. */
+const batcherOf = perNodeBatcher({ maxBatch: 500, run: runBatch });
 
 /**
  * Sets the caller's RSVP. RSVPs to one event that arrive together on this node are committed

@@ -11,7 +11,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { instant } from '../../platform/db/columns.ts';
+import { belongsTo, instant } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -19,9 +19,7 @@ export const events = pgTable(
   'events',
   {
     id: uuid('id').primaryKey(),
-    communityId: uuid('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: belongsTo('community_id', () => communities.id),
     title: text('title').notNull(),
     description: text('description'),
     /** draft | published | live | ended | archived */
@@ -53,12 +51,8 @@ export const events = pgTable(
 export const eventRoles = pgTable(
   'event_roles',
   {
-    eventId: uuid('event_id')
-      .notNull()
-      .references(() => events.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    eventId: belongsTo('event_id', () => events.id),
+    userId: belongsTo('user_id', () => users.id),
     role: text('role').notNull(),
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -71,12 +65,8 @@ export const rsvpQueueOrder = pgSequence('rsvp_queue_order');
 export const rsvps = pgTable(
   'rsvps',
   {
-    eventId: uuid('event_id')
-      .notNull()
-      .references(() => events.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    eventId: belongsTo('event_id', () => events.id),
+    userId: belongsTo('user_id', () => users.id),
     /** going | waitlisted | interested | declined */
     status: text('status').notNull(),
     queueOrder: bigint('queue_order', { mode: 'number' }).notNull(),

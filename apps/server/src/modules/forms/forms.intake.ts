@@ -1,11 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SubmissionAccepted, SubmitFormBody } from '@muster/protocol';
 import type { Limit } from '../../platform/auth/rate-limiter.ts';
-import {
-  createKeyedBatcher,
-  type KeyedBatcher,
-  type Outcome,
-} from '../../platform/batching/keyed-batcher.ts';
+import type { Outcome } from '../../platform/batching/keyed-batcher.ts';
+import { perNodeBatcher } from '../../platform/batching/per-node-batcher.ts';
 import type { Ctx, Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
@@ -24,21 +21,17 @@ const MAX_BATCH = 500;
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 const accepted = (submissionId: string): SubmissionAccepted => ({ submissionId, status: 'queued' });
 
-type IntakeBatcher = KeyedBatcher<NewSubmission, SubmissionAccepted>;
-/** One batcher per node (drained on shutdown by `drainNode`). */
-const batcherOf = perNode<IntakeBatcher>((platform) =>
-  createKeyedBatcher({
-    maxBatch: MAX_BATCH,
-    run: async (formId, items) => {
-      try {
-        return await runIntakeBatch(platform, formId, items);
-      } finally {
-        // Its senders are answered only now; their next submissions cannot have arrived before.
-        noteActivity(platform);
-      }
-    },
-  }),
-);
+const batcherOf = perNodeBatcher<NewSubmission, SubmissionAccepted>({
+  maxBatch: MAX_BATCH,
+  run: async (platform, formId, items) => {
+    try {
+      return await runIntakeBatch(platform, formId, items);
+    } finally {
+      // Its senders are answered only now; their next submissions cannot have arrived before.
+      noteActivity(platform);
+    }
+  },
+});
 
 interface BurstClock {
   /**

@@ -11,6 +11,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { belongsTo } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
@@ -26,9 +27,7 @@ export const forms = pgTable(
     id: uuid('id').primaryKey(),
     /** event | community */
     ownerType: text('owner_type').notNull(),
-    communityId: uuid('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: belongsTo('community_id', () => communities.id),
     eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
     /** registration | lead | survey */
     purpose: text('purpose').notNull(),
@@ -48,9 +47,7 @@ export const forms = pgTable(
 export const formVersions = pgTable(
   'form_versions',
   {
-    formId: uuid('form_id')
-      .notNull()
-      .references(() => forms.id, { onDelete: 'cascade' }),
+    formId: belongsTo('form_id', () => forms.id),
     version: integer('version').notNull(),
     fields: jsonb('fields').$type<FormField[]>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -67,9 +64,7 @@ export const formSubmissions = pgTable(
   'form_submissions',
   {
     id: uuid('id').primaryKey(),
-    formId: uuid('form_id')
-      .notNull()
-      .references(() => forms.id, { onDelete: 'cascade' }),
+    formId: belongsTo('form_id', () => forms.id),
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     version: integer('version').notNull(),
     answers: jsonb('answers').$type<Record<string, unknown>>().notNull(),

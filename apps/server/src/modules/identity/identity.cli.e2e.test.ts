@@ -1,50 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/processes.ts';
+import { runMuster, spawnMuster } from '../../../test/processes.ts';
 
 /** `muster seed` and `muster admin grant|revoke` as an operator runs them, on one data directory. */
-const mainFile = path.join(import.meta.dirname, '../../main.ts');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'muster-admin-e2e-'));
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const env = (port = 0) => ({
-  ...process.env,
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  MUSTER_DATA_DIR: dataDir,
-  LOG_LEVEL: 'warn',
-  DATABASE_URL: '',
-  REDIS_URL: '',
-  SMTP_URL: '',
-  MUSTER_SEED: 'never',
-});
-
-function spawnMuster(args: string[], port = 0) {
-  const child = spawn(process.execPath, [mainFile, ...args], {
-    env: env(port),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-async function run(args: string[]) {
-  const proc = spawnMuster(args);
-  const code = await proc.exited;
-  return { code, stdout: proc.stdout(), stderr: proc.stderr() };
-}
+const run = (args: string[]) => runMuster(args, { MUSTER_DATA_DIR: dataDir, MUSTER_SEED: 'never' });
 
 async function json(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
@@ -78,20 +44,9 @@ describe('muster admin', () => {
     expect(noCommunity.stderr).toContain('No community has the id 01900000-0000-7000-8000-000000000000');
     expect((await run(['admin', 'verify-community', 'not-an-id'])).code).toBe(2);
 
-    const port = await freePort();
-    const server = spawnMuster(['serve'], port);
-    const base = `http://127.0.0.1:${port}`;
-    for (;;) {
-      if (
-        await fetch(`${base}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      expect(server.child.exitCode, server.stderr()).toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const server = await spawnMuster('serve', { MUSTER_DATA_DIR: dataDir });
+    await server.ready();
+    const base = server.url;
     const login = await json(`${base}/api/v1/auth/login`, {
       method: 'POST',
       body: JSON.stringify({ email: 'attendee@demo.muster.dev', password }),
@@ -119,7 +74,7 @@ describe('muster admin', () => {
     );
     expect(demo?.verified).toBe(false);
     server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+    expect(await server.exited, server.output()).toBe(0);
 
     // The operator vouches for the demo community (the data directory is free again).
     const verified = await run(['admin', 'verify-community', demo!.id]);

@@ -9,6 +9,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { belongsTo } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { leads } from './leads.tables.ts';
@@ -25,9 +26,7 @@ export const followUpSequences = pgTable(
   'follow_up_sequences',
   {
     id: uuid('id').primaryKey(),
-    communityId: uuid('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: belongsTo('community_id', () => communities.id),
     name: text('name').notNull(),
     steps: jsonb('steps').$type<FollowUpStep[]>().notNull(),
     active: boolean('active').notNull().default(true),
@@ -45,12 +44,8 @@ export const followUpEnrolments = pgTable(
   'follow_up_enrolments',
   {
     id: uuid('id').primaryKey(),
-    sequenceId: uuid('sequence_id')
-      .notNull()
-      .references(() => followUpSequences.id, { onDelete: 'cascade' }),
-    leadId: uuid('lead_id')
-      .notNull()
-      .references(() => leads.id, { onDelete: 'cascade' }),
+    sequenceId: belongsTo('sequence_id', () => followUpSequences.id),
+    leadId: belongsTo('lead_id', () => leads.id),
     /** active | completed | stopped */
     status: text('status').notNull().default('active'),
     /** Why it stopped: won | lost | unsubscribed | sequence_paused */

@@ -1,4 +1,5 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -7,9 +8,7 @@ export const leads = pgTable(
   'leads',
   {
     id: uuid('id').primaryKey(),
-    communityId: uuid('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: belongsTo('community_id', () => communities.id),
     email: text('email').notNull(),
     name: text('name'),
     company: text('company'),
@@ -42,9 +41,7 @@ export const leadSources = pgTable(
   'lead_sources',
   {
     id: uuid('id').primaryKey(),
-    leadId: uuid('lead_id')
-      .notNull()
-      .references(() => leads.id, { onDelete: 'cascade' }),
+    leadId: belongsTo('lead_id', () => leads.id),
     /** form | event | referral | rep */
     kind: text('kind').notNull(),
     eventId: uuid('event_id'),
@@ -62,12 +59,8 @@ export const leadNotes = pgTable(
   'lead_notes',
   {
     id: uuid('id').primaryKey(),
-    leadId: uuid('lead_id')
-      .notNull()
-      .references(() => leads.id, { onDelete: 'cascade' }),
-    authorId: uuid('author_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    leadId: belongsTo('lead_id', () => leads.id),
+    authorId: belongsTo('author_id', () => users.id),
     body: text('body').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,14 +1,10 @@
 import type { Message } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
-import {
-  createKeyedBatcher,
-  type KeyedBatcher,
-  type Outcome,
-} from '../../platform/batching/keyed-batcher.ts';
+import type { Outcome } from '../../platform/batching/keyed-batcher.ts';
+import { perNodeBatcher } from '../../platform/batching/per-node-batcher.ts';
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
-import { perNode } from '../../platform/node-state.ts';
 import { blockedPairs, blockPairKey } from '../identity/index.ts';
 import { channelFactsAcross } from './messaging.access.batch.ts';
 import { type ChannelRow, findChannels, lockScopeHeads } from './messaging.channels.repository.ts';
@@ -41,13 +37,10 @@ const ROUND = 'sends';
 interface QueuedSend extends SendIntent {
   channelId: string;
 }
-/** One batcher per node (drained on shutdown by `drainNode`). */
-const batcherOf = perNode<KeyedBatcher<QueuedSend, SendOutcome>>((platform) =>
-  createKeyedBatcher({
-    maxBatch: MAX_ROUND,
-    run: (_key, sends) => runSendRound(platform, sends),
-  }),
-);
+const batcherOf = perNodeBatcher<QueuedSend, SendOutcome>({
+  maxBatch: MAX_ROUND,
+  run: (platform, _key, sends) => runSendRound(platform, sends),
+});
 
 /**
  * Sends that arrive together on this node commit together (group commit), whatever their

@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { belongsTo } from '../../platform/db/columns.ts';
 import { sessions } from '../agenda/agenda.tables.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
@@ -46,12 +47,8 @@ export const channels = pgTable(
 export const channelMembers = pgTable(
   'channel_members',
   {
-    channelId: uuid('channel_id')
-      .notNull()
-      .references(() => channels.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    channelId: belongsTo('channel_id', () => channels.id),
+    userId: belongsTo('user_id', () => users.id),
     isMember: boolean('is_member').notNull().default(false),
     lastDeliveredSeq: bigint('last_delivered_seq', { mode: 'number' }).notNull().default(0),
     lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
@@ -65,9 +62,7 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey(),
-    channelId: uuid('channel_id')
-      .notNull()
-      .references(() => channels.id, { onDelete: 'cascade' }),
+    channelId: belongsTo('channel_id', () => channels.id),
     /** The seq of the `messaging.messageSent` record in `channel:<id>`. */
     seq: bigint('seq', { mode: 'number' }).notNull(),
     senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
@@ -90,13 +85,9 @@ export const messages = pgTable(
 export const reactions = pgTable(
   'reactions',
   {
-    messageId: uuid('message_id')
-      .notNull()
-      .references(() => messages.id, { onDelete: 'cascade' }),
+    messageId: belongsTo('message_id', () => messages.id),
     emoji: text('emoji').notNull(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsTo('user_id', () => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],

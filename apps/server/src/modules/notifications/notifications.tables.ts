@@ -1,4 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo } from '../../platform/db/columns.ts';
 import { users } from '../identity/identity.tables.ts';
 
 /** The in-app inbox. `dedupeKey` makes job handlers idempotent: a retried job finds its row. */
@@ -6,9 +7,7 @@ export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsTo('user_id', () => users.id),
     category: text('category').notNull(),
     kind: text('kind').notNull(),
     title: text('title').notNull(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo } from '../../platform/db/columns.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -8,9 +9,7 @@ export const referralCodes = pgTable(
   'referral_codes',
   {
     code: text('code').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: belongsTo('user_id', () => users.id),
     eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -31,9 +30,7 @@ export const referralAttributions = pgTable(
     code: text('code')
       .notNull()
       .references(() => referralCodes.code, { onDelete: 'cascade' }),
-    referrerId: uuid('referrer_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    referrerId: belongsTo('referrer_id', () => users.id),
     /** registration | rsvp | submission */
     kind: text('kind').notNull(),
     subjectId: text('subject_id').notNull(),

@@ -1,4 +1,4 @@
-import { customType } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, customType, uuid } from 'drizzle-orm/pg-core';
 import postgresDate from 'postgres-date';
 
 // A CommonJS module: the default import is its function, though its types declare an ES default.
@@ -26,3 +26,11 @@ export const instant = customType<{ data: Date; driverData: string }>({
   toDriver: (value) => value.toISOString(),
   fromDriver: (value) => (typeof value === 'string' ? parseTimestamptz(value) : (value as Date)),
 });
+
+/**
+ * A required reference to the row this one belongs to (its user, event, session…): `uuid`, not
+ * null, deleted with that row. Written once, so every table states ownership the same way.
+ */
+export function belongsTo(name: string, target: () => AnyPgColumn) {
+  return uuid(name).notNull().references(target, { onDelete: 'cascade' });
+}

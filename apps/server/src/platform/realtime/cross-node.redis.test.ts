@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthResult, Change, SyncResult } from '@muster/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/processes.ts';
 import { connectSocket } from '../../../test/realtime-client.ts';
+import { type ServerProcess, spawnServerProcess } from '../../../test/server-process.ts';
 import { createTestDatabase } from '../../../test/test-database.ts';
 
 /**
@@ -17,7 +16,6 @@ import { createTestDatabase } from '../../../test/test-database.ts';
  * node's clients through the bus, and presence counts span both. The in-process pair of
  * `gateway.redis.test.ts` shares one Node process; this one shares nothing but the database and Redis.
  */
-const mainFile = path.resolve(import.meta.dirname, '../../main.ts');
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const jwtSecret = randomBytes(32).toString('hex');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'muster-cross-node-'));
@@ -25,11 +23,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'muster-cross-node-'));
 const addressBlock = `198.${18 + randomInt(2)}.${randomInt(256)}`;
 let registrations = 0;
 
-interface Node {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-}
+type Node = ServerProcess;
 interface User {
   id: string;
   token: string;
@@ -41,50 +35,29 @@ const sockets: Socket[] = [];
 
 /** One node as an operator starts it; the caller's own server settings do not leak in. */
 async function startNode(name: string, databaseUrl: string): Promise<Node> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env))
-    if (!/^(PORT|HOST|PUBLIC_URL|ALLOWED_ORIGINS|MUSTER_|DATABASE_|REDIS_URL|JWT_SECRET|LOG_LEVEL)/.test(key))
-      env[key] = value;
-  Object.assign(env, {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    MUSTER_DATA_DIR: path.join(dataDir, name),
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    JWT_SECRET: jwtSecret,
-    LOG_LEVEL: 'warn',
-    MUSTER_SEED: 'never',
-    HTTP_RATE_LIMIT_PER_MINUTE: '100000',
-    // Registrations state their address in X-Forwarded-For from this host (see addressBlock).
-    TRUST_PROXY: 'loopback',
+  const node = await spawnServerProcess({
+    env: {
+      MUSTER_DATA_DIR: path.join(dataDir, name),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      JWT_SECRET: jwtSecret,
+      MUSTER_SEED: 'never',
+      HTTP_RATE_LIMIT_PER_MINUTE: '100000',
+      // Registrations state their address in X-Forwarded-For from this host (see addressBlock).
+      TRUST_PROXY: 'loopback',
+    },
+    clear: (key) => /^(MUSTER_|DATABASE_)/.test(key),
   });
-  const child = spawn(process.execPath, [mainFile, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const node = { url: `http://127.0.0.1:${port}`, child, output: () => output };
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${node.url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return node;
-    await sleep(100);
+  try {
+    await node.ready(60_000, 100);
+  } catch (error) {
+    throw new Error(`node ${name}: ${(error as Error).message}`);
   }
-  throw new Error(`${name} not ready within 60 s:\n${output}`);
+  return node;
 }
 
 async function stopNode(node: Node | undefined) {
-  if (!node || node.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => node.child.once('exit', resolve));
-  node.child.kill('SIGTERM');
-  const timer = setTimeout(() => node.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+  await node?.stop(15_000);
 }
 
 async function api<T>(node: Node, method: string, route: string, token?: string, body?: object) {
