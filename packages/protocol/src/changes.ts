@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Bookmark, Note, Session, SessionUpdatedData } from './agenda.ts';
-import { Community } from './community.ts';
+import { Community, Member } from './community.ts';
 import { Event, EventRoleGrant } from './event.ts';
 import { Form, FormSubmissionCounted } from './form.ts';
 import { User } from './identity.ts';
@@ -105,6 +105,8 @@ export const changeCatalogue = {
   'events.rsvpChanged': entry(['user'], OrNull(Rsvp)),
   'communities.communityCreated': entry(['community'], Community),
   'communities.communityVerified': entry(['community'], Community),
+  'communities.memberAdded': entry(['community'], Member),
+  'communities.memberRoleChanged': entry(['community'], Member),
   'communities.memberRemoved': entry(['community'], Type.Null()),
   'communities.membershipChanged': entry(['user'], OrNull(Community)),
   'leads.leadAssigned': entry(['user'], Lead),
@@ -125,6 +127,27 @@ export type ChangeEntity = keyof ChangeCatalogue;
 export const CHANGE_ENTITIES = Object.keys(changeCatalogue) as ChangeEntity[];
 export const isChangeEntity = (entity: string): entity is ChangeEntity =>
   Object.hasOwn(changeCatalogue, entity);
+
+type ModuleOf<E extends string> = E extends `${infer M}.${string}` ? M : never;
+/** Entity names by module: `{ events: { eventUpdated: 'events.eventUpdated' }, … }`. */
+export type ChangeEntityNames = {
+  [M in ModuleOf<ChangeEntity>]: { [E in ChangeEntity as E extends `${M}.${infer N}` ? N : never]: E };
+};
+
+/**
+ * The entity names as constants: writers and readers outside this package write
+ * `entities.events.eventUpdated`, never the string, so a rename is one edit here and tsc finds
+ * every use (the catalogue-usage test fails on a name written as a string elsewhere).
+ */
+export const entities: ChangeEntityNames = (() => {
+  const byModule: Record<string, Record<string, string>> = {};
+  for (const entity of CHANGE_ENTITIES) {
+    const dot = entity.indexOf('.');
+    byModule[entity.slice(0, dot)] ??= {};
+    byModule[entity.slice(0, dot)]![entity.slice(dot + 1)] = entity;
+  }
+  return byModule as ChangeEntityNames;
+})();
 
 /** The data of one entity's changes. */
 export type ChangeData<E extends ChangeEntity> = Static<ChangeCatalogue[E]['data']>;

@@ -1,4 +1,5 @@
 import type { Message } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import {
   createKeyedBatcher,
@@ -15,7 +16,6 @@ import { type ChannelRow, findChannels, lockScopeHeads } from './messaging.chann
 import * as repo from './messaging.messages.repository.ts';
 import { canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
-import { channelScope, userScope } from './messaging.scopes.ts';
 import type { messages } from './messaging.tables.ts';
 
 /** One send, already validated field by field; whether the sender may post is decided in the batch. */
@@ -84,7 +84,7 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
     );
     const heads = await lockScopeHeads(
       work.tx,
-      channelRows.map((c) => channelScope(c.id)),
+      channelRows.map((c) => scopes.channel(c.id)),
     );
     const stored = await repo.findByClientMsgIds(work.tx, known);
     const replyChannels = await repo.channelsOfMessages(
@@ -92,7 +92,7 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
       known.flatMap((s) => (s.replyToId ? [s.replyToId] : [])),
     );
     const firstByKey = new Map<string, number>();
-    const nextSeq = new Map(channelRows.map((c) => [c.id, heads.get(channelScope(c.id))!]));
+    const nextSeq = new Map(channelRows.map((c) => [c.id, heads.get(scopes.channel(c.id))!]));
     const decisions = sends.map((send, index): Decision => {
       if (!channelById.has(send.channelId)) return { error: notFound('Channel') };
       const facts = factsOf(send.channelId, send.senderId);
@@ -142,8 +142,8 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
   if (!rows.length) return;
   const changes = await work.appendMany(
     rows.map((row) => ({
-      scope: channelScope(row.channelId),
-      entity: 'messaging.messageSent',
+      scope: scopes.channel(row.channelId),
+      entity: entities.messaging.messageSent,
       op: 'upsert' as const,
       id: row.id,
       data: presentMessage(row, undefined, false),
@@ -177,8 +177,8 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
       )
       .sort()
       .map((userId) => ({
-        scope: userScope(userId),
-        entity: 'messaging.mentioned',
+        scope: scopes.user(userId),
+        entity: entities.messaging.mentioned,
         op: 'upsert' as const,
         id: row.id,
         data: presentMention(row, channelById.get(row.channelId)!.eventId),

@@ -1,3 +1,4 @@
+import { entities, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { Work } from '../../platform/db/unit-of-work.ts';
 import { type Notification, presentNotification } from './notifications.presenter.ts';
@@ -33,8 +34,8 @@ export async function createNotification(work: Work, input: NotificationInput): 
   if (!row) return null;
   const notification = presentNotification(row);
   await work.append({
-    scope: `user:${input.userId}`,
-    entity: 'notifications.created',
+    scope: scopes.user(input.userId),
+    entity: entities.notifications.created,
     op: 'upsert',
     id: row.id,
     data: notification,

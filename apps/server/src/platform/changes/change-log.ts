@@ -1,16 +1,13 @@
-import type { Change } from '@muster/protocol';
+import type { Change, TypedChangeInput } from '@muster/protocol';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { type Queryable, queryRows, type Tx } from '../db/client.ts';
 import { changeOutbox, changes, scopeHeads } from './changes.tables.ts';
 
-export interface ChangeInput {
-  scope: string;
-  entity: string;
-  op: 'upsert' | 'delete';
-  id: string;
-  data: unknown;
-  actorId?: string | null;
-}
+/**
+ * What a writer appends: typed by the protocol's change catalogue, so tsc checks the entity name,
+ * the scope's kind and the data's shape for each entity.
+ */
+export type ChangeInput = TypedChangeInput;
 
 /**
  * Appends one change to its scope's log inside the writer's transaction. The upsert on
