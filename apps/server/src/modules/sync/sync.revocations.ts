@@ -1,5 +1,5 @@
 import type { Change } from '@muster/protocol';
-import { entities } from '@muster/protocol';
+import { entities, parseScope } from '@muster/protocol';
 import type { Platform } from '../../platform/context.ts';
 import type { AccessChange, SocketAccess } from '../../platform/realtime/gateway.ts';
 import { liveFamilies } from '../identity/index.ts';
@@ -28,9 +28,9 @@ const EVENT_ACCESS_ENTITIES: ReadonlySet<string> = new Set([
  * Kept beside those rules, since a new way to follow a scope is usually a new way to lose it.
  */
 export function accessChangeOf(change: Change): AccessChange | null {
-  const colon = change.scope.indexOf(':');
-  const kind = change.scope.slice(0, colon);
-  const id = change.scope.slice(colon + 1);
+  const parsed = parseScope(change.scope);
+  if (!parsed) return null;
+  const { kind, id } = parsed;
   if (kind === 'user') {
     if (change.entity === entities.identity.sessionRevoked)
       return { kind: 'session', userId: id, familyId: change.id };
@@ -45,7 +45,7 @@ export function accessChangeOf(change: Change): AccessChange | null {
       // Event channels follow the event's visibility. Which channel rooms belong to this event is
       // not known here, so every channel room of the node is re-checked: rare (the visibility or
       // status has to actually change) and never more than one sweep.
-      matches: (scope) => scope === change.scope || scope.startsWith('channel:'),
+      matches: (scope) => scope === change.scope || parseScope(scope)?.kind === 'channel',
     };
   }
   return null;
