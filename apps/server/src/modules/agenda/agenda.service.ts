@@ -1,5 +1,5 @@
 import type { AgendaHistory, CreateSessionBody, Session, UpdateSessionBody } from '@muster/protocol';
-import { entities, scopes } from '@muster/protocol';
+import { entities, isUuid, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import { readHeads } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
@@ -227,7 +227,7 @@ export async function listHistory(
   const q = ctx.platform.db;
   await requireSession(q, sessionId, ctx.actor.userId, canSeeAgendaHistory);
   if (page.cursor !== undefined) {
-    const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(page.cursor);
+    const valid = isUuid(page.cursor);
     if (!valid || !(await repo.historyEntryExists(q, sessionId, page.cursor)))
       throw invalid('querystring.cursor', 'is not a cursor of this list');
   }
