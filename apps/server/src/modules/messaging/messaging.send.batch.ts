@@ -6,13 +6,14 @@ import {
   type KeyedBatcher,
   type Outcome,
 } from '../../platform/batching/keyed-batcher.ts';
+import { lockHeadsBeforeAppend } from '../../platform/changes/change-log.ts';
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { perNode } from '../../platform/node-state.ts';
 import { blockedPairs, blockPairKey } from '../identity/index.ts';
 import { channelFactsAcross } from './messaging.access.batch.ts';
-import { type ChannelRow, findChannels, lockScopeHeads } from './messaging.channels.repository.ts';
+import { type ChannelRow, findChannels } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
 import { canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
@@ -82,7 +83,7 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
       channelRows,
       known.map((s) => ({ channelId: s.channelId, userId: s.senderId })),
     );
-    const heads = await lockScopeHeads(
+    const heads = await lockHeadsBeforeAppend(
       work.tx,
       channelRows.map((c) => scopes.channel(c.id)),
     );
