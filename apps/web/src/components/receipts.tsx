@@ -1,3 +1,4 @@
+import { scopes } from '@muster/protocol';
 import { useEffect, useRef } from 'react';
 import { client } from '../client.ts';
 import { loadCommunityRoles } from '../hooks/event.ts';
@@ -23,8 +24,8 @@ export function Receipts() {
     client.api.me
       .channels({ limit: 100 })
       .then((page) => {
-        const scopes = page.items.map((c) => `channel:${c.id}`);
-        if (scopes.length) return client.follow(...scopes);
+        const channelScopes = page.items.map((c) => scopes.channel(c.id));
+        if (channelScopes.length) return client.follow(...channelScopes);
       })
       .catch(() => undefined);
   }, [online]);
@@ -32,8 +33,8 @@ export function Receipts() {
   useEffect(() => {
     const followed = new Set(client.store.followed());
     const fresh = Object.values(tables.channels)
-      .filter((c) => PRIVATE.has(c.kind) && !followed.has(`channel:${c.id}`))
-      .map((c) => `channel:${c.id}`);
+      .filter((c) => PRIVATE.has(c.kind) && !followed.has(scopes.channel(c.id)))
+      .map((c) => scopes.channel(c.id));
     if (fresh.length) client.follow(...fresh).catch(() => undefined);
 
     const me = client.user?.id ?? '';

@@ -1,4 +1,4 @@
-import type { CommunityRole, Event } from '@muster/protocol';
+import { type CommunityRole, type Event, scopes } from '@muster/protocol';
 import { MusterApiError } from '@muster/sdk';
 import { useEffect, useState } from 'react';
 import { client } from '../client.ts';
@@ -46,7 +46,7 @@ export function useEvent(eventId: string): { event: Event | undefined; missing: 
   const online = useOnline();
   const [missing, setMissing] = useState(false);
   useEffect(() => {
-    const scope = `event:${eventId}`;
+    const scope = scopes.event(eventId);
     if (!eventId || client.store.followed().includes(scope)) return;
     if (!online) return;
     let cancelled = false;

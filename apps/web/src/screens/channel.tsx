@@ -1,4 +1,4 @@
-import type { Channel } from '@muster/protocol';
+import { type Channel, scopes } from '@muster/protocol';
 import { messagesOf } from '@muster/sdk';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'wouter';
@@ -15,7 +15,7 @@ import { newestFromOthers } from '../lib/unread.ts';
 /** A channel or DM: messages (live, kept offline), the composer (queued offline), typing, read marks. */
 export function ChannelScreen() {
   const { id = '' } = useParams<{ id: string }>();
-  useFollow(`channel:${id}`);
+  useFollow(scopes.channel(id));
   const tables = useTables();
   const channel = tables.channels[id];
   if (!channel)
