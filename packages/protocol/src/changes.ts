@@ -1,11 +1,12 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { Bookmark, Note, Session, SessionUpdatedData } from './agenda.ts';
+import { Bookmark, Note, Session, SessionChangedForYou, SessionUpdatedData } from './agenda.ts';
 import { Community, Member } from './community.ts';
 import { Event, EventRoleGrant } from './event.ts';
 import { Form, FormSubmissionCounted } from './form.ts';
 import { User } from './identity.ts';
 import { Lead } from './lead.ts';
 import { Channel, Mentioned, Message, ReactionsChanged, ReadState, ReceiptUpdated } from './messaging.ts';
+import { Notification } from './notification.ts';
 import { Rsvp } from './rsvp.ts';
 
 /**
@@ -93,11 +94,11 @@ export const changeCatalogue = {
   'agenda.sessionCreated': entry(['event'], Session),
   'agenda.sessionUpdated': entry(['event'], SessionUpdatedData),
   'agenda.sessionCancelled': entry(['event'], Session),
-  'agenda.sessionChangedForYou': entry(['user'], Type.Unknown()),
+  'agenda.sessionChangedForYou': entry(['user'], SessionChangedForYou),
   'agenda.bookmarkAdded': entry(['user'], Bookmark),
   'agenda.bookmarkRemoved': entry(['user'], Type.Null()),
   'agenda.noteSaved': entry(['user'], Note),
-  'notifications.created': entry(['user'], Type.Unknown()),
+  'notifications.created': entry(['user'], Notification),
   'events.eventCreated': entry(['event'], Event),
   'events.eventUpdated': entry(['event'], Event),
   'events.statusChanged': entry(['event'], Event),

@@ -1,7 +1,7 @@
-import { entities, scopes } from '@muster/protocol';
+import { entities, type Notification, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { Work } from '../../platform/db/unit-of-work.ts';
-import { type Notification, presentNotification } from './notifications.presenter.ts';
+import { presentNotification } from './notifications.presenter.ts';
 import { insertNotification } from './notifications.repository.ts';
 
 export interface NotificationInput {
