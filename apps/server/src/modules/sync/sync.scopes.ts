@@ -74,9 +74,10 @@ export function parseScopeItem(item: string): ScopeRequest {
   const [, kind = '', rawId = '', seq = ''] = match;
   if (!isScopeKind(kind)) return { key, refused: ErrorCode.not_found };
   const after = Number(seq);
-  const parsed = parseScope(scopeFor(kind, rawId.toLowerCase()));
+  const scope = scopeFor(kind, rawId.toLowerCase());
+  const parsed = parseScope(scope);
   if (!parsed || !Number.isSafeInteger(after)) return { key, refused: ErrorCode.validation_failed };
-  return { key, cursor: { kind, id: parsed.id, scope: scopeFor(kind, parsed.id), after } };
+  return { key, cursor: { kind, id: parsed.id, scope, after } };
 }
 
 /**
