@@ -1,4 +1,5 @@
 import type { Change, CommunityRole, EventRole } from '@muster/protocol';
+import { scopes } from '@muster/protocol';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { expect } from 'vitest';
@@ -25,7 +26,7 @@ export async function checkAccessProperty(nodes: TestServer[], sockets: Socket[]
     const socket = await connectSocket(nodes[i % nodes.length]!.url, user.accessToken, sockets);
     const seen: Change[] = [];
     socket.on('change', (change: Change) => seen.push(change));
-    const ack = await socket.timeout(5000).emitWithAck('subscribe', { scopes: [`user:${user.id}`] });
+    const ack = await socket.timeout(5000).emitWithAck('subscribe', { scopes: [scopes.user(user.id)] });
     expect(ack).toMatchObject({ ok: true, refused: {} });
     people.push({ user, socket, seen });
   }
@@ -70,7 +71,7 @@ export async function checkAccessProperty(nodes: TestServer[], sockets: Socket[]
       const channels: string[] = [];
       for (const kind of ['staff', 'vendors', 'topic'] as const)
         channels.push((await buildChannel(api, organiser, eventId, { kind })).id);
-      const scopes = [`event:${eventId}`, ...channels.map((id) => `channel:${id}`)];
+      const followed = [scopes.event(eventId), ...channels.map((id) => scopes.channel(id))];
       for (const [i, o] of ops.entries()) {
         const step = `${run}.${i}`;
         await apply(o, communityId, eventId);
@@ -79,7 +80,7 @@ export async function checkAccessProperty(nodes: TestServer[], sockets: Socket[]
         await Promise.all(nodes.map((node) => node.gateway!.accessSettled()));
         for (const { seen } of people) seen.length = 0;
         await Promise.all(
-          people.map(({ socket }) => socket.timeout(5000).emitWithAck('subscribe', { scopes })),
+          people.map(({ socket }) => socket.timeout(5000).emitWithAck('subscribe', { scopes: followed })),
         );
         for (const id of channels)
           expect((await postMessage(api, organiser, id, `message ${step}`)).statusCode).toBe(201);
@@ -96,9 +97,9 @@ export async function checkAccessProperty(nodes: TestServer[], sockets: Socket[]
               .map((c) => c.scope),
           );
           const allowed = new Set<string>();
-          if (await readable(user, `/api/v1/events/${eventId}`)) allowed.add(`event:${eventId}`);
+          if (await readable(user, `/api/v1/events/${eventId}`)) allowed.add(scopes.event(eventId));
           for (const id of channels)
-            if (await readable(user, `/api/v1/channels/${id}`)) allowed.add(`channel:${id}`);
+            if (await readable(user, `/api/v1/channels/${id}`)) allowed.add(scopes.channel(id));
           expect({ step, op: o, user: user.id, got: [...got].sort() }).toEqual({
             step,
             op: o,

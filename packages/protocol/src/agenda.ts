@@ -124,6 +124,22 @@ export type AgendaHistory = Static<typeof AgendaHistory>;
 export const SessionUpdatedData = Type.Object({ ...Session.properties, changed: Type.Array(Type.String()) });
 export type SessionUpdatedData = Static<typeof SessionUpdatedData>;
 
+/**
+ * `data` of an `agenda.sessionChangedForYou` change on `user:<id>` (the change id is the session
+ * id): a session someone bookmarked or whose event they RSVP'd to moved, was renamed or cancelled.
+ * `before` holds the changed fields' earlier values.
+ */
+export const SessionChangedForYou = Type.Object({
+  eventId: Id,
+  sessionId: Id,
+  kind: Type.Union([Type.Literal('updated'), Type.Literal('cancelled')]),
+  changed: Type.Array(Type.String()),
+  before: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  session: Session,
+  bookmarked: Type.Boolean(),
+});
+export type SessionChangedForYou = Static<typeof SessionChangedForYou>;
+
 /** `data` of an `agenda.bookmarkAdded` change on `user:<id>` (the change id is the session id). */
 export const Bookmark = Type.Object({ sessionId: Id, eventId: Id, createdAt: Timestamp });
 export type Bookmark = Static<typeof Bookmark>;

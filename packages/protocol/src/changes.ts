@@ -1,11 +1,12 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { Bookmark, Note, Session, SessionUpdatedData } from './agenda.ts';
-import { Community } from './community.ts';
+import { Bookmark, Note, Session, SessionChangedForYou, SessionUpdatedData } from './agenda.ts';
+import { Community, Member } from './community.ts';
 import { Event, EventRoleGrant } from './event.ts';
 import { Form, FormSubmissionCounted } from './form.ts';
 import { User } from './identity.ts';
 import { Lead } from './lead.ts';
 import { Channel, Mentioned, Message, ReactionsChanged, ReadState, ReceiptUpdated } from './messaging.ts';
+import { Notification } from './notification.ts';
 import { Rsvp } from './rsvp.ts';
 
 /**
@@ -93,11 +94,11 @@ export const changeCatalogue = {
   'agenda.sessionCreated': entry(['event'], Session),
   'agenda.sessionUpdated': entry(['event'], SessionUpdatedData),
   'agenda.sessionCancelled': entry(['event'], Session),
-  'agenda.sessionChangedForYou': entry(['user'], Type.Unknown()),
+  'agenda.sessionChangedForYou': entry(['user'], SessionChangedForYou),
   'agenda.bookmarkAdded': entry(['user'], Bookmark),
   'agenda.bookmarkRemoved': entry(['user'], Type.Null()),
   'agenda.noteSaved': entry(['user'], Note),
-  'notifications.created': entry(['user'], Type.Unknown()),
+  'notifications.created': entry(['user'], Notification),
   'events.eventCreated': entry(['event'], Event),
   'events.eventUpdated': entry(['event'], Event),
   'events.statusChanged': entry(['event'], Event),
@@ -105,6 +106,8 @@ export const changeCatalogue = {
   'events.rsvpChanged': entry(['user'], OrNull(Rsvp)),
   'communities.communityCreated': entry(['community'], Community),
   'communities.communityVerified': entry(['community'], Community),
+  'communities.memberAdded': entry(['community'], Member),
+  'communities.memberRoleChanged': entry(['community'], Member),
   'communities.memberRemoved': entry(['community'], Type.Null()),
   'communities.membershipChanged': entry(['user'], OrNull(Community)),
   'leads.leadAssigned': entry(['user'], Lead),
@@ -125,6 +128,27 @@ export type ChangeEntity = keyof ChangeCatalogue;
 export const CHANGE_ENTITIES = Object.keys(changeCatalogue) as ChangeEntity[];
 export const isChangeEntity = (entity: string): entity is ChangeEntity =>
   Object.hasOwn(changeCatalogue, entity);
+
+type ModuleOf<E extends string> = E extends `${infer M}.${string}` ? M : never;
+/** Entity names by module: `{ events: { eventUpdated: 'events.eventUpdated' }, … }`. */
+export type ChangeEntityNames = {
+  [M in ModuleOf<ChangeEntity>]: { [E in ChangeEntity as E extends `${M}.${infer N}` ? N : never]: E };
+};
+
+/**
+ * The entity names as constants: writers and readers outside this package write
+ * `entities.events.eventUpdated`, never the string, so a rename is one edit here and tsc finds
+ * every use (the catalogue-usage test fails on a name written as a string elsewhere).
+ */
+export const entities: ChangeEntityNames = (() => {
+  const byModule: Record<string, Record<string, string>> = {};
+  for (const entity of CHANGE_ENTITIES) {
+    const dot = entity.indexOf('.');
+    byModule[entity.slice(0, dot)] ??= {};
+    byModule[entity.slice(0, dot)]![entity.slice(dot + 1)] = entity;
+  }
+  return byModule as ChangeEntityNames;
+})();
 
 /** The data of one entity's changes. */
 export type ChangeData<E extends ChangeEntity> = Static<ChangeCatalogue[E]['data']>;

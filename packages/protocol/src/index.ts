@@ -13,6 +13,7 @@ export * from './image.ts';
 export * from './lead.ts';
 export * from './mailbox.ts';
 export * from './messaging.ts';
+export * from './notification.ts';
 export * from './queue.ts';
 export * from './realtime.ts';
 export * from './referral.ts';

@@ -22,7 +22,10 @@
  *     /api/v1/me/avatar`; `GET /api/v1/events/:id/speakers[/:userId]` (`Speaker`, `SpeakerList`,
  *     `SpeakerDetail`); attendee directory `GET /api/v1/events/:id/directory?q=&interest=`
  *     (`DirectoryEntry`, `DirectoryQuery`), `User.directoryVisible` (own profile) and on `PATCH
- *     /api/v1/me`; `ChannelView.receipts` (other members' read markers for a fresh device). Additive.
+ *     /api/v1/me`; `ChannelView.receipts` (other members' read markers for a fresh device); the change
+ *     catalogue names `communities.memberAdded`/`memberRoleChanged` (already sent) and gives
+ *     `notifications.created` and `agenda.sessionChangedForYou` schemas (`Notification`,
+ *     `SessionChangedForYou`); `entities` names every change entity. Additive: the wire is unchanged.
  */
 export const PROTOCOL_VERSION = 6;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

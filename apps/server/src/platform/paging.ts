@@ -1,3 +1,4 @@
+import { isUuid } from '@muster/protocol';
 import { invalid } from './errors.ts';
 
 /**
@@ -11,12 +12,10 @@ export function encodeCursor(values: readonly (string | number)[]): string {
 type Kind = 'string' | 'number' | 'timestamp' | 'uuid';
 type Decoded<K extends readonly Kind[]> = { [I in keyof K]: K[I] extends 'number' ? number : string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function fits(kind: Kind, value: unknown): boolean {
   if (kind === 'number') return typeof value === 'number' && Number.isSafeInteger(value);
   if (typeof value !== 'string' || value.length > 100) return false;
-  if (kind === 'uuid') return UUID.test(value);
+  if (kind === 'uuid') return isUuid(value);
   if (kind === 'timestamp') return !Number.isNaN(Date.parse(value));
   return true;
 }

@@ -1,4 +1,11 @@
-import type { Message, ReactionCount, RsvpChoice, Session, UpdateSessionBody } from '@muster/protocol';
+import {
+  type Message,
+  type ReactionCount,
+  type RsvpChoice,
+  type Session,
+  scopes,
+  type UpdateSessionBody,
+} from '@muster/protocol';
 import type { Api } from '../http/api.ts';
 import type { Draft, LocalMessage, Tables } from '../store/tables.ts';
 
@@ -57,14 +64,14 @@ interface Confirm {
 }
 
 const messageAnswer: Confirm = {
-  scope: (r) => `channel:${(r as Message).channelId}`,
+  scope: (r) => scopes.channel((r as Message).channelId),
   write: (draft, r) => {
     draft.write('messages')[(r as Message).id] = r as Message;
   },
 };
 
 const sessionAnswer: Confirm = {
-  scope: (r) => `event:${(r as Session).eventId}`,
+  scope: (r) => scopes.event((r as Session).eventId),
   write: (draft, r) => {
     draft.write('sessions')[(r as Session).id] = r as Session;
   },

@@ -3,6 +3,7 @@ import {
   type ChangeEntity,
   changeCatalogue,
   type Event,
+  entities,
   isChangeEntity,
   type Message,
   parseScope,
@@ -77,33 +78,33 @@ function upsertMessage(draft: Draft, message: Message) {
  * the catalogue gains one nobody decided about): a reducer, or `ignored` with the reason.
  */
 const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
-  'events.eventCreated': (d, c) => upsertEvent(d, c.data),
-  'events.eventUpdated': (d, c) => upsertEvent(d, c.data),
-  'events.statusChanged': (d, c) => upsertEvent(d, c.data),
-  'events.rsvpChanged': (d, c) =>
+  [entities.events.eventCreated]: (d, c) => upsertEvent(d, c.data),
+  [entities.events.eventUpdated]: (d, c) => upsertEvent(d, c.data),
+  [entities.events.statusChanged]: (d, c) => upsertEvent(d, c.data),
+  [entities.events.rsvpChanged]: (d, c) =>
     c.op === 'delete' || !c.data ? remove(d, 'rsvps', c.id) : put(d, 'rsvps', c.id, c.data),
-  'events.roleChanged': (d, c) =>
+  [entities.events.roleChanged]: (d, c) =>
     c.op === 'delete' || !c.data ? remove(d, 'roles', c.id) : put(d, 'roles', c.id, c.data),
-  'agenda.sessionCreated': (d, c) => upsertSession(d, c.data),
-  'agenda.sessionCancelled': (d, c) => upsertSession(d, c.data),
-  'agenda.sessionUpdated': (d, c) => {
+  [entities.agenda.sessionCreated]: (d, c) => upsertSession(d, c.data),
+  [entities.agenda.sessionCancelled]: (d, c) => upsertSession(d, c.data),
+  [entities.agenda.sessionUpdated]: (d, c) => {
     upsertSession(d, sessionOf(c.data));
     put(d, 'sessionMarks', c.id, { changed: c.data.changed, at: c.at });
   },
   // A personal notice about a session on my schedule; the session itself is fresher or equal.
-  'agenda.sessionChangedForYou': (d, c, ctx) => {
+  [entities.agenda.sessionChangedForYou]: (d, c, ctx) => {
     const session = noticedSession(c.data);
     if (!session) return ctx.onUnreadable?.(c, 'invalid_data');
     if (session.id in d.read('sessions')) upsertSession(d, session);
   },
-  'agenda.bookmarkAdded': (d, c) => put(d, 'bookmarks', c.id, c.data),
-  'agenda.bookmarkRemoved': (d, c) => remove(d, 'bookmarks', c.id),
-  'agenda.noteSaved': (d, c) => put(d, 'notes', c.id, c.data),
-  'messaging.channelCreated': (d, c) => put(d, 'channels', c.id, c.data),
-  'messaging.messageSent': (d, c) => upsertMessage(d, c.data),
-  'messaging.messageEdited': (d, c) => upsertMessage(d, c.data),
-  'messaging.messageDeleted': (d, c) => upsertMessage(d, { ...c.data, myReactions: [] }),
-  'messaging.reactionsChanged': (d, { data }, ctx) => {
+  [entities.agenda.bookmarkAdded]: (d, c) => put(d, 'bookmarks', c.id, c.data),
+  [entities.agenda.bookmarkRemoved]: (d, c) => remove(d, 'bookmarks', c.id),
+  [entities.agenda.noteSaved]: (d, c) => put(d, 'notes', c.id, c.data),
+  [entities.messaging.channelCreated]: (d, c) => put(d, 'channels', c.id, c.data),
+  [entities.messaging.messageSent]: (d, c) => upsertMessage(d, c.data),
+  [entities.messaging.messageEdited]: (d, c) => upsertMessage(d, c.data),
+  [entities.messaging.messageDeleted]: (d, c) => upsertMessage(d, { ...c.data, myReactions: [] }),
+  [entities.messaging.reactionsChanged]: (d, { data }, ctx) => {
     const message = d.read('messages')[data.messageId];
     if (!message) return;
     let mine = message.myReactions;
@@ -117,25 +118,28 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
       ...(mine ? { myReactions: mine } : {}),
     });
   },
-  'messaging.readStateChanged': (d, c) => put(d, 'readStates', c.id, c.data),
-  'messaging.receiptUpdated': (d, { data }) => put(d, 'receipts', `${data.channelId}:${data.userId}`, data),
-  'messaging.mentioned': (d, c) => put(d, 'mentions', c.id, c.data),
-  'notifications.created': (d, c, ctx) =>
+  [entities.messaging.readStateChanged]: (d, c) => put(d, 'readStates', c.id, c.data),
+  [entities.messaging.receiptUpdated]: (d, { data }) =>
+    put(d, 'receipts', `${data.channelId}:${data.userId}`, data),
+  [entities.messaging.mentioned]: (d, c) => put(d, 'mentions', c.id, c.data),
+  [entities.notifications.created]: (d, c, ctx) =>
     isNotificationRecord(c.data)
       ? put(d, 'notifications', c.id, c.data)
       : ctx.onUnreadable?.(c, 'invalid_data'),
-  'identity.profileUpdated': (_d, c, ctx) => {
+  [entities.identity.profileUpdated]: (_d, c, ctx) => {
     if (c.id === ctx.userId) ctx.onProfile?.(c.data);
   },
-  'identity.emailVerified': ignored('the profile is what the app shows; profileUpdated carries it'),
-  'identity.sessionRevoked': ignored('the server ends the session; the next refresh signs out'),
-  'communities.communityCreated': ignored('communities are read over REST, not kept locally'),
-  'communities.communityVerified': ignored('communities are read over REST, not kept locally'),
-  'communities.memberRemoved': ignored('communities are read over REST, not kept locally'),
-  'communities.membershipChanged': ignored('communities are read over REST, not kept locally'),
-  'leads.leadAssigned': ignored('leads are an organiser tool read over REST'),
-  'forms.formChanged': ignored('forms are read over REST when opened'),
-  'forms.submissionCounted': ignored('submission counts are read over REST when opened'),
+  [entities.identity.emailVerified]: ignored('the profile is what the app shows; profileUpdated carries it'),
+  [entities.identity.sessionRevoked]: ignored('the server ends the session; the next refresh signs out'),
+  [entities.communities.communityCreated]: ignored('communities are read over REST, not kept locally'),
+  [entities.communities.communityVerified]: ignored('communities are read over REST, not kept locally'),
+  [entities.communities.memberAdded]: ignored('communities are read over REST, not kept locally'),
+  [entities.communities.memberRoleChanged]: ignored('communities are read over REST, not kept locally'),
+  [entities.communities.memberRemoved]: ignored('communities are read over REST, not kept locally'),
+  [entities.communities.membershipChanged]: ignored('communities are read over REST, not kept locally'),
+  [entities.leads.leadAssigned]: ignored('leads are an organiser tool read over REST'),
+  [entities.forms.formChanged]: ignored('forms are read over REST when opened'),
+  [entities.forms.submissionCounted]: ignored('submission counts are read over REST when opened'),
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Session } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
@@ -48,8 +49,8 @@ export async function fanOutSessionChange(platform: Platform, job: SessionChange
     for (let i = 0; i < users.length; i += CHUNK) {
       await appendMany(
         users.slice(i, i + CHUNK).map((userId) => ({
-          scope: `user:${userId}`,
-          entity: 'agenda.sessionChangedForYou',
+          scope: scopes.user(userId),
+          entity: entities.agenda.sessionChangedForYou,
           op: 'upsert' as const,
           id: job.sessionId,
           data: {

@@ -1,4 +1,5 @@
 import type { Note, Schedule, ScheduleItem } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
@@ -9,9 +10,6 @@ import { overlapCounts, overlapGroups } from './agenda.conflicts.ts';
 import { storableText } from './agenda.input.ts';
 import { presentBookmark, presentNote, presentSession } from './agenda.presenter.ts';
 import * as repo from './agenda.repository.ts';
-
-/** My bookmarks and notes live on my own scope: only I can follow it. */
-export const userScope = (userId: string) => `user:${userId}`;
 
 /** Keeps `GET /me/schedule` (one unpaged answer) bounded. */
 export const MAX_BOOKMARKS = 1000;
@@ -49,8 +47,8 @@ export async function addBookmark(ctx: AuthedCtx, sessionId: string): Promise<Sc
       if ((await repo.countBookmarks(tx, userId)) > MAX_BOOKMARKS)
         throw new AppError(ErrorCode.limit_reached, `A schedule holds at most ${MAX_BOOKMARKS} sessions`);
       await append({
-        scope: userScope(userId),
-        entity: 'agenda.bookmarkAdded',
+        scope: scopes.user(userId),
+        entity: entities.agenda.bookmarkAdded,
         op: 'upsert',
         id: sessionId,
         data: presentBookmark(row),
@@ -82,8 +80,8 @@ export async function removeBookmark(ctx: AuthedCtx, sessionId: string): Promise
   await withTx(ctx.platform, async ({ tx, append }) => {
     if (await repo.deleteBookmark(tx, userId, sessionId)) {
       await append({
-        scope: userScope(userId),
-        entity: 'agenda.bookmarkRemoved',
+        scope: scopes.user(userId),
+        entity: entities.agenda.bookmarkRemoved,
         op: 'delete',
         id: sessionId,
         data: null,
@@ -136,8 +134,8 @@ export async function putNote(ctx: AuthedCtx, sessionId: string, body: string): 
     await requireSession(tx, sessionId, userId, canUsePersonalAgenda);
     const note = presentNote(sessionId, await repo.upsertNote(tx, { userId, sessionId, body: text }));
     await append({
-      scope: userScope(userId),
-      entity: 'agenda.noteSaved',
+      scope: scopes.user(userId),
+      entity: entities.agenda.noteSaved,
       op: 'upsert',
       id: sessionId,
       data: note,

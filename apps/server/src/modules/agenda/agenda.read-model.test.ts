@@ -1,12 +1,15 @@
-import type { Change } from '@muster/protocol';
+import { randomUUID } from 'node:crypto';
+import { type Change, entities, scopes } from '@muster/protocol';
 import { describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../platform/bus/bus.ts';
 import { createAgendaReadModel, etagMatches, TRUST_MS } from './agenda.read-model.ts';
 
+// Event ids are UUIDs: the read model reads `event:<uuid>` scopes with the protocol's parseScope.
+const E1 = randomUUID();
 const change = (scope: string, seq: number): Change => ({
   scope,
   seq,
-  entity: 'agenda.sessionUpdated',
+  entity: entities.agenda.sessionUpdated,
   op: 'upsert',
   id: 'x',
   data: null,
@@ -36,20 +39,20 @@ describe('agenda read model', () => {
 
   it('ends trust as soon as the bus announces a newer change on the event scope', async () => {
     const { bus, model } = setup();
-    model.store('e1', 3, [], true);
-    await bus.publish([change('event:other', 9), change('user:e1', 9)]);
-    expect(model.trusted('e1')).toBeDefined();
-    await bus.publish([change('event:e1', 4)]);
-    expect(model.trusted('e1')).toBeUndefined();
+    model.store(E1, 3, [], true);
+    await bus.publish([change(scopes.event(randomUUID()), 9), change(scopes.user(E1), 9)]);
+    expect(model.trusted(E1)).toBeDefined();
+    await bus.publish([change(scopes.event(E1), 4)]);
+    expect(model.trusted(E1)).toBeUndefined();
   });
 
   it('never re-trusts a head older than one the bus already announced', async () => {
     const { bus, model } = setup();
-    await bus.publish([change('event:e1', 5)]);
-    model.store('e1', 4, [], true); // a slow read that started before seq 5 committed
-    expect(model.trusted('e1')).toBeUndefined();
-    model.store('e1', 5, [], true);
-    expect(model.trusted('e1')?.head).toBe(5);
+    await bus.publish([change(scopes.event(E1), 5)]);
+    model.store(E1, 4, [], true); // a slow read that started before seq 5 committed
+    expect(model.trusted(E1)).toBeUndefined();
+    model.store(E1, 5, [], true);
+    expect(model.trusted(E1)?.head).toBe(5);
   });
 
   it('parses If-None-Match lists, weak tags and *', () => {

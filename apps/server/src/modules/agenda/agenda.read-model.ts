@@ -1,4 +1,5 @@
 import type { Agenda, Session } from '@muster/protocol';
+import { parseScope } from '@muster/protocol';
 import type { Bus } from '../../platform/bus/bus.ts';
 import { invalid } from '../../platform/errors.ts';
 import { perNode } from '../../platform/node-state.ts';
@@ -82,8 +83,8 @@ export function createAgendaReadModel(bus: Bus, now: () => number = Date.now): A
   const seen = new Map<string, number>();
 
   bus.subscribe((change) => {
-    if (!change.scope.startsWith('event:')) return;
-    const eventId = change.scope.slice('event:'.length);
+    const eventId = parseScope(change.scope, ['event'])?.id;
+    if (!eventId) return;
     touch(seen, eventId, Math.max(change.seq, seen.get(eventId) ?? 0), MAX_SEEN);
     const entry = entries.get(eventId);
     if (entry && entry.head < change.seq) entry.trustedUntil = 0;

@@ -1,4 +1,5 @@
 import type { AgendaHistory, CreateSessionBody, Session, UpdateSessionBody } from '@muster/protocol';
+import { entities, isUuid, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import { readHeads } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
@@ -12,9 +13,6 @@ import { PLAN_FIELDS, SESSION_CHANGE_FANNED_OUT, type SessionChangeFanout } from
 import { diffSessions, presentHistory, presentSession, snapshotOf } from './agenda.presenter.ts';
 import { type AgendaSnapshot, agendaEtag, agendaReadModelOf, etagMatches } from './agenda.read-model.ts';
 import * as repo from './agenda.repository.ts';
-
-/** Every agenda change is recorded on the event's scope, which attendees follow. */
-export const eventScope = (eventId: string) => `event:${eventId}`;
 
 async function checkSpeakers(q: Queryable, speakerIds: readonly string[] | undefined) {
   if (!speakerIds?.length) return;
@@ -61,8 +59,8 @@ export async function createSession(
       after: snapshotOf(session),
     });
     await append({
-      scope: eventScope(eventId),
-      entity: 'agenda.sessionCreated',
+      scope: scopes.event(eventId),
+      entity: entities.agenda.sessionCreated,
       op: 'upsert',
       id,
       data: session,
@@ -108,8 +106,8 @@ export async function updateSession(
       after: diff.after,
     });
     const record = await append({
-      scope: eventScope(row.eventId),
-      entity: 'agenda.sessionUpdated',
+      scope: scopes.event(row.eventId),
+      entity: entities.agenda.sessionUpdated,
       op: 'upsert',
       id: sessionId,
       data: { ...session, changed: diff.changed },
@@ -152,8 +150,8 @@ export async function cancelSession(ctx: AuthedCtx, sessionId: string): Promise<
       after: { cancelled: true },
     });
     const record = await append({
-      scope: eventScope(row.eventId),
-      entity: 'agenda.sessionCancelled',
+      scope: scopes.event(row.eventId),
+      entity: entities.agenda.sessionCancelled,
       op: 'upsert',
       id: sessionId,
       data: session,
@@ -210,7 +208,7 @@ export async function getAgenda(
   const q = ctx.platform.readDb;
   const access = await requireEvent(q, eventId, ctx.actor?.userId, canViewEvent);
   const readableByAnyone = canViewEvent({ ...access, userId: null, eventRole: null, communityRole: null });
-  const scope = eventScope(eventId);
+  const scope = scopes.event(eventId);
   const head = (await readHeads(q, [scope]))[scope] ?? 0;
   const valid = model.validate(eventId, head, readableByAnyone);
   if (valid) return answer(valid, page, ifNoneMatch);
@@ -229,7 +227,7 @@ export async function listHistory(
   const q = ctx.platform.db;
   await requireSession(q, sessionId, ctx.actor.userId, canSeeAgendaHistory);
   if (page.cursor !== undefined) {
-    const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(page.cursor);
+    const valid = isUuid(page.cursor);
     if (!valid || !(await repo.historyEntryExists(q, sessionId, page.cursor)))
       throw invalid('querystring.cursor', 'is not a cursor of this list');
   }

@@ -7,6 +7,7 @@ import type {
   Member,
   PageQuery,
 } from '@muster/protocol';
+import { entities } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
@@ -171,7 +172,7 @@ export async function acceptInvitation(ctx: AuthedCtx, token: string): Promise<M
       role: row.role as CommunityRole,
     });
     const member = (await repo.findMember(work.tx, row.communityId, me))!;
-    await publishMembership(work, ctx, community, member, 'communities.memberAdded');
+    await publishMembership(work, ctx, community, member, entities.communities.memberAdded);
     return presentMember(member);
   });
 }

@@ -7,6 +7,7 @@ import type {
   MemberListQuery,
   PageQuery,
 } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
@@ -32,8 +33,8 @@ export async function createCommunity(ctx: AuthedCtx, input: CreateCommunityBody
     await repo.upsertMember(tx, { communityId: row.id, userId, role: 'owner' });
     const shared = presentCommunity(row, 1, null);
     await append({
-      scope: `community:${row.id}`,
-      entity: 'communities.communityCreated',
+      scope: scopes.community(row.id),
+      entity: entities.communities.communityCreated,
       op: 'upsert',
       id: row.id,
       data: shared,
@@ -41,8 +42,8 @@ export async function createCommunity(ctx: AuthedCtx, input: CreateCommunityBody
     });
     const mine = presentCommunity(row, 1, 'owner');
     await append({
-      scope: `user:${userId}`,
-      entity: 'communities.membershipChanged',
+      scope: scopes.user(userId),
+      entity: entities.communities.membershipChanged,
       op: 'upsert',
       id: row.id,
       data: mine,
@@ -132,7 +133,7 @@ export async function addMember(
     if (existing.role === 'owner') await assertOwnerMayLeave(work, communityId, actorRole);
     await repo.upsertMember(tx, { communityId, userId: input.userId, role });
     const member = (await repo.findMember(tx, communityId, input.userId))!;
-    await publishMembership(work, ctx, community, member, 'communities.memberRoleChanged');
+    await publishMembership(work, ctx, community, member, entities.communities.memberRoleChanged);
     return { member: presentMember(member), created: false };
   });
 }
@@ -156,16 +157,16 @@ export async function leaveCommunity(ctx: AuthedCtx, communityId: string): Promi
       throw new AppError(ErrorCode.conflict, 'The last owner cannot leave: make another member owner first');
     await repo.deleteMember(work.tx, communityId, me);
     await work.append({
-      scope: `community:${communityId}`,
-      entity: 'communities.memberRemoved',
+      scope: scopes.community(communityId),
+      entity: entities.communities.memberRemoved,
       op: 'delete',
       id: me,
       data: null,
       actorId: me,
     });
     await work.append({
-      scope: `user:${me}`,
-      entity: 'communities.membershipChanged',
+      scope: scopes.user(me),
+      entity: entities.communities.membershipChanged,
       op: 'delete',
       id: communityId,
       data: null,
@@ -180,11 +181,11 @@ export async function publishMembership(
   ctx: AuthedCtx,
   community: repo.CommunityRow,
   member: repo.MemberRow,
-  entity: string,
+  entity: typeof entities.communities.memberAdded | typeof entities.communities.memberRoleChanged,
 ) {
   const actorId = ctx.actor.userId;
   await work.append({
-    scope: `community:${community.id}`,
+    scope: scopes.community(community.id),
     entity,
     op: 'upsert',
     id: member.userId,
@@ -194,8 +195,8 @@ export async function publishMembership(
   const memberCount = await repo.countMembers(work.tx, community.id);
   const theirs = presentCommunity(community, memberCount, member.role as CommunityRole);
   await work.append({
-    scope: `user:${member.userId}`,
-    entity: 'communities.membershipChanged',
+    scope: scopes.user(member.userId),
+    entity: entities.communities.membershipChanged,
     op: 'upsert',
     id: community.id,
     data: theirs,

@@ -1,4 +1,5 @@
 import type { Community } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { eq } from 'drizzle-orm';
 import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
@@ -38,8 +39,8 @@ export async function setCommunityVerified(
       .where(eq(communities.id, communityId))
       .returning();
     await append({
-      scope: `community:${communityId}`,
-      entity: 'communities.communityVerified',
+      scope: scopes.community(communityId),
+      entity: entities.communities.communityVerified,
       op: 'upsert',
       id: communityId,
       data: presentCommunity(row!, await countMembers(tx, communityId), null),

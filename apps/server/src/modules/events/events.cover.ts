@@ -1,4 +1,5 @@
 import type { Event } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { processUpload, saveImage } from '../media/index.ts';
@@ -21,8 +22,8 @@ export async function setEventCover(ctx: AuthedCtx, eventId: string, bytes: Buff
     const coverImage = processed ? await saveImage(tx, processed) : null;
     const dto = presentEvent(await repo.updateEvent(tx, eventId, { coverImage }));
     await append({
-      scope: `event:${eventId}`,
-      entity: 'events.eventUpdated',
+      scope: scopes.event(eventId),
+      entity: entities.events.eventUpdated,
       op: 'upsert',
       id: eventId,
       data: dto,

@@ -1,4 +1,5 @@
 import type { EventRole, EventRoleGrant, RoleAssignment, RoleListQuery } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
@@ -45,8 +46,8 @@ export async function putRole(
     await repo.upsertRole(work.tx, eventId, userId, role);
     const grant: EventRoleGrant = { eventId, userId, role };
     await work.append({
-      scope: `user:${userId}`,
-      entity: 'events.roleChanged',
+      scope: scopes.user(userId),
+      entity: entities.events.roleChanged,
       op: 'upsert',
       id: eventId,
       data: grant,
@@ -64,8 +65,8 @@ export async function removeRole(ctx: AuthedCtx, eventId: string, userId: string
     await assertOrganiserRemains(work, eventId, userId, null);
     await repo.deleteRole(work.tx, eventId, userId);
     await work.append({
-      scope: `user:${userId}`,
-      entity: 'events.roleChanged',
+      scope: scopes.user(userId),
+      entity: entities.events.roleChanged,
       op: 'delete',
       id: eventId,
       data: null,

@@ -1,4 +1,5 @@
 import type { EventStatus, Rsvp, RsvpChoice, RsvpEntry, RsvpListQuery } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import type { Outcome } from '../../platform/batching/keyed-batcher.ts';
 import { perNodeBatcher } from '../../platform/batching/per-node-batcher.ts';
 import type { ChangeInput } from '../../platform/changes/change-log.ts';
@@ -100,8 +101,8 @@ async function applyBatch(work: Work, event: EventRow, intents: RsvpIntent[]): P
   await repo.deleteRsvps(work.tx, event.id, plan.deletes);
   await repo.upsertRsvps(work.tx, event.id, plan.upserts);
   const changes: ChangeInput[] = plan.records.map((r) => ({
-    scope: `user:${r.userId}`,
-    entity: 'events.rsvpChanged',
+    scope: scopes.user(r.userId),
+    entity: entities.events.rsvpChanged,
     op: r.data ? 'upsert' : 'delete',
     id: event.id,
     data: r.data,
@@ -110,8 +111,8 @@ async function applyBatch(work: Work, event: EventRow, intents: RsvpIntent[]): P
   // Viewers of the event get the counts once per batch (who RSVP'd is never on the shared scope).
   if (plan.countsActorId)
     changes.push({
-      scope: `event:${event.id}`,
-      entity: 'events.eventUpdated',
+      scope: scopes.event(event.id),
+      entity: entities.events.eventUpdated,
       op: 'upsert',
       id: event.id,
       data: presentEvent(await setCounts(work.tx, event.id, plan.counts)),
@@ -162,8 +163,8 @@ export async function fillFreeSeats(work: Work, event: EventRow, actorId: string
   for (const row of promoted) {
     const data = presentRsvp(row, null);
     await work.append({
-      scope: `user:${row.userId}`,
-      entity: 'events.rsvpChanged',
+      scope: scopes.user(row.userId),
+      entity: entities.events.rsvpChanged,
       op: 'upsert',
       id: event.id,
       data,

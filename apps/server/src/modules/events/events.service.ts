@@ -6,6 +6,7 @@ import type {
   EventTransition,
   UpdateEventBody,
 } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
@@ -44,8 +45,8 @@ export async function createEvent(ctx: AuthedCtx, input: CreateEventBody): Promi
     await repo.upsertRole(tx, row.id, userId, 'organiser');
     const event = presentEvent(row);
     await append({
-      scope: `event:${row.id}`,
-      entity: 'events.eventCreated',
+      scope: scopes.event(row.id),
+      entity: entities.events.eventCreated,
       op: 'upsert',
       id: row.id,
       data: event,
@@ -53,8 +54,8 @@ export async function createEvent(ctx: AuthedCtx, input: CreateEventBody): Promi
     });
     const grant = { eventId: row.id, userId, role: 'organiser' as const };
     await append({
-      scope: `user:${userId}`,
-      entity: 'events.roleChanged',
+      scope: scopes.user(userId),
+      entity: entities.events.roleChanged,
       op: 'upsert',
       id: row.id,
       data: grant,
@@ -110,8 +111,8 @@ export async function updateEvent(ctx: AuthedCtx, eventId: string, input: Update
     row = await fillFreeSeats(work, row, userId);
     const dto = presentEvent(row);
     await work.append({
-      scope: `event:${eventId}`,
-      entity: 'events.eventUpdated',
+      scope: scopes.event(eventId),
+      entity: entities.events.eventUpdated,
       op: 'upsert',
       id: eventId,
       data: dto,
@@ -137,8 +138,8 @@ export async function transitionEvent(
       );
     const dto = presentEvent(await repo.updateEvent(tx, eventId, { status }));
     await append({
-      scope: `event:${eventId}`,
-      entity: 'events.statusChanged',
+      scope: scopes.event(eventId),
+      entity: entities.events.statusChanged,
       op: 'upsert',
       id: eventId,
       data: dto,

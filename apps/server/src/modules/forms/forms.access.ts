@@ -1,3 +1,4 @@
+import { scopes } from '@muster/protocol';
 import type { Queryable } from '../../platform/db/client.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
 import { communityRoleOf } from '../communities/index.ts';
@@ -18,7 +19,7 @@ export async function ownerAccessOf(
 
 /** The scope that hears about a form: its event's, or its community's. */
 export const ownerScopeOf = (form: Pick<FormRow, 'eventId' | 'communityId'>) =>
-  form.eventId ? `event:${form.eventId}` : `community:${form.communityId}`;
+  form.eventId ? scopes.event(form.eventId) : scopes.community(form.communityId);
 
 export const ownerIdOf = (form: Pick<FormRow, 'eventId' | 'communityId'>) => form.eventId ?? form.communityId;
 

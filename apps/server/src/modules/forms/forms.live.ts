@@ -1,4 +1,5 @@
 import type { FormSubmissionCounted } from '@muster/protocol';
+import { entities } from '@muster/protocol';
 import type { ChangeInput } from '../../platform/changes/change-log.ts';
 import { ownerScopeOf } from './forms.access.ts';
 import type { FormRow } from './forms.repository.ts';
@@ -13,5 +14,11 @@ export function counted(
   totals: Omit<FormSubmissionCounted, 'formId'>,
 ): ChangeInput {
   const data: FormSubmissionCounted = { formId: form.id, ...totals };
-  return { scope: ownerScopeOf(form), entity: 'forms.submissionCounted', op: 'upsert', id: form.id, data };
+  return {
+    scope: ownerScopeOf(form),
+    entity: entities.forms.submissionCounted,
+    op: 'upsert',
+    id: form.id,
+    data,
+  };
 }

@@ -1,3 +1,4 @@
+import { isUuid } from '@muster/protocol';
 import { sql } from 'drizzle-orm';
 import type { ChangeInput } from '../../platform/changes/change-log.ts';
 import type { Platform } from '../../platform/context.ts';
@@ -25,11 +26,8 @@ type Leased = LeasedJob<ProcessSubmission>;
 const INTAKE_FIRST_MAX_YIELD_MS = 5000;
 type FormOfBatch = PipelineItem['form'] & { receivedCount: number };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const idOf = (job: Leased) =>
-  typeof job.data?.submissionId === 'string' && UUID.test(job.data.submissionId)
-    ? job.data.submissionId
-    : null;
+  typeof job.data?.submissionId === 'string' && isUuid(job.data.submissionId) ? job.data.submissionId : null;
 
 /**
  * Processes a leased batch. The submission row is the idempotency record: its status is read

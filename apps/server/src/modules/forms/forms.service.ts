@@ -1,6 +1,7 @@
 import {
   type CreateFormBody,
   DEFAULT_BURST_PER_MINUTE,
+  entities,
   type Form,
   type FormField,
   type UpdateFormBody,
@@ -102,7 +103,7 @@ export async function updateForm(ctx: AuthedCtx, formId: string, input: UpdateFo
 async function announce(work: Work, row: repo.FormRow, fields: FormField[], actorId: string) {
   await work.append({
     scope: ownerScopeOf(row),
-    entity: 'forms.formChanged',
+    entity: entities.forms.formChanged,
     op: 'upsert',
     id: row.id,
     data: presentForm(row, fields),

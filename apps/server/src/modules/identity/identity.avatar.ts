@@ -1,4 +1,4 @@
-import type { User } from '@muster/protocol';
+import { entities, scopes, type User } from '@muster/protocol';
 import type { Limit } from '../../platform/auth/rate-limiter.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
@@ -28,8 +28,8 @@ export async function setMyAvatar(ctx: AuthedCtx, bytes: Buffer | null): Promise
     if (!user) throw notFound('User');
     const me = presentUser(user, { self: true });
     await append({
-      scope: `user:${userId}`,
-      entity: 'identity.profileUpdated',
+      scope: scopes.user(userId),
+      entity: entities.identity.profileUpdated,
       op: 'upsert',
       id: userId,
       data: me,

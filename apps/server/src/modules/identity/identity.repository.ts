@@ -1,3 +1,4 @@
+import { isUuid } from '@muster/protocol';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { refreshTokens, users } from './identity.tables.ts';
@@ -116,7 +117,7 @@ export async function revokeAllOfUser(q: Queryable, userId: string): Promise<str
  * token. Ids that are not UUIDs are simply not signed in (one bad id must not fail the batch).
  */
 export async function liveFamilies(q: Queryable, familyIds: readonly string[]): Promise<Set<string>> {
-  const ids = [...new Set(familyIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const ids = [...new Set(familyIds.filter((id) => isUuid(id)).map((id) => id.toLowerCase()))];
   if (!ids.length) return new Set();
   const rows = await q
     .selectDistinct({ familyId: refreshTokens.familyId })
@@ -130,8 +131,6 @@ export async function liveFamilies(q: Queryable, familyIds: readonly string[]): 
     );
   return new Set(rows.map((r) => r.familyId));
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listActiveTokens(q: Queryable, userId: string): Promise<RefreshTokenRow[]> {
   return q

@@ -1,4 +1,5 @@
 import type { AuthResult, LoginBody, RegisterBody, TokenPair, UpdateMeBody, User } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import type { Limit } from '../../platform/auth/rate-limiter.ts';
@@ -195,8 +196,8 @@ export async function updateMe(ctx: AuthedCtx, input: UpdateMeBody): Promise<Use
     if (!user) throw notFound('User');
     const me = presentUser(user, { self: true });
     await append({
-      scope: `user:${user.id}`,
-      entity: 'identity.profileUpdated',
+      scope: scopes.user(user.id),
+      entity: entities.identity.profileUpdated,
       op: 'upsert',
       id: user.id,
       data: me,

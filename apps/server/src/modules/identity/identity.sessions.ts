@@ -1,3 +1,4 @@
+import { entities, scopes } from '@muster/protocol';
 import type { Work } from '../../platform/db/unit-of-work.ts';
 
 /**
@@ -7,14 +8,12 @@ import type { Work } from '../../platform/db/unit-of-work.ts';
  * that session's sockets. A revoked session's access token stays a valid JWT until it expires;
  * the gateway also refuses it at the handshake and on `auth`.
  */
-export const SESSION_REVOKED = 'identity.sessionRevoked';
-
 export async function recordSessionsRevoked(work: Work, userId: string, familyIds: readonly string[]) {
   if (!familyIds.length) return;
   await work.appendMany(
     [...familyIds].sort().map((familyId) => ({
-      scope: `user:${userId}`,
-      entity: SESSION_REVOKED,
+      scope: scopes.user(userId),
+      entity: entities.identity.sessionRevoked,
       op: 'delete' as const,
       id: familyId,
       data: null,

@@ -1,4 +1,5 @@
 import type { User } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import type { Limit } from '../../platform/auth/rate-limiter.ts';
 import type { AuthedCtx, Ctx, Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
@@ -66,8 +67,8 @@ export async function verifyEmail(ctx: Ctx, token: string, ip: string): Promise<
     if (!updated) throw notFound('User');
     const me = presentUser(updated, { self: true });
     await append({
-      scope: `user:${user.id}`,
-      entity: 'identity.emailVerified',
+      scope: scopes.user(user.id),
+      entity: entities.identity.emailVerified,
       op: 'upsert',
       id: user.id,
       data: me,

@@ -16,7 +16,6 @@ export {
 export { blockedEitherWay, blockedPairs, blockPairKey } from './identity.blocks.repository.ts';
 export { presentUser } from './identity.presenter.ts';
 export { findUserById, liveFamilies, type UserRow } from './identity.repository.ts';
-export { SESSION_REVOKED } from './identity.sessions.ts';
 export { refreshTokens, userBlocks, users } from './identity.tables.ts';
 
 export function identityRoutes(app: App, platform: Platform) {

@@ -22,19 +22,18 @@ export interface LeadInput {
   };
 }
 
-/** The same source twice (a re-run job, a rep scanning the same badge again) is recorded once. */
-function dedupeKeyOf(source: LeadInput['source']): string {
-  switch (source.kind) {
-    case 'form':
-      return `form:${source.submissionId ?? source.formId}`;
-    case 'referral':
-      return `referral:${source.referralCode}`;
-    case 'rep':
-      return `rep:${source.repId}:${source.eventId ?? ''}`;
-    default:
-      return `event:${source.eventId}`;
-  }
-}
+/**
+ * The same source twice (a re-run job, a rep scanning the same badge again) is recorded once: the
+ * key is the source's kind and what identifies a source of that kind (stored; do not change).
+ */
+const sourceKeyOf: { [K in LeadSourceKind]: (source: LeadInput['source']) => string } = {
+  form: (s) => `${s.submissionId ?? s.formId}`,
+  referral: (s) => `${s.referralCode}`,
+  rep: (s) => `${s.repId}:${s.eventId ?? ''}`,
+  event: (s) => `${s.eventId}`,
+};
+const dedupeKeyOf = (source: LeadInput['source']): string =>
+  `${source.kind}:${sourceKeyOf[source.kind](source)}`;
 
 /**
  * Records leads from any source, inside the caller's transaction, in a fixed number of statements

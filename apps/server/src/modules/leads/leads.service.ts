@@ -9,6 +9,7 @@ import type {
   LeadPage,
   PatchLeadBody,
 } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { stringify } from 'csv-stringify/sync';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx } from '../../platform/context.ts';
@@ -128,15 +129,15 @@ export async function patchLead(ctx: AuthedCtx, leadId: string, body: PatchLeadB
     const updated = await repo.updateLead(work.tx, lead.id, changes);
     if (changes.stage === 'won' || changes.stage === 'lost')
       await stopFollowUps(work.tx, lead.id, changes.stage);
-    if (changes.assigneeId) await tellAssignee(work, updated, me);
+    if (changes.assigneeId) await tellAssignee(work, updated, changes.assigneeId, me);
     return detailOf(work.tx, updated);
   });
 }
 
-async function tellAssignee(work: Work, lead: repo.LeadRow, actorId: string) {
+async function tellAssignee(work: Work, lead: repo.LeadRow, assigneeId: string, actorId: string) {
   await work.append({
-    scope: `user:${lead.assigneeId}`,
-    entity: 'leads.leadAssigned',
+    scope: scopes.user(assigneeId),
+    entity: entities.leads.leadAssigned,
     op: 'upsert',
     id: lead.id,
     data: presentLead(lead, 0),

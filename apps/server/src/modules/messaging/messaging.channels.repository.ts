@@ -1,7 +1,6 @@
 import { MAX_UNREAD_COUNT } from '@muster/protocol';
 import { and, asc, desc, eq, gt, inArray, isNotNull, ne, or, type SQL, sql } from 'drizzle-orm';
-import { scopeHeads } from '../../platform/changes/changes.tables.ts';
-import { type Queryable, queryRows } from '../../platform/db/client.ts';
+import type { Queryable } from '../../platform/db/client.ts';
 import { sessions } from '../agenda/index.ts';
 import { channelMembers, channels, messages } from './messaging.tables.ts';
 
@@ -255,26 +254,4 @@ export async function listMyChannels(
     )
     .orderBy(sql`${activityMicros()} desc`, desc(channels.id))
     .limit(page.limit);
-}
-
-// ── The channel's scope ─────────────────────────────────────────────────────────────────────────
-
-/**
- * Takes the row locks of these channel scopes' heads, in the sorted order every batched writer
- * uses, and returns the heads, before the change log appends to them. Holding the locks first lets
- * a send learn its seq (head + 1) before it writes the message, and makes the duplicate check and
- * the append one atomic step per channel. The no-op upsert creates a head of 0 for a new scope;
- * `appendChanges` then counts on from it.
- */
-export async function lockScopeHeads(q: Queryable, scopes: readonly string[]): Promise<Map<string, number>> {
-  const sorted = [...new Set(scopes)].sort();
-  if (!sorted.length) return new Map();
-  const rows = await queryRows<{ scope: string; seq: number | string }>(
-    q,
-    sql`insert into ${scopeHeads} (scope, seq)
-      select s, 0 from unnest(${sql.param(sorted)}::text[]) as s order by s
-      on conflict (scope) do update set seq = ${scopeHeads.seq}
-      returning scope, seq`,
-  );
-  return new Map(rows.map((r) => [r.scope, Number(r.seq)]));
 }

@@ -7,6 +7,7 @@ import type {
   CreateDmBody,
   EventChannelKind,
 } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
@@ -28,7 +29,6 @@ import {
 } from './messaging.policy.ts';
 import { presentChannel, presentChannelView } from './messaging.presenter.ts';
 import * as relations from './messaging.relations.repository.ts';
-import { eventScope, userScope } from './messaging.scopes.ts';
 
 /** Opening DMs and groups is the spam vector of chat; the shared-context rule is the other guard. */
 const OPEN_LIMIT = { name: 'channel-open', points: 30, durationSeconds: 60 };
@@ -41,14 +41,14 @@ const OPEN_LIMIT = { name: 'channel-open', points: 30, durationSeconds: 60 };
 async function announceEventChannel(work: Work, access: EventAccess, channel: Channel, actorId: string) {
   const kind = channel.kind;
   const record = {
-    entity: 'messaging.channelCreated',
+    entity: entities.messaging.channelCreated,
     op: 'upsert' as const,
     id: channel.id,
     data: channel,
     actorId,
   };
   if (kind !== 'staff' && kind !== 'vendors') {
-    await work.append({ scope: eventScope(access.event.id), ...record });
+    await work.append({ scope: scopes.event(access.event.id), ...record });
     return;
   }
   const roles = restrictedChannelRoles(kind);
@@ -63,7 +63,7 @@ async function announceEventChannel(work: Work, access: EventAccess, channel: Ch
     { channelId: channel.id, kind, event: access.event },
     candidates,
   );
-  await work.appendMany([...readers].sort().map((userId) => ({ scope: userScope(userId), ...record })));
+  await work.appendMany([...readers].sort().map((userId) => ({ scope: scopes.user(userId), ...record })));
 }
 
 async function checkSession(q: Queryable, eventId: string, kind: EventChannelKind, sessionId?: string) {
@@ -206,8 +206,8 @@ export async function openDirectChannel(
     const channel = presentChannel(row, memberIds);
     await work.appendMany(
       [...memberIds].sort().map((userId) => ({
-        scope: userScope(userId),
-        entity: 'messaging.channelCreated',
+        scope: scopes.user(userId),
+        entity: entities.messaging.channelCreated,
         op: 'upsert' as const,
         id: row.id,
         data: channel,

@@ -3,6 +3,7 @@ import {
   MAX_EMOJI_LENGTH,
   MAX_MENTIONS,
   MAX_MESSAGE_LENGTH,
+  UUID_RE,
 } from '@muster/protocol';
 import { invalid } from '../../platform/errors.ts';
 
@@ -12,7 +13,6 @@ import { invalid } from '../../platform/errors.ts';
  * Lengths count code points, as JSON Schema's `maxLength` does.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -22,7 +22,7 @@ const codePoints = (s: string) => {
   return n;
 };
 
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID_RE.test(value);
 
 export function checkUuid(field: string, value: unknown): string {
   if (!isUuid(value)) throw invalid(field, 'must be a UUID');
@@ -66,7 +66,7 @@ export function parseMentions(field: string, body: string): string[] {
   const ids = new Set<string>();
   for (const match of body.matchAll(MENTION)) {
     const id = match[1]!;
-    if (UUID.test(id)) ids.add(id.toLowerCase());
+    if (UUID_RE.test(id)) ids.add(id.toLowerCase());
   }
   if (ids.size > MAX_MENTIONS) throw invalid(field, `must mention at most ${MAX_MENTIONS} people`);
   return [...ids];

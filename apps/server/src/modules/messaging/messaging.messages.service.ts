@@ -1,4 +1,5 @@
 import type { EditMessageBody, Message, MessageListQuery, MessagePage } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { readHeads } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
@@ -9,7 +10,6 @@ import { type ChannelAccess, loadChannelAccess, readersAmong, requireChannel } f
 import { checkClientMsgId, checkMessageBody, checkUuid, parseMentions } from './messaging.input.ts';
 import * as repo from './messaging.messages.repository.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
-import { channelScope, userScope } from './messaging.scopes.ts';
 import { submitSend } from './messaging.send.batch.ts';
 
 export interface SendInput {
@@ -41,8 +41,8 @@ async function notifyMentions(
   const data = presentMention(row, access.channel.eventId);
   await work.appendMany(
     [...readers].sort().map((userId) => ({
-      scope: userScope(userId),
-      entity: 'messaging.mentioned',
+      scope: scopes.user(userId),
+      entity: entities.messaging.mentioned,
       op: 'upsert' as const,
       id: row.id,
       data,
@@ -115,7 +115,7 @@ export async function listMessages(
   const { channel } = await requireChannel(q, channelId, me, 'read');
   if (query.after !== undefined && query.before !== undefined && query.before <= query.after)
     throw invalid('querystring.before', 'must be greater than after');
-  const scope = channelScope(channel.id);
+  const scope = scopes.channel(channel.id);
   const head = (await readHeads(q, [scope]))[scope] ?? 0;
   const limit = query.limit ?? 50;
   const rows = await repo.listMessages(q, channel.id, {
@@ -174,8 +174,8 @@ export async function editMessage(
     const updated = await repo.updateMessage(work.tx, row.id, { body, mentions, editedAt: new Date() });
     const summary = (await repo.reactionsOf(work.tx, [row.id], me)).get(row.id);
     await work.append({
-      scope: channelScope(row.channelId),
-      entity: 'messaging.messageEdited',
+      scope: scopes.channel(row.channelId),
+      entity: entities.messaging.messageEdited,
       op: 'upsert',
       id: row.id,
       data: presentMessage(updated, summary, false),
@@ -214,8 +214,8 @@ export async function deleteMessage(ctx: AuthedCtx, messageId: string): Promise<
     });
     const message = presentMessage(tombstone, undefined, false);
     await work.append({
-      scope: channelScope(row.channelId),
-      entity: 'messaging.messageDeleted',
+      scope: scopes.channel(row.channelId),
+      entity: entities.messaging.messageDeleted,
       op: 'upsert',
       id: row.id,
       data: message,

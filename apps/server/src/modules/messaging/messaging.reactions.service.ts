@@ -1,4 +1,10 @@
-import { MAX_REACTIONS_PER_USER, type Message, type ReactionsChanged } from '@muster/protocol';
+import {
+  entities,
+  MAX_REACTIONS_PER_USER,
+  type Message,
+  type ReactionsChanged,
+  scopes,
+} from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode } from '../../platform/errors.ts';
@@ -6,7 +12,6 @@ import { checkEmoji } from './messaging.input.ts';
 import * as repo from './messaging.messages.repository.ts';
 import { requireMessage } from './messaging.messages.service.ts';
 import { presentMessage } from './messaging.presenter.ts';
-import { channelScope } from './messaging.scopes.ts';
 
 /** Records a reaction change with the message's new totals; the message row lock orders them. */
 async function recordChange(work: Work, row: repo.MessageRow, userId: string, emoji: string, added: boolean) {
@@ -20,8 +25,8 @@ async function recordChange(work: Work, row: repo.MessageRow, userId: string, em
     reactions: summary?.reactions ?? [],
   };
   await work.append({
-    scope: channelScope(row.channelId),
-    entity: 'messaging.reactionsChanged',
+    scope: scopes.channel(row.channelId),
+    entity: entities.messaging.reactionsChanged,
     op: 'upsert',
     id: row.id,
     data,

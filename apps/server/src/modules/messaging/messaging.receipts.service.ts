@@ -1,4 +1,5 @@
 import type { ReadState, ReceiptUpdated } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { readHeads } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
@@ -9,7 +10,6 @@ import { checkUuid } from './messaging.input.ts';
 import { lastMessageSeqAtOrBefore } from './messaging.messages.repository.ts';
 import { isPrivateKind } from './messaging.policy.ts';
 import { presentReadState } from './messaging.presenter.ts';
-import { channelScope, userScope } from './messaging.scopes.ts';
 
 export type ReceiptKind = 'delivered' | 'read';
 
@@ -36,7 +36,7 @@ export async function markChannel(
   const me = ctx.actor.userId;
   return withTx(ctx.platform, async (work) => {
     const access = await requireChannel(work.tx, id, me, 'read');
-    const scope = channelScope(id);
+    const scope = scopes.channel(id);
     const head = (await readHeads(work.tx, [scope]))[scope] ?? 0;
     if (seq > head) throw invalid('body.seq', `must not be beyond the channel head (${head})`);
     const target = await lastMessageSeqAtOrBefore(work.tx, id, seq);
@@ -62,7 +62,7 @@ export async function markChannel(
       };
       await work.append({
         scope,
-        entity: 'messaging.receiptUpdated',
+        entity: entities.messaging.receiptUpdated,
         op: 'upsert',
         id: me,
         data: receipt,
@@ -72,8 +72,8 @@ export async function markChannel(
     const state = presentReadState(id, after, await unread());
     if (after.lastReadSeq !== read)
       await work.append({
-        scope: userScope(me),
-        entity: 'messaging.readStateChanged',
+        scope: scopes.user(me),
+        entity: entities.messaging.readStateChanged,
         op: 'upsert',
         id,
         data: state,

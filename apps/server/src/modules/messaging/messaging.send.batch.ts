@@ -1,17 +1,18 @@
 import type { Message } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { Outcome } from '../../platform/batching/keyed-batcher.ts';
 import { perNodeBatcher } from '../../platform/batching/per-node-batcher.ts';
+import { lockHeadsBeforeAppend } from '../../platform/changes/change-log.ts';
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { blockedPairs, blockPairKey } from '../identity/index.ts';
 import { channelFactsAcross } from './messaging.access.batch.ts';
-import { type ChannelRow, findChannels, lockScopeHeads } from './messaging.channels.repository.ts';
+import { type ChannelRow, findChannels } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
 import { canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
-import { channelScope, userScope } from './messaging.scopes.ts';
 import type { messages } from './messaging.tables.ts';
 
 /** One send, already validated field by field; whether the sender may post is decided in the batch. */
@@ -75,9 +76,9 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
       channelRows,
       known.map((s) => ({ channelId: s.channelId, userId: s.senderId })),
     );
-    const heads = await lockScopeHeads(
+    const heads = await lockHeadsBeforeAppend(
       work.tx,
-      channelRows.map((c) => channelScope(c.id)),
+      channelRows.map((c) => scopes.channel(c.id)),
     );
     const stored = await repo.findByClientMsgIds(work.tx, known);
     const replyChannels = await repo.channelsOfMessages(
@@ -85,7 +86,7 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
       known.flatMap((s) => (s.replyToId ? [s.replyToId] : [])),
     );
     const firstByKey = new Map<string, number>();
-    const nextSeq = new Map(channelRows.map((c) => [c.id, heads.get(channelScope(c.id))!]));
+    const nextSeq = new Map(channelRows.map((c) => [c.id, heads.get(scopes.channel(c.id))!]));
     const decisions = sends.map((send, index): Decision => {
       if (!channelById.has(send.channelId)) return { error: notFound('Channel') };
       const facts = factsOf(send.channelId, send.senderId);
@@ -135,8 +136,8 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
   if (!rows.length) return;
   const changes = await work.appendMany(
     rows.map((row) => ({
-      scope: channelScope(row.channelId),
-      entity: 'messaging.messageSent',
+      scope: scopes.channel(row.channelId),
+      entity: entities.messaging.messageSent,
       op: 'upsert' as const,
       id: row.id,
       data: presentMessage(row, undefined, false),
@@ -170,8 +171,8 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
       )
       .sort()
       .map((userId) => ({
-        scope: userScope(userId),
-        entity: 'messaging.mentioned',
+        scope: scopes.user(userId),
+        entity: entities.messaging.mentioned,
         op: 'upsert' as const,
         id: row.id,
         data: presentMention(row, channelById.get(row.channelId)!.eventId),

@@ -1,6 +1,7 @@
+import { entities, type Notification, scopes } from '@muster/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { Work } from '../../platform/db/unit-of-work.ts';
-import { type Notification, presentNotification } from './notifications.presenter.ts';
+import { presentNotification } from './notifications.presenter.ts';
 import { insertNotification } from './notifications.repository.ts';
 
 export interface NotificationInput {
@@ -33,8 +34,8 @@ export async function createNotification(work: Work, input: NotificationInput): 
   if (!row) return null;
   const notification = presentNotification(row);
   await work.append({
-    scope: `user:${input.userId}`,
-    entity: 'notifications.created',
+    scope: scopes.user(input.userId),
+    entity: entities.notifications.created,
     op: 'upsert',
     id: row.id,
     data: notification,

@@ -1,7 +1,8 @@
 import type { Change } from '@muster/protocol';
+import { entities, parseScope } from '@muster/protocol';
 import type { Platform } from '../../platform/context.ts';
 import type { AccessChange, SocketAccess } from '../../platform/realtime/gateway.ts';
-import { liveFamilies, SESSION_REVOKED } from '../identity/index.ts';
+import { liveFamilies } from '../identity/index.ts';
 import { scopeAuthorizer } from './sync.scopes.ts';
 
 /**
@@ -11,12 +12,15 @@ import { scopeAuthorizer } from './sync.scopes.ts';
  * scope and lists its entity here; until then the periodic sweep catches it.
  */
 const USER_ACCESS_ENTITIES: ReadonlySet<string> = new Set([
-  'events.roleChanged',
-  'communities.membershipChanged',
+  entities.events.roleChanged,
+  entities.communities.membershipChanged,
 ]);
 
 /** Records on `event:<id>` that can change who may see the event (visibility, status). */
-const EVENT_ACCESS_ENTITIES: ReadonlySet<string> = new Set(['events.eventUpdated', 'events.statusChanged']);
+const EVENT_ACCESS_ENTITIES: ReadonlySet<string> = new Set([
+  entities.events.eventUpdated,
+  entities.events.statusChanged,
+]);
 
 /**
  * Which committed changes can take access away, and from whom: the realtime gateway hears every
@@ -24,11 +28,12 @@ const EVENT_ACCESS_ENTITIES: ReadonlySet<string> = new Set(['events.eventUpdated
  * Kept beside those rules, since a new way to follow a scope is usually a new way to lose it.
  */
 export function accessChangeOf(change: Change): AccessChange | null {
-  const colon = change.scope.indexOf(':');
-  const kind = change.scope.slice(0, colon);
-  const id = change.scope.slice(colon + 1);
+  const parsed = parseScope(change.scope);
+  if (!parsed) return null;
+  const { kind, id } = parsed;
   if (kind === 'user') {
-    if (change.entity === SESSION_REVOKED) return { kind: 'session', userId: id, familyId: change.id };
+    if (change.entity === entities.identity.sessionRevoked)
+      return { kind: 'session', userId: id, familyId: change.id };
     return USER_ACCESS_ENTITIES.has(change.entity) ? { kind: 'user', userId: id } : null;
   }
   if (kind === 'event' && EVENT_ACCESS_ENTITIES.has(change.entity)) {
@@ -40,7 +45,7 @@ export function accessChangeOf(change: Change): AccessChange | null {
       // Event channels follow the event's visibility. Which channel rooms belong to this event is
       // not known here, so every channel room of the node is re-checked: rare (the visibility or
       // status has to actually change) and never more than one sweep.
-      matches: (scope) => scope === change.scope || scope.startsWith('channel:'),
+      matches: (scope) => scope === change.scope || parseScope(scope)?.kind === 'channel',
     };
   }
   return null;

@@ -1,4 +1,13 @@
-import { ErrorCode, MAX_SYNC_SCOPES } from '@muster/protocol';
+import {
+  ErrorCode,
+  isScopeKind,
+  isUuid,
+  MAX_SYNC_SCOPES,
+  parseScope,
+  type Scope,
+  type ScopeKind,
+  scopeFor,
+} from '@muster/protocol';
 import { createKeyedBatcher } from '../../platform/batching/keyed-batcher.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
@@ -9,9 +18,9 @@ import { channelReadersAmong } from '../messaging/index.ts';
 
 /** One `kind:id@seq` item of a sync request; `scope` is normalised (lower-case id) for reading the log. */
 export interface ScopeCursor {
-  kind: string;
+  kind: ScopeKind;
   id: string;
-  scope: string;
+  scope: Scope;
   after: number;
 }
 
@@ -23,17 +32,17 @@ export type ScopeRequest = { key: string; cursor: ScopeCursor } | { key: string;
  * users at once, in a fixed number of queries), and the code everyone else is refused with. Nothing
  * else about the scope is revealed.
  */
-interface ScopeKind {
+interface ScopeRule {
   refusal: ErrorCode;
   followers(q: Queryable, id: string, userIds: readonly string[]): Promise<Set<string>>;
 }
 
 /**
  * Who may follow which scope: the one set of rules for sync and for the realtime gateway's
- * `subscribe` (which batches the subscriptions of many sockets to one scope). A module adding a
- * scope kind (e.g. `channel`) adds one entry here.
+ * `subscribe` (which batches the subscriptions of many sockets to one scope). A scope kind added to
+ * the protocol's SCOPE_KINDS fails tsc here until it has its rule.
  */
-const scopeKinds: Record<string, ScopeKind> = {
+const scopeRules: { [K in ScopeKind]: ScopeRule } = {
   event: {
     refusal: ErrorCode.not_found,
     async followers(q, id, userIds) {
@@ -54,7 +63,6 @@ const scopeKinds: Record<string, ScopeKind> = {
   channel: { refusal: ErrorCode.not_found, followers: channelReadersAmong },
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ITEM = /^([a-z][a-z_]{0,31}):([^@]{1,100})@([0-9]{1,16})$/;
 
 /** Parses one item; a malformed item is refused on its own, without failing the others. */
@@ -64,11 +72,12 @@ export function parseScopeItem(item: string): ScopeRequest {
   const match = ITEM.exec(item);
   if (!match) return { key, refused: ErrorCode.validation_failed };
   const [, kind = '', rawId = '', seq = ''] = match;
-  if (!Object.hasOwn(scopeKinds, kind)) return { key, refused: ErrorCode.not_found };
+  if (!isScopeKind(kind)) return { key, refused: ErrorCode.not_found };
   const after = Number(seq);
-  if (!UUID.test(rawId) || !Number.isSafeInteger(after)) return { key, refused: ErrorCode.validation_failed };
-  const id = rawId.toLowerCase();
-  return { key, cursor: { kind, id, scope: `${kind}:${id}`, after } };
+  const scope = scopeFor(kind, rawId.toLowerCase());
+  const parsed = parseScope(scope);
+  if (!parsed || !Number.isSafeInteger(after)) return { key, refused: ErrorCode.validation_failed };
+  return { key, cursor: { kind, id: parsed.id, scope, after } };
 }
 
 /**
@@ -93,9 +102,8 @@ export async function authorizeScope(
   userId: string,
   cursor: ScopeCursor,
 ): Promise<ErrorCode | null> {
-  const kind = scopeKinds[cursor.kind];
-  if (!kind) return ErrorCode.not_found;
-  return (await kind.followers(q, cursor.id, [userId])).has(userId) ? null : kind.refusal;
+  const rule = scopeRules[cursor.kind];
+  return (await rule.followers(q, cursor.id, [userId])).has(userId) ? null : rule.refusal;
 }
 
 /** At most this many subscriptions to one scope are decided together (one array parameter each). */
@@ -113,8 +121,8 @@ export function scopeAuthorizer(platform: Platform) {
     async run(_scope, items) {
       const { kind, id } = items[0]!.cursor;
       // Ids go to the database as one uuid[]: a malformed one must not fail the whole batch.
-      const userIds = items.map((item) => item.userId).filter((userId) => UUID.test(userId));
-      const followers = await scopeKinds[kind]!.followers(platform.db, id, userIds);
+      const userIds = items.map((item) => item.userId).filter(isUuid);
+      const followers = await scopeRules[kind].followers(platform.db, id, userIds);
       return items.map(({ userId }) => ({ ok: true, value: followers.has(userId) }));
     },
   });
@@ -124,6 +132,6 @@ export function scopeAuthorizer(platform: Platform) {
     const { cursor } = parsed;
     return (await batcher.submit(cursor.scope, { userId, cursor }))
       ? { scope: cursor.scope }
-      : { refused: scopeKinds[cursor.kind]!.refusal };
+      : { refused: scopeRules[cursor.kind].refusal };
   };
 }

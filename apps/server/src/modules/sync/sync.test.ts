@@ -4,6 +4,7 @@ import { buildSession } from '../../../test/factories/agenda.ts';
 import { addMember, buildEvent } from '../../../test/factories/events.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { untypedChange } from '../../../test/untyped-change.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { parseScopeItem, parseScopes } from './sync.scopes.ts';
 
@@ -134,7 +135,7 @@ describe('GET /api/v1/sync', () => {
     await addMember(server, event.communityId, organiser, member);
     const scope = `community:${event.communityId}`;
     const written = await withTx(server.platform, ({ append }) =>
-      append({ scope, entity: 'test.happened', op: 'upsert', id: 'x', data: { n: 1 } }),
+      append(untypedChange({ scope, entity: 'test.happened', op: 'upsert', id: 'x', data: { n: 1 } })),
     );
     const answer = (await sync(member, `${scope}@${written.seq - 1}`)).json().scopes[scope];
     expect(answer).toEqual({ changes: [written], head: written.seq, hasMore: false });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../../../test/harness.ts';
+import { untypedChange } from '../../../test/untyped-change.ts';
 import { withTx } from '../db/unit-of-work.ts';
 import { readChanges, readHeads } from './change-log.ts';
 
@@ -8,7 +9,7 @@ const server = useTestServer();
 
 const write = (scope: string, n: number, fail = false) =>
   withTx(server.platform, async ({ append }) => {
-    await append({ scope, entity: 'test.written', op: 'upsert', id: `w${n}`, data: { n } });
+    await append(untypedChange({ scope, entity: 'test.written', op: 'upsert', id: `w${n}`, data: { n } }));
     if (fail) throw new Error('rolled back on purpose');
   });
 
@@ -46,22 +47,20 @@ describe('change log', () => {
       Array.from({ length: 12 }, (_, i) =>
         withTx(server.platform, async ({ append, appendMany }) => {
           if (i % 3 === 0)
-            await append({
-              scope: scopes[i % 3]!,
-              entity: 'test.single',
-              op: 'upsert',
-              id: `s${i}`,
-              data: {},
-            });
+            await append(
+              untypedChange({
+                scope: scopes[i % 3]!,
+                entity: 'test.single',
+                op: 'upsert',
+                id: `s${i}`,
+                data: {},
+              }),
+            );
           else
             await appendMany(
-              [scopes[2]!, scopes[0]!, scopes[2]!, scopes[1]!].map((scope, j) => ({
-                scope,
-                entity: 'test.batched',
-                op: 'upsert' as const,
-                id: `b${i}-${j}`,
-                data: { j },
-              })),
+              [scopes[2]!, scopes[0]!, scopes[2]!, scopes[1]!].map((scope, j) =>
+                untypedChange({ scope, entity: 'test.batched', op: 'upsert', id: `b${i}-${j}`, data: { j } }),
+              ),
             );
         }),
       ),

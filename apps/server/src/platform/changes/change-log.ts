@@ -1,16 +1,13 @@
-import type { Change } from '@muster/protocol';
+import type { Change, Scope, TypedChangeInput } from '@muster/protocol';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { type Queryable, queryRows, type Tx } from '../db/client.ts';
 import { changeOutbox, changes, scopeHeads } from './changes.tables.ts';
 
-export interface ChangeInput {
-  scope: string;
-  entity: string;
-  op: 'upsert' | 'delete';
-  id: string;
-  data: unknown;
-  actorId?: string | null;
-}
+/**
+ * What a writer appends: typed by the protocol's change catalogue, so tsc checks the entity name,
+ * the scope's kind and the data's shape for each entity.
+ */
+export type ChangeInput = TypedChangeInput;
 
 /**
  * Appends one change to its scope's log inside the writer's transaction. The upsert on
@@ -106,6 +103,29 @@ export async function appendChanges(tx: Tx, inputs: readonly ChangeInput[]): Pro
     data: r.data,
     at,
   }));
+}
+
+/**
+ * Takes the row locks of these scopes' heads, in the sorted order every batched writer uses, and
+ * returns the heads, for a writer that must know its seqs before it appends: holding the locks
+ * until commit, head + 1 is the seq its next `appendChanges` to that scope will get (a send stores
+ * it on the message, and its duplicate check and append become one step per channel). The no-op
+ * upsert creates a head of 0 for a new scope; `appendChanges` counts on from it.
+ */
+export async function lockHeadsBeforeAppend<S extends Scope>(
+  tx: Tx,
+  scopes: readonly S[],
+): Promise<Map<S, number>> {
+  const sorted = [...new Set(scopes)].sort();
+  if (!sorted.length) return new Map();
+  const rows = await queryRows<{ scope: S; seq: number | string }>(
+    tx,
+    sql`insert into ${scopeHeads} (scope, seq)
+      select s, 0 from unnest(${sql.param(sorted)}::text[]) as s order by s
+      on conflict (scope) do update set seq = ${scopeHeads.seq}
+      returning scope, seq`,
+  );
+  return new Map(rows.map((r) => [r.scope, Number(r.seq)]));
 }
 
 export type ScopeRead = { changes: Change[]; head: number; hasMore: boolean } | { reset: true; head: number };

@@ -1,3 +1,4 @@
+import { scopes } from '@muster/protocol';
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sha256 } from '../auth/tokens.ts';
@@ -68,7 +69,8 @@ export function registerIdempotency(app: App, db: Db) {
       );
     }
     if (config.neverReplay || !request.actor) return;
-    const owner = `user:${request.actor.userId}`;
+    // Named like the caller's own scope (`user:<id>`), the form stored keys already have.
+    const owner = scopes.user(request.actor.userId);
     const fingerprint = `${request.method} ${request.url} ${sha256(JSON.stringify(request.body ?? null))}`;
     const where = and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key));
     const claimed = await db

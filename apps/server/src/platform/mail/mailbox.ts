@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isUuid } from '@muster/protocol';
 import type { MailTransport, OutgoingMail } from './mailer.ts';
 
 /** What the mailbox list shows of one mail. */
@@ -32,14 +33,14 @@ export interface DevMailbox extends MailTransport {
   read(id: string): Promise<StoredMail | undefined>;
 }
 
-/** Mail ids are UUIDv7: sorting file names sorts by enqueue time, and nothing else can name a file. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/;
-
 /** The mailbox keeps this many mails; older ones are deleted as new ones arrive. */
 export const MAILBOX_KEEP = 2000;
 
-export const isMailId = (id: string) => UUID.test(id);
+/**
+ * Mail ids are lower-case UUIDv7s: sorting file names sorts by enqueue time, and nothing else can
+ * name a file (one spelling per mail, so no two files for one id).
+ */
+export const isMailId = (id: string) => isUuid(id) && id === id.toLowerCase();
 
 /**
  * Mail written to disk instead of sent: one JSON file per mail, named by its id and written
@@ -52,7 +53,10 @@ export function createDevMailbox(dir: string, keep = MAILBOX_KEEP): DevMailbox {
   async function ids(): Promise<string[]> {
     try {
       const names = await fs.readdir(dir);
-      return names.flatMap((name) => FILE.exec(name)?.[1] ?? []).sort();
+      return names
+        .flatMap((name) => (name.endsWith('.json') ? [name.slice(0, -'.json'.length)] : []))
+        .filter(isMailId)
+        .sort();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

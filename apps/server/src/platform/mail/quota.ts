@@ -16,6 +16,8 @@ interface Counter {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** A counter's key: what it counts per (stored in `mail_quota`, so the form stays). */
+const counterKey = (per: 'account' | 'rcpt' | 'community', id: string | undefined) => `${per}:${id}`;
 const windowOf = (now: Date, size: number) => new Date(Math.floor(now.getTime() / size) * size);
 
 /** Which counters a mail counts against: one for account mail, two for bulk mail. */
@@ -24,7 +26,7 @@ function countersOf(job: MailJob, limits: MailLimits, now: Date): Counter[] {
   if (job.kind !== 'bulk')
     return [
       {
-        key: `account:${address}`,
+        key: counterKey('account', address),
         windowStart: windowOf(now, HOUR),
         cap: limits.accountPerHour,
         what: 'account mail to this address this hour',
@@ -32,13 +34,13 @@ function countersOf(job: MailJob, limits: MailLimits, now: Date): Counter[] {
     ];
   return [
     {
-      key: `rcpt:${address}`,
+      key: counterKey('rcpt', address),
       windowStart: windowOf(now, DAY),
       cap: limits.recipientPerDay,
       what: 'bulk mail to this address today',
     },
     {
-      key: `community:${job.communityId}`,
+      key: counterKey('community', job.communityId),
       windowStart: windowOf(now, DAY),
       cap: job.verified ? limits.verifiedCommunityPerDay : limits.communityPerDay,
       what: "this community's bulk mail today",
