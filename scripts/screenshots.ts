@@ -3,7 +3,7 @@
  * seeded with the demo (MusterConf), in Debian's Chromium with a phone profile. Writes
  * `docs/screenshots/<name>.png`, which the README shows.
  *
- * Before shooting it does what a person would: the organiser moves a session (so the agenda shows
+ * Also one desktop window in the dark theme (two-pane agenda). Before shooting it does what a person would: the organiser moves a session (so the agenda shows
  * a "changed" marker) and writes to the attendee, who reads and answers.
  */
 import fs from 'node:fs';
@@ -28,8 +28,18 @@ function demoLogins(output: string): Record<string, Login> {
   return logins;
 }
 
-async function phonePage(browser: Browser, baseURL: string, login: Login): Promise<Page> {
-  const context = await browser.newContext({ ...devices['Pixel 7'], deviceScaleFactor: 1, baseURL });
+/** A phone by default; `desktop` is a 1280 × 800 window in the dark theme (both layouts in one set). */
+async function signedInPage(
+  browser: Browser,
+  baseURL: string,
+  login: Login,
+  kind: 'phone' | 'desktop' = 'phone',
+): Promise<Page> {
+  const device =
+    kind === 'phone'
+      ? devices['Pixel 7']
+      : { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' as const };
+  const context = await browser.newContext({ ...device, deviceScaleFactor: 1, baseURL });
   const page = await context.newPage();
   await page.goto('/');
   await page.getByLabel('E-mail').fill(login.email);
@@ -63,17 +73,24 @@ async function main() {
     await expect(signInPage.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     await shoot(signInPage, 'sign-in');
 
-    const attendee = await phonePage(browser, server.url, logins.attendee!);
+    const attendee = await signedInPage(browser, server.url, logins.attendee!);
     await shoot(attendee, 'events');
     await attendee.getByRole('link', { name: 'MusterConf' }).click();
     await expect(attendee.getByTestId('rsvp-status')).toContainText('going');
     const eventUrl = attendee.url();
     await shoot(attendee, 'event');
+    await attendee.getByRole('link', { name: 'Speakers' }).first().click();
+    await expect(attendee.getByRole('heading', { level: 1, name: 'Speakers' })).toBeVisible();
+    await shoot(attendee, 'speakers');
+    await attendee.getByRole('link', { name: /Priya Raman/ }).click();
+    await expect(attendee.getByRole('heading', { level: 1, name: 'Priya Raman' })).toBeVisible();
+    await shoot(attendee, 'speaker');
+    await attendee.goto(new URL(eventUrl).pathname);
     await attendee.getByRole('link', { name: 'Agenda' }).click();
     await expect(attendee.getByRole('link', { name: 'Real-time without tears' })).toBeVisible();
 
     // The organiser moves a session while the attendee looks at the agenda.
-    const organiser = await phonePage(browser, server.url, logins.organiser!);
+    const organiser = await signedInPage(browser, server.url, logins.organiser!);
     await organiser.goto(new URL(eventUrl).pathname);
     await organiser.getByRole('link', { name: 'Agenda' }).click();
     await organiser.getByRole('link', { name: 'Real-time without tears' }).click();
@@ -128,6 +145,13 @@ async function main() {
     // (Writes still in flight when the network went count too.)
     await expect(attendee.getByTestId('pending-count')).toHaveText(/\d+ actions? waiting to send/);
     await shoot(attendee, 'offline');
+
+    // A desktop window in the dark theme: side navigation and the two-pane agenda.
+    const desktop = await signedInPage(browser, server.url, logins.attendee!, 'desktop');
+    await desktop.goto(`${new URL(eventUrl).pathname}/agenda`);
+    await desktop.getByRole('link', { name: 'Real-time without tears' }).click();
+    await expect(desktop.getByTestId('session-pane')).toBeVisible();
+    await shoot(desktop, 'desktop-agenda-dark');
   } finally {
     await browser.close();
     await server.stop();

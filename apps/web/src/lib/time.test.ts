@@ -19,7 +19,7 @@ describe('formatTime', () => {
   });
 
   it('lets the locale choose the clock, the same for chat and agenda', () => {
-    expect(formatTime('2026-06-01T15:30:00.000Z', 'UTC', 'en-US')).toMatch(/^03:30\sPM$/);
+    expect(formatTime('2026-06-01T15:30:00.000Z', 'UTC', 'en-US')).toMatch(/^3:30\sPM$/);
     expect(formatTime('2026-06-01T15:30:00.000Z', 'UTC', 'en-GB')).toBe('15:30');
   });
 

@@ -25,9 +25,26 @@ function formatter(
   return f;
 }
 
-/** The clock time of an instant in a zone (`09:00`, or `09:00 AM` where the locale says so). */
+const twelveHourClocks = new Map<string, boolean>();
+/** Whether the locale reads a 12-hour clock (then `9:00 AM`, not `09:00 AM`). */
+function usesTwelveHours(locale?: string): boolean {
+  const key = locale ?? '';
+  let twelve = twelveHourClocks.get(key);
+  if (twelve === undefined) {
+    const cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+    twelve = cycle === 'h12' || cycle === 'h11';
+    twelveHourClocks.set(key, twelve);
+  }
+  return twelve;
+}
+
+/** The clock time of an instant in a zone (`09:00`, or `9:00 AM` where the locale says so). */
 export const formatTime = (iso: string, timeZone: string, locale?: string) =>
-  formatter(timeZone, { hour: '2-digit', minute: '2-digit' }, locale).format(new Date(iso));
+  formatter(
+    timeZone,
+    { hour: usesTwelveHours(locale) ? 'numeric' : '2-digit', minute: '2-digit' },
+    locale,
+  ).format(new Date(iso));
 
 export const formatDay = (iso: string, timeZone: string, locale?: string) =>
   formatter(timeZone, { weekday: 'short', day: 'numeric', month: 'short' }, locale).format(new Date(iso));

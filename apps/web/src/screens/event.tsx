@@ -107,7 +107,7 @@ function RsvpBlock({ event }: { event: Event }) {
         {!rsvp ? 'You have not answered yet.' : null}
       </p>
       {open ? (
-        <fieldset className="segmented">
+        <fieldset className="choice-buttons">
           <legend className="visually-hidden">Answer</legend>
           {choices.map((choice) => {
             // Asking to go onto a full event puts me on the waitlist: that answer is its own state.
