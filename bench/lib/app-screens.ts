@@ -72,6 +72,7 @@ export async function signInAndCollect(
     const sessionPath = await firstHref(page, `${event}/agenda`, '[data-session-id] a');
     const session = new URL(sessionPath, base).toString();
     const channel = new URL(await firstHref(page, `${event}/channels`, 'a[href^="/channels/"]'), base);
+    const speaker = new URL(await firstHref(page, `${event}/speakers`, 'a[href*="/speakers/"]'), base);
     // Let the store reach IndexedDB before the audits open fresh pages.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await page.close();
@@ -88,6 +89,9 @@ export async function signInAndCollect(
       ['event', event],
       ['agenda', `${event}/agenda`],
       ['session', session],
+      ['speakers', `${event}/speakers`],
+      ['speaker', speaker.toString()],
+      ['people', `${event}/people`],
       ['now / next', `${event}/now`],
       ['my schedule', `${base}/schedule`],
       ['messages', `${base}/messages`],
