@@ -5,6 +5,7 @@ import { postMessage } from '../../../apps/server/test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../apps/server/test/factories.ts';
 import { createTestServer, type TestServer } from '../../../apps/server/test/harness.ts';
 import { asUser, buildWorld, clientFor, eventually, type TestClient, type World } from '../test/helpers.ts';
+import { replayFromEnv } from '../test/replay.ts';
 import type { FetchLike, ResponseLike } from './platform.ts';
 import { MemoryStorage } from './storage/memory.ts';
 
@@ -250,7 +251,25 @@ describe('convergence (property)', () => {
           await run.app.client.close();
         }
       }),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        // Cases that once failed, run first every time. Restart, then a drop while the new socket
+        // was still opening (seed -725629468): Socket.IO never heard that close and the client
+        // stayed 'connecting' (the deterministic version is in sync/connect-attempt.e2e.test.ts).
+        examples: [
+          [
+            [
+              { t: 'restart' },
+              { t: 'remoteMove', s: 0, room: 'm' },
+              { t: 'drop' },
+              { t: 'failNext', n: 1 },
+              { t: 'failNext', n: 1 },
+            ],
+          ],
+        ],
+        // FC_SEED / FC_PATH replay a failing case (see replayFromEnv).
+        ...replayFromEnv(),
+      },
     );
     // 25 runs take ~15 s on a quiet machine; CI runs every tier at once on two cores, where one
     // run took over 120 s (a timeout, not a divergence), so the limit leaves room for that.

@@ -9,6 +9,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import type { Emitter } from '../emitter.ts';
 import type { Auth } from '../http/auth.ts';
 import { backoffDelay, type SignalsAdapter, type TimersAdapter } from '../platform.ts';
+import { ConnectAttempt, DEFAULT_CONNECT_TIMEOUT_MS } from './connect-attempt.ts';
 import { SocketAuth } from './socket-auth.ts';
 import type { Syncer } from './syncer.ts';
 import type { ScopeTracker } from './tracker.ts';
@@ -30,6 +31,8 @@ export interface RealtimeOptions {
   /** First reconnection delay and its ceiling (exponential, with jitter). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** How long one connection attempt may take before it is abandoned and retried (default 20 s). */
+  connectTimeoutMs?: number;
   /** Replace Socket.IO's `io` (fault injection in tests, a custom transport). */
   connect?: SocketFactory;
 }
@@ -66,6 +69,7 @@ export class Realtime {
   private readonly deps: RealtimeDeps;
   private readonly unsubscribers: (() => void)[] = [];
   private readonly socketAuth: SocketAuth;
+  private readonly opening: ConnectAttempt;
 
   constructor(deps: RealtimeDeps, options: RealtimeOptions = {}) {
     this.deps = deps;
@@ -76,6 +80,13 @@ export class Realtime {
       socket: () => this.socket,
       reconnect: () => this.reconnectNow(),
     });
+    this.opening = new ConnectAttempt(
+      deps.timers,
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      () => {
+        if (this.status === 'connecting') this.scheduleReconnect();
+      },
+    );
   }
 
   /** The underlying socket, for diagnostics and fault injection in tests. */
@@ -168,6 +179,7 @@ export class Realtime {
     if (!token) return this.stop();
     this.socket ??= this.createSocket();
     this.socket.connect();
+    this.opening.watch(this.socket);
   }
 
   private createSocket(): Socket {
@@ -199,6 +211,7 @@ export class Realtime {
   }
 
   private async onConnect(socket: Socket) {
+    this.opening.clear();
     this.attempt = 0;
     this.setStatus('connected');
     this.socketAuth.connected();
@@ -215,6 +228,7 @@ export class Realtime {
   }
 
   private async onConnectError(error: Error) {
+    this.opening.clear();
     if (this.isDown()) return;
     // This server no longer speaks our protocol: retrying cannot help (the app must update).
     if (error.message === 'unsupported_protocol') return this.stop();
@@ -284,6 +298,7 @@ export class Realtime {
 
   /** The timers that only make sense while connected. */
   private clearConnectionTimers() {
+    this.opening.clear();
     this.socketAuth.stop();
     if (this.syncTimer !== null) this.deps.timers.clearTimeout(this.syncTimer);
     this.syncTimer = null;
