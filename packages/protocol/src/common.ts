@@ -37,6 +37,17 @@ export type PageQuery = Static<typeof PageQuery>;
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
+/**
+ * A page of a list that is also followed live: `head` is the list's scope seq when the page was
+ * read (read first), so following the scope from it misses nothing.
+ */
+export const HeadedPage = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    head: Type.Integer({ minimum: 0 }),
+  });
+
 /** RFC 9457 problem details with a stable machine-readable `code`. */
 export const Problem = Type.Object(
   {
