@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { HeadedPage, Id, LongText, Page, Tag, Timestamp } from './common.ts';
+import { HeadedPage, Id, LongText, Page, PatchOf, Tag, Timestamp } from './common.ts';
 import { scheduledFields } from './scheduled.ts';
 
 export const Session = Type.Object({
@@ -31,10 +31,7 @@ const sessionFields = {
 export const CreateSessionBody = Type.Object(sessionFields, { additionalProperties: false });
 export type CreateSessionBody = Static<typeof CreateSessionBody>;
 
-export const UpdateSessionBody = Type.Partial(Type.Object(sessionFields), {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateSessionBody = PatchOf(sessionFields);
 export type UpdateSessionBody = Static<typeof UpdateSessionBody>;
 
 export const AgendaChange = Type.Object({

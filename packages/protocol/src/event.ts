@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, Timestamp, TimeZone, Url } from './common.ts';
+import { Id, PatchOf, Timestamp, TimeZone, Url } from './common.ts';
 import { ImageRef } from './image.ts';
 import { scheduledFields } from './scheduled.ts';
 
@@ -69,10 +69,7 @@ export const CreateEventBody = Type.Object(
 );
 export type CreateEventBody = Static<typeof CreateEventBody>;
 
-export const UpdateEventBody = Type.Partial(Type.Object(eventFields), {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateEventBody = PatchOf(eventFields);
 export type UpdateEventBody = Static<typeof UpdateEventBody>;
 
 export const EventListQuery = Type.Object({
