@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { Id, LongText, Name, Page, Tag, Timestamp } from './common.ts';
+import { HeadedPage, Id, LongText, Page, PatchOf, Tag, Timestamp } from './common.ts';
+import { scheduledFields } from './scheduled.ts';
 
 export const Session = Type.Object({
   id: Id,
@@ -19,10 +20,7 @@ export const Session = Type.Object({
 export type Session = Static<typeof Session>;
 
 const sessionFields = {
-  title: Name(200),
-  description: Type.Optional(Type.Union([LongText(20_000), Type.Null()])),
-  startsAt: Timestamp,
-  endsAt: Timestamp,
+  ...scheduledFields,
   room: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 120 }), Type.Null()])),
   track: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 120 }), Type.Null()])),
   tags: Type.Optional(Type.Array(Tag, { maxItems: 20, uniqueItems: true })),
@@ -33,10 +31,7 @@ const sessionFields = {
 export const CreateSessionBody = Type.Object(sessionFields, { additionalProperties: false });
 export type CreateSessionBody = Static<typeof CreateSessionBody>;
 
-export const UpdateSessionBody = Type.Partial(Type.Object(sessionFields), {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateSessionBody = PatchOf(sessionFields);
 export type UpdateSessionBody = Static<typeof UpdateSessionBody>;
 
 export const AgendaChange = Type.Object({
@@ -110,11 +105,7 @@ export const AgendaQuery = Type.Object({
 });
 export type AgendaQuery = Static<typeof AgendaQuery>;
 
-export const Agenda = Type.Object({
-  items: Type.Array(Session),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-  head: Type.Integer({ minimum: 0 }),
-});
+export const Agenda = HeadedPage(Session);
 export type Agenda = Static<typeof Agenda>;
 
 export const AgendaHistory = Page(AgendaChange);

@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from 'typebox';
+import { type Static, type TProperties, type TSchema, Type } from 'typebox';
 
 /** UUIDv7 string; the server generates every id. */
 export const Id = Type.String({ format: 'uuid', maxLength: 36 });
@@ -36,6 +36,21 @@ export type PageQuery = Static<typeof PageQuery>;
 /** `{ items, nextCursor }` — every list answers this shape; `nextCursor` is null on the last page. */
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** The body of a PATCH: any non-empty subset of the writable fields, and nothing else. */
+export const PatchOf = <T extends TProperties>(fields: T) =>
+  Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1 });
+
+/**
+ * A page of a list that is also followed live: `head` is the list's scope seq when the page was
+ * read (read first), so following the scope from it misses nothing.
+ */
+export const HeadedPage = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    head: Type.Integer({ minimum: 0 }),
+  });
 
 /** RFC 9457 problem details with a stable machine-readable `code`. */
 export const Problem = Type.Object(

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
-import { Id, LongText, Name, Timestamp, TimeZone, Url } from './common.ts';
+import { Id, PatchOf, Timestamp, TimeZone, Url } from './common.ts';
 import { ImageRef } from './image.ts';
+import { scheduledFields } from './scheduled.ts';
 
 export const EventStatus = Type.Union([
   Type.Literal('draft'),
@@ -53,10 +54,7 @@ export const Event = Type.Object({
 export type Event = Static<typeof Event>;
 
 const eventFields = {
-  title: Name(200),
-  description: Type.Optional(Type.Union([LongText(20_000), Type.Null()])),
-  startsAt: Timestamp,
-  endsAt: Timestamp,
+  ...scheduledFields,
   timezone: TimeZone,
   venue: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()])),
   onlineUrl: Type.Optional(Type.Union([Url, Type.Null()])),
@@ -71,10 +69,7 @@ export const CreateEventBody = Type.Object(
 );
 export type CreateEventBody = Static<typeof CreateEventBody>;
 
-export const UpdateEventBody = Type.Partial(Type.Object(eventFields), {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateEventBody = PatchOf(eventFields);
 export type UpdateEventBody = Static<typeof UpdateEventBody>;
 
 export const EventListQuery = Type.Object({

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id, Name, Timestamp } from './common.ts';
+import { HeadedPage, Id, Name, Timestamp } from './common.ts';
 
 /**
  * Messaging (D1–D4). A channel's messages, edits, deletes, reactions and (for DMs and groups)
@@ -183,11 +183,7 @@ export type MessageListQuery = Static<typeof MessageListQuery>;
  * `nextCursor` is the seq to pass as `after` (when paging forward) or `before` (otherwise) for the
  * next page, null when there is none.
  */
-export const MessagePage = Type.Object({
-  items: Type.Array(Message),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-  head: Type.Integer({ minimum: 0 }),
-});
+export const MessagePage = HeadedPage(Message);
 export type MessagePage = Static<typeof MessagePage>;
 
 export const ReactionParams = Type.Object({

@@ -20,3 +20,12 @@ export interface Module {
   drain?(platform: Platform): Promise<void> | void;
   stop?(platform: Platform): Promise<void> | void;
 }
+
+type Routes = (app: App, platform: Platform) => void;
+
+/** The `routes` of a module whose routes live in several files: each file's, in the order given. */
+export function routesOf(...files: Routes[]): Routes {
+  return (app, platform) => {
+    for (const register of files) register(app, platform);
+  };
+}

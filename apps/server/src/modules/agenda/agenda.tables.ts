@@ -1,5 +1,5 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo, instant } from '../../platform/db/columns.ts';
+import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, instant, refersTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -18,9 +18,9 @@ export const sessions = pgTable(
     speakerIds: uuid('speaker_ids').array().notNull().default([]),
     capacity: integer('capacity'),
     /** Cancelling keeps the row as a tombstone so that bookmarks and history still resolve. */
-    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamptz('cancelled_at'),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [index('sessions_event_starts_idx').on(t.eventId, t.startsAt)],
 );
@@ -31,10 +31,10 @@ export const sessionHistory = pgTable(
     id: uuid('id').primaryKey(),
     sessionId: belongsTo('session_id', () => sessions.id),
     eventId: uuid('event_id').notNull(),
-    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorId: refersTo('actor_id', () => users.id),
     /** created | updated | cancelled */
     kind: text('kind').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    at: stampedAt('at'),
     before: jsonb('before'),
     after: jsonb('after'),
   },
@@ -47,7 +47,7 @@ export const bookmarks = pgTable(
     userId: belongsTo('user_id', () => users.id),
     sessionId: belongsTo('session_id', () => sessions.id),
     eventId: uuid('event_id').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.sessionId] }), index('bookmarks_session_idx').on(t.sessionId)],
 );
@@ -58,7 +58,7 @@ export const notes = pgTable(
     userId: belongsTo('user_id', () => users.id),
     sessionId: belongsTo('session_id', () => sessions.id),
     body: text('body').notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.sessionId] })],
 );

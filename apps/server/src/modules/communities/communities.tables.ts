@@ -1,19 +1,19 @@
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, refersTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
 import { users } from '../identity/identity.tables.ts';
 
 export const communities = pgTable('communities', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
   description: text('description'),
-  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdBy: refersTo('created_by', () => users.id),
+  createdAt: stampedAt('created_at'),
   /**
    * Set by an instance administrator who knows who runs this community: its follow-ups may skip
    * the double opt-in (never the consent) and its daily bulk-mail cap is higher.
    */
-  verifiedAt: timestamp('verified_at', { withTimezone: true }),
-  verifiedBy: uuid('verified_by').references(() => users.id, { onDelete: 'set null' }),
+  verifiedAt: timestamptz('verified_at'),
+  verifiedBy: refersTo('verified_by', () => users.id),
 });
 
 export const communityMembers = pgTable(
@@ -23,7 +23,7 @@ export const communityMembers = pgTable(
     userId: belongsTo('user_id', () => users.id),
     /** owner | admin | member */
     role: text('role').notNull(),
-    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    joinedAt: stampedAt('joined_at'),
   },
   (t) => [
     primaryKey({ columns: [t.communityId, t.userId] }),
@@ -45,12 +45,12 @@ export const communityInvitations = pgTable(
     /** owner | admin | member: the role the invited person gets. */
     role: text('role').notNull(),
     tokenHash: text('token_hash').notNull(),
-    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
-    declinedAt: timestamp('declined_at', { withTimezone: true }),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    invitedBy: refersTo('invited_by', () => users.id),
+    createdAt: stampedAt('created_at'),
+    expiresAt: timestamptz('expires_at').notNull(),
+    acceptedAt: timestamptz('accepted_at'),
+    declinedAt: timestamptz('declined_at'),
+    revokedAt: timestamptz('revoked_at'),
   },
   (t) => [
     uniqueIndex('community_invitations_token_uq').on(t.tokenHash),

@@ -1,11 +1,10 @@
 import type { Event } from '@muster/protocol';
-import { entities, scopes } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { processUpload, saveImage } from '../media/index.ts';
 import { requireEvent } from './events.access.ts';
 import { canEditEvent } from './events.policy.ts';
-import { presentEvent } from './events.presenter.ts';
+import { eventUpdated, presentEvent } from './events.presenter.ts';
 import * as repo from './events.repository.ts';
 
 /**
@@ -21,14 +20,7 @@ export async function setEventCover(ctx: AuthedCtx, eventId: string, bytes: Buff
     await requireEvent(tx, eventId, userId, canEditEvent, { forUpdate: true });
     const coverImage = processed ? await saveImage(tx, processed) : null;
     const dto = presentEvent(await repo.updateEvent(tx, eventId, { coverImage }));
-    await append({
-      scope: scopes.event(eventId),
-      entity: entities.events.eventUpdated,
-      op: 'upsert',
-      id: eventId,
-      data: dto,
-      actorId: userId,
-    });
+    await append(eventUpdated(dto, userId));
     return dto;
   });
 }

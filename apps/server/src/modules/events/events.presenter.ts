@@ -1,4 +1,6 @@
 import type { Event, EventRole, RoleAssignment, Rsvp, RsvpEntry, RsvpStatus } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
+import type { ChangeInput } from '../../platform/changes/change-log.ts';
 import type { EventRow } from './events.access.ts';
 import type { RoleRow } from './events.repository.ts';
 import type { RsvpEntryRow, RsvpRow } from './events.rsvp.repository.ts';
@@ -23,6 +25,18 @@ export function presentEvent(row: EventRow): Event {
     waitlistCount: row.waitlistCount,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The record every viewer of the event gets when its fields, cover or counts change. */
+export function eventUpdated(dto: Event, actorId: string): ChangeInput {
+  return {
+    scope: scopes.event(dto.id),
+    entity: entities.events.eventUpdated,
+    op: 'upsert',
+    id: dto.id,
+    data: dto,
+    actorId,
   };
 }
 

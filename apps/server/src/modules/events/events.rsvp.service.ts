@@ -13,7 +13,7 @@ import { type EventRow, requireEvent } from './events.access.ts';
 import { PROMOTION_NOTIFIED, type PromotionNotified } from './events.jobs.ts';
 import { acceptsRsvps } from './events.lifecycle.ts';
 import { canSeeRsvps, canViewEvent, type EventAccess } from './events.policy.ts';
-import { presentEvent, presentRsvp, presentRsvpEntry } from './events.presenter.ts';
+import { eventUpdated, presentEvent, presentRsvp, presentRsvpEntry } from './events.presenter.ts';
 import { eventRolesOf, lockEvent, setCounts } from './events.repository.ts';
 import {
   type BatchStart,
@@ -110,14 +110,9 @@ async function applyBatch(work: Work, event: EventRow, intents: RsvpIntent[]): P
   }));
   // Viewers of the event get the counts once per batch (who RSVP'd is never on the shared scope).
   if (plan.countsActorId)
-    changes.push({
-      scope: scopes.event(event.id),
-      entity: entities.events.eventUpdated,
-      op: 'upsert',
-      id: event.id,
-      data: presentEvent(await setCounts(work.tx, event.id, plan.counts)),
-      actorId: plan.countsActorId,
-    });
+    changes.push(
+      eventUpdated(presentEvent(await setCounts(work.tx, event.id, plan.counts)), plan.countsActorId),
+    );
   await work.appendMany(changes);
   for (const row of plan.promoted) {
     const job: PromotionNotified = { eventId: event.id, userId: row.userId, queueOrder: row.queueOrder };

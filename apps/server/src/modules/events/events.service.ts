@@ -18,7 +18,7 @@ import { buildEventCalendar } from './events.calendar.ts';
 import { eventFields, instant } from './events.fields.ts';
 import { isEditable, nextStatus } from './events.lifecycle.ts';
 import { canEditEvent } from './events.policy.ts';
-import { presentEvent } from './events.presenter.ts';
+import { eventUpdated, presentEvent } from './events.presenter.ts';
 import * as repo from './events.repository.ts';
 import { fillFreeSeats } from './events.rsvp.service.ts';
 
@@ -110,14 +110,7 @@ export async function updateEvent(ctx: AuthedCtx, eventId: string, input: Update
     let row = await repo.updateEvent(work.tx, eventId, fields);
     row = await fillFreeSeats(work, row, userId);
     const dto = presentEvent(row);
-    await work.append({
-      scope: scopes.event(eventId),
-      entity: entities.events.eventUpdated,
-      op: 'upsert',
-      id: eventId,
-      data: dto,
-      actorId: userId,
-    });
+    await work.append(eventUpdated(dto, userId));
     return dto;
   });
 }

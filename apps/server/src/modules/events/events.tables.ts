@@ -8,10 +8,9 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { belongsTo, instant } from '../../platform/db/columns.ts';
+import { belongsTo, instant, refersTo, stampedAt } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -38,9 +37,9 @@ export const events = pgTable(
     /** Maintained in the RSVP transaction, under the event row lock, so it never drifts. */
     goingCount: integer('going_count').notNull().default(0),
     waitlistCount: integer('waitlist_count').notNull().default(0),
-    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: refersTo('created_by', () => users.id),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [
     index('events_community_idx').on(t.communityId),
@@ -54,7 +53,7 @@ export const eventRoles = pgTable(
     eventId: belongsTo('event_id', () => events.id),
     userId: belongsTo('user_id', () => users.id),
     role: text('role').notNull(),
-    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+    grantedAt: stampedAt('granted_at'),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.userId] }), index('event_roles_user_idx').on(t.userId)],
 );
@@ -70,8 +69,8 @@ export const rsvps = pgTable(
     /** going | waitlisted | interested | declined */
     status: text('status').notNull(),
     queueOrder: bigint('queue_order', { mode: 'number' }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.userId] }),

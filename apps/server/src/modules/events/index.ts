@@ -1,6 +1,4 @@
-import type { Platform } from '../../platform/context.ts';
-import type { App } from '../../platform/http/server.ts';
-import type { Module } from '../../platform/module.ts';
+import { type Module, routesOf } from '../../platform/module.ts';
 import { eventCoverRoutes } from './events.cover.routes.ts';
 import { directoryRoutes } from './events.directory.routes.ts';
 import { eventJobs } from './events.jobs.ts';
@@ -28,11 +26,8 @@ export { presentEvent } from './events.presenter.ts';
 export { findEvent } from './events.repository.ts';
 export { eventRoles, events, rsvps } from './events.tables.ts';
 
-function routes(app: App, platform: Platform) {
-  eventRoutes(app, platform);
-  rsvpRoutes(app, platform);
-  eventCoverRoutes(app, platform);
-  directoryRoutes(app, platform);
-}
-
-export const eventsModule: Module = { name: 'events', routes, jobs: eventJobs };
+export const eventsModule: Module = {
+  name: 'events',
+  routes: routesOf(eventRoutes, rsvpRoutes, eventCoverRoutes, directoryRoutes),
+  jobs: eventJobs,
+};

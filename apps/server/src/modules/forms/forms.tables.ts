@@ -8,10 +8,9 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { belongsTo, mayBelongTo, refersTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
@@ -28,7 +27,7 @@ export const forms = pgTable(
     /** event | community */
     ownerType: text('owner_type').notNull(),
     communityId: belongsTo('community_id', () => communities.id),
-    eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
+    eventId: mayBelongTo('event_id', () => events.id),
     /** registration | lead | survey */
     purpose: text('purpose').notNull(),
     title: text('title').notNull(),
@@ -36,9 +35,9 @@ export const forms = pgTable(
     isOpen: boolean('is_open').notNull().default(true),
     burstPerMinute: integer('burst_per_minute').notNull(),
     receivedCount: integer('received_count').notNull().default(0),
-    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: refersTo('created_by', () => users.id),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [index('forms_event_idx').on(t.eventId), index('forms_community_idx').on(t.communityId)],
 );
@@ -50,7 +49,7 @@ export const formVersions = pgTable(
     formId: belongsTo('form_id', () => forms.id),
     version: integer('version').notNull(),
     fields: jsonb('fields').$type<FormField[]>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [primaryKey({ columns: [t.formId, t.version] })],
 );
@@ -70,14 +69,14 @@ export const formSubmissions = pgTable(
     answers: jsonb('answers').$type<Record<string, unknown>>().notNull(),
     fingerprint: text('fingerprint').notNull(),
     ref: text('ref'),
-    submitterId: uuid('submitter_id').references(() => users.id, { onDelete: 'set null' }),
+    submitterId: refersTo('submitter_id', () => users.id),
     /** queued | processing | done | failed */
     status: text('status').notNull().default('queued'),
     error: text('error'),
     /** Set by the lead pipeline once it exists (no foreign key yet: the leads table comes with it). */
     leadId: uuid('lead_id'),
-    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-    processedAt: timestamp('processed_at', { withTimezone: true }),
+    receivedAt: stampedAt('received_at'),
+    processedAt: timestamptz('processed_at'),
   },
   (t) => [
     index('form_submissions_form_seq_idx').on(t.formId, t.seq),

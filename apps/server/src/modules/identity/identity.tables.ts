@@ -1,16 +1,6 @@
 import type { ImageRef } from '@muster/protocol';
-import {
-  boolean,
-  index,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { boolean, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
 
 export const users = pgTable(
   'users',
@@ -30,13 +20,13 @@ export const users = pgTable(
     /** SHA-256 of the secret in the subscribable schedule feed URL; rotating it revokes old URLs. */
     calendarTokenHash: text('calendar_token_hash'),
     /** Set when the person proves they read mail at `email` (link from the verification mail). */
-    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    emailVerifiedAt: timestamptz('email_verified_at'),
     /** Operates this Muster instance (queues, dev mailbox). The first account registered is one. */
     isAdmin: boolean('is_admin').notNull().default(false),
     /** Listed in the attendee directory of events the person takes part in (opt-in, H1). */
     directoryVisible: boolean('directory_visible').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
@@ -57,10 +47,10 @@ export const refreshTokens = pgTable(
     userId: belongsTo('user_id', () => users.id),
     tokenHash: text('token_hash').notNull(),
     userAgent: text('user_agent'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    spentAt: timestamp('spent_at', { withTimezone: true }),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: stampedAt('created_at'),
+    expiresAt: timestamptz('expires_at').notNull(),
+    spentAt: timestamptz('spent_at'),
+    revokedAt: timestamptz('revoked_at'),
   },
   (t) => [
     uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
@@ -77,7 +67,7 @@ export const userBlocks = pgTable(
   {
     blockerId: belongsTo('blocker_id', () => users.id),
     blockedId: belongsTo('blocked_id', () => users.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [
     primaryKey({ columns: [t.blockerId, t.blockedId] }),

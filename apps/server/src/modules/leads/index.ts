@@ -1,6 +1,4 @@
-import type { Platform } from '../../platform/context.ts';
-import type { App } from '../../platform/http/server.ts';
-import type { Module } from '../../platform/module.ts';
+import { type Module, routesOf } from '../../platform/module.ts';
 import { consentJobs } from './leads.consent.ts';
 import { followUpRoutes } from './leads.followups.routes.ts';
 import { followUpJobs } from './leads.followups.ts';
@@ -10,13 +8,8 @@ export { followUpEnrolments, followUpSequences } from './leads.followups.tables.
 export { type LeadInput, recordLead, recordLeads } from './leads.pipeline.ts';
 export { leadNotes, leadSources, leads } from './leads.tables.ts';
 
-function routes(app: App, platform: Platform) {
-  leadRoutes(app, platform);
-  followUpRoutes(app, platform);
-}
-
 export const leadsModule: Module = {
   name: 'leads',
-  routes,
+  routes: routesOf(leadRoutes, followUpRoutes),
   jobs: (platform) => [...followUpJobs(platform), ...consentJobs(platform)],
 };

@@ -1,15 +1,5 @@
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, refersTo, stampedAt } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 import { leads } from './leads.tables.ts';
@@ -30,8 +20,8 @@ export const followUpSequences = pgTable(
     name: text('name').notNull(),
     steps: jsonb('steps').$type<FollowUpStep[]>().notNull(),
     active: boolean('active').notNull().default(true),
-    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: refersTo('created_by', () => users.id),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [index('follow_up_sequences_community_idx').on(t.communityId)],
 );
@@ -51,8 +41,8 @@ export const followUpEnrolments = pgTable(
     /** Why it stopped: won | lost | unsubscribed | sequence_paused */
     stoppedReason: text('stopped_reason'),
     nextStep: integer('next_step').notNull().default(0),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [
     uniqueIndex('follow_up_enrolments_sequence_lead_uq').on(t.sequenceId, t.leadId),

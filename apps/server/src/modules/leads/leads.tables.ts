@@ -1,5 +1,5 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, refersTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
 import { communities } from '../communities/communities.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -14,17 +14,17 @@ export const leads = pgTable(
     company: text('company'),
     /** new | contacted | qualified | won | lost */
     stage: text('stage').notNull().default('new'),
-    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    assigneeId: refersTo('assignee_id', () => users.id),
     /** Set by the signed unsubscribe link: no follow-up mail to this lead again, from any sequence. */
-    unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
+    unsubscribedAt: timestamptz('unsubscribed_at'),
     /** The person answered a form's consent field with yes: the community may send follow-ups. */
-    followUpConsentAt: timestamp('follow_up_consent_at', { withTimezone: true }),
+    followUpConsentAt: timestamptz('follow_up_consent_at'),
     /** The person followed the confirmation link (double opt-in): the address is theirs. */
-    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    confirmedAt: timestamptz('confirmed_at'),
     /** When the last confirmation mail was queued: at most one a day per lead. */
-    confirmationSentAt: timestamp('confirmation_sent_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    confirmationSentAt: timestamptz('confirmation_sent_at'),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [
     uniqueIndex('leads_community_email_uq').on(t.communityId, t.email),
@@ -50,7 +50,7 @@ export const leadSources = pgTable(
     referralCode: text('referral_code'),
     repId: uuid('rep_id'),
     dedupeKey: text('dedupe_key').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [uniqueIndex('lead_sources_dedupe_uq').on(t.leadId, t.dedupeKey)],
 );
@@ -62,7 +62,7 @@ export const leadNotes = pgTable(
     leadId: belongsTo('lead_id', () => leads.id),
     authorId: belongsTo('author_id', () => users.id),
     body: text('body').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [index('lead_notes_lead_idx').on(t.leadId, t.createdAt)],
 );

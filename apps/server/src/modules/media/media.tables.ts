@@ -1,4 +1,5 @@
-import { customType, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { customType, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { stampedAt } from '../../platform/db/columns.ts';
 
 /** `bytea` as a Buffer: image bytes live in the database so PGlite and PostgreSQL behave alike. */
 const bytes = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -15,7 +16,7 @@ export const images = pgTable('images', {
   hash: text('hash').primaryKey(),
   width: integer('width').notNull(),
   height: integer('height').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: stampedAt('created_at'),
 });
 
 /** A resized rendition of an image: one per (width, format). */

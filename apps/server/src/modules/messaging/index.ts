@@ -1,6 +1,4 @@
-import type { Platform } from '../../platform/context.ts';
-import type { App } from '../../platform/http/server.ts';
-import type { Module } from '../../platform/module.ts';
+import { type Module, routesOf } from '../../platform/module.ts';
 import { channelRoutes } from './messaging.channels.routes.ts';
 import { messageRoutes } from './messaging.messages.routes.ts';
 import { messagingSocket } from './messaging.socket.ts';
@@ -16,13 +14,8 @@ export { type SendInput, sendMessage } from './messaging.messages.service.ts';
 export { type ReceiptKind, recordReceipt } from './messaging.receipts.service.ts';
 export { channelMembers, channels, messages, reactions } from './messaging.tables.ts';
 
-function routes(app: App, platform: Platform) {
-  channelRoutes(app, platform);
-  messageRoutes(app, platform);
-}
-
 export const messagingModule: Module = {
   name: 'messaging',
-  routes,
+  routes: routesOf(channelRoutes, messageRoutes),
   socket: (gateway) => messagingSocket(gateway),
 };

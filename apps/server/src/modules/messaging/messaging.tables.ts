@@ -6,12 +6,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { belongsTo, mayBelongTo, refersTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
 import { sessions } from '../agenda/agenda.tables.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
@@ -21,13 +20,13 @@ export const channels = pgTable(
   {
     id: uuid('id').primaryKey(),
     /** Null for DMs and groups, whose access rule is membership. */
-    eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
+    eventId: mayBelongTo('event_id', () => events.id),
     /** announcements | topic | session | staff | vendors | dm | group */
     kind: text('kind').notNull(),
     name: text('name'),
-    sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'cascade' }),
-    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sessionId: mayBelongTo('session_id', () => sessions.id),
+    createdBy: refersTo('created_by', () => users.id),
+    createdAt: stampedAt('created_at'),
     /** The two member ids of a DM, sorted and joined: opening a DM with the same person finds it. */
     dmKey: text('dm_key'),
   },
@@ -52,8 +51,8 @@ export const channelMembers = pgTable(
     isMember: boolean('is_member').notNull().default(false),
     lastDeliveredSeq: bigint('last_delivered_seq', { mode: 'number' }).notNull().default(0),
     lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [primaryKey({ columns: [t.channelId, t.userId] }), index('channel_members_user_idx').on(t.userId)],
 );
@@ -65,15 +64,15 @@ export const messages = pgTable(
     channelId: belongsTo('channel_id', () => channels.id),
     /** The seq of the `messaging.messageSent` record in `channel:<id>`. */
     seq: bigint('seq', { mode: 'number' }).notNull(),
-    senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
+    senderId: refersTo('sender_id', () => users.id),
     clientMsgId: text('client_msg_id').notNull(),
     body: text('body').notNull(),
-    replyToId: uuid('reply_to_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
+    replyToId: refersTo('reply_to_id', (): AnyPgColumn => messages.id),
     mentions: uuid('mentions').array().notNull().default([]),
-    editedAt: timestamp('edited_at', { withTimezone: true }),
+    editedAt: timestamptz('edited_at'),
     /** Tombstone: the body is cleared, the row stays so replies and seqs still resolve. */
-    deletedAt: timestamp('deleted_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamptz('deleted_at'),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [
     unique('messages_channel_seq_key').on(t.channelId, t.seq),
@@ -88,7 +87,7 @@ export const reactions = pgTable(
     messageId: belongsTo('message_id', () => messages.id),
     emoji: text('emoji').notNull(),
     userId: belongsTo('user_id', () => users.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],
 );

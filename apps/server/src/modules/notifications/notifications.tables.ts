@@ -1,5 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
 import { users } from '../identity/identity.tables.ts';
 
 /** The in-app inbox. `dedupeKey` makes job handlers idempotent: a retried job finds its row. */
@@ -14,8 +14,8 @@ export const notifications = pgTable(
     body: text('body'),
     data: jsonb('data'),
     dedupeKey: text('dedupe_key').notNull().unique(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: stampedAt('created_at'),
+    readAt: timestamptz('read_at'),
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
 );

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { belongsTo } from '../../platform/db/columns.ts';
+import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { belongsTo, mayBelongTo, refersTo, stampedAt } from '../../platform/db/columns.ts';
 import { events } from '../events/events.tables.ts';
 import { users } from '../identity/identity.tables.ts';
 
@@ -10,8 +10,8 @@ export const referralCodes = pgTable(
   {
     code: text('code').primaryKey(),
     userId: belongsTo('user_id', () => users.id),
-    eventId: uuid('event_id').references(() => events.id, { onDelete: 'cascade' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    eventId: mayBelongTo('event_id', () => events.id),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [
     uniqueIndex('referral_codes_user_event_uq').on(t.userId, t.eventId).where(sql`event_id is not null`),
@@ -35,12 +35,12 @@ export const referralAttributions = pgTable(
     kind: text('kind').notNull(),
     subjectId: text('subject_id').notNull(),
     /** The referred person when known (a registration, an RSVP); null for an anonymous submission. */
-    referredUserId: uuid('referred_user_id').references(() => users.id, { onDelete: 'set null' }),
+    referredUserId: refersTo('referred_user_id', () => users.id),
     /** A submission's person (lower-cased e-mail): set only when it was new to the community. */
     referredEmail: text('referred_email'),
     eventId: uuid('event_id'),
     communityId: uuid('community_id'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [
     uniqueIndex('referral_attributions_subject_uq').on(t.kind, t.subjectId),

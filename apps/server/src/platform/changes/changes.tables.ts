@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { stampedAt, timestamptz } from '../db/columns.ts';
 
 /** Latest seq per scope. The row lock taken by the increment serialises writers of one scope. */
 export const scopeHeads = pgTable('scope_heads', {
@@ -19,7 +20,7 @@ export const changes = pgTable(
     entityId: text('entity_id').notNull(),
     data: jsonb('data'),
     actorId: uuid('actor_id'),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    at: stampedAt('at'),
   },
   (t) => [primaryKey({ columns: [t.scope, t.seq] })],
 );
@@ -35,7 +36,7 @@ export const changeOutbox = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
     // clock_timestamp, not now(): a transaction that waited long for a lock must not look stale
     // to the relay the moment it commits (now() is the transaction's start).
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    createdAt: timestamptz('created_at').notNull().default(sql`clock_timestamp()`),
   },
   (t) => [primaryKey({ columns: [t.scope, t.seq] }), index('change_outbox_created_idx').on(t.createdAt)],
 );

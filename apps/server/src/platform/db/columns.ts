@@ -1,4 +1,4 @@
-import { type AnyPgColumn, customType, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, customType, timestamp, uuid } from 'drizzle-orm/pg-core';
 import postgresDate from 'postgres-date';
 
 // A CommonJS module: the default import is its function, though its types declare an ES default.
@@ -33,4 +33,33 @@ export const instant = customType<{ data: Date; driverData: string }>({
  */
 export function belongsTo(name: string, target: () => AnyPgColumn) {
   return uuid(name).notNull().references(target, { onDelete: 'cascade' });
+}
+
+/**
+ * A reference to the row this one belongs to when it has one (a channel's event, a form's event):
+ * nullable, deleted with that row.
+ */
+export function mayBelongTo(name: string, target: () => AnyPgColumn) {
+  return uuid(name).references(target, { onDelete: 'cascade' });
+}
+
+/**
+ * An optional pointer to a row that may go away without taking this one along (its creator,
+ * assignee, sender…): nullable, cleared when that row is deleted.
+ */
+export function refersTo(name: string, target: () => AnyPgColumn) {
+  return uuid(name).references(target, { onDelete: 'set null' });
+}
+
+/**
+ * `timestamptz` for instants the system records (creation, expiry, processing): always recent, so
+ * Drizzle's plain reading is exact. Times a person chooses use `instant`.
+ */
+export function timestamptz(name: string) {
+  return timestamp(name, { withTimezone: true });
+}
+
+/** The instant a row was written (`created_at`, `updated_at`…), filled in by the database. */
+export function stampedAt(name: string) {
+  return timestamptz(name).notNull().defaultNow();
 }

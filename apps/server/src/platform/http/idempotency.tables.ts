@@ -1,4 +1,5 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { stampedAt } from '../db/columns.ts';
 
 /**
  * Responses remembered per (caller, Idempotency-Key) so a retried write returns the first result.
@@ -13,7 +14,7 @@ export const idempotencyKeys = pgTable(
     status: integer('status'),
     body: jsonb('body'),
     contentType: text('content_type'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [primaryKey({ columns: [t.owner, t.key] })],
 );

@@ -1,7 +1,8 @@
-import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { pgTable, text } from 'drizzle-orm/pg-core';
+import { stampedAt } from '../db/columns.ts';
 
 /** Business keys of job runs that committed; a redelivered job finds its key and does nothing. */
 export const processedJobs = pgTable('processed_jobs', {
   key: text('key').primaryKey(),
-  processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  processedAt: stampedAt('processed_at'),
 });

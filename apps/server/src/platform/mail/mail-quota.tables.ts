@@ -1,4 +1,5 @@
-import { integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { timestamptz } from '../db/columns.ts';
 
 /**
  * Mails counted per key and window: `rcpt:<hash>` (bulk mail to one address per day),
@@ -10,7 +11,7 @@ export const mailQuota = pgTable(
   'mail_quota',
   {
     key: text('key').notNull(),
-    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    windowStart: timestamptz('window_start').notNull(),
     sent: integer('sent').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],

@@ -2,9 +2,10 @@ import type { Community, CreateEventBody, Event, Visibility } from '@muster/prot
 import { type FormEvent, useEffect, useState } from 'react';
 import { useLocation, useParams } from 'wouter';
 import { client } from '../../client.ts';
-import { Field, FormError, TextArea } from '../../components/field.tsx';
+import { Field, FormError } from '../../components/field.tsx';
 import { ImagePicker } from '../../components/image-picker.tsx';
 import { Page } from '../../components/page.tsx';
+import { TitleAndDescription } from '../../components/title-and-description.tsx';
 import { refreshCommunityRoles } from '../../hooks/event.ts';
 import { useSelect } from '../../hooks/store.ts';
 import { describeError } from '../../lib/errors.ts';
@@ -115,14 +116,7 @@ export function EventForm() {
             <Field label="New community name (if new)" name="communityName" maxLength={120} />
           </>
         )}
-        <Field label="Title" name="title" required maxLength={200} defaultValue={existing?.title} />
-        <TextArea
-          label="Description"
-          name="description"
-          rows={4}
-          maxLength={20_000}
-          defaultValue={existing?.description ?? ''}
-        />
+        <TitleAndDescription existing={existing} rows={4} />
         <Field label="Starts" name="startsAt" type="datetime-local" required defaultValue={start} />
         <Field label="Ends" name="endsAt" type="datetime-local" required defaultValue={end} />
         <div className="field">

@@ -3,8 +3,9 @@ import { agendaOf } from '@muster/sdk';
 import { type FormEvent, useState } from 'react';
 import { useLocation, useParams, useRoute } from 'wouter';
 import { client } from '../../client.ts';
-import { Field, FormError, TextArea } from '../../components/field.tsx';
+import { Field, FormError } from '../../components/field.tsx';
 import { Page } from '../../components/page.tsx';
+import { TitleAndDescription } from '../../components/title-and-description.tsx';
 import { useEvent } from '../../hooks/event.ts';
 import { useSession } from '../../hooks/session-data.ts';
 import { useSelect } from '../../hooks/store.ts';
@@ -81,14 +82,7 @@ export function SessionForm() {
       }
     >
       <form className="stack" onSubmit={submit}>
-        <Field label="Title" name="title" required maxLength={200} defaultValue={session?.title} />
-        <TextArea
-          label="Description"
-          name="description"
-          rows={3}
-          maxLength={20_000}
-          defaultValue={session?.description ?? ''}
-        />
+        <TitleAndDescription existing={session} rows={3} />
         <Field
           label="Starts"
           name="startsAt"
