@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser } from '../../../../apps/server/test/factories.ts';
 import { createTestServer, type TestServer } from '../../../../apps/server/test/harness.ts';
 import { clientFor, retimedToken } from '../../test/helpers.ts';
-import { MusterApiError, MusterClient, MusterNetworkError } from '../index.ts';
+import { defaultTimers, MusterApiError, MusterClient, MusterNetworkError } from '../index.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { StoredAuth } from './auth.ts';
 
@@ -58,6 +58,20 @@ describe('sign-in and silent refresh', () => {
 
     const unreachable = new MusterClient({ baseUrl: 'http://127.0.0.1:9' });
     await expect(unreachable.api.events.list()).rejects.toBeInstanceOf(MusterNetworkError);
+  });
+
+  it('uses a fresh token for its life on a device whose clock is hours ahead, not refreshing before every request', async () => {
+    const ahead = { ...defaultTimers, now: () => Date.now() + 2 * 3600_000 };
+    const client = new MusterClient({ baseUrl: server.url, storage: new MemoryStorage(), timers: ahead });
+    await client.register({
+      email: `skew-${Date.now()}@example.test`,
+      password: 'correct horse battery staple',
+      name: 'Skewed Clock',
+    });
+    for (let i = 0; i < 5; i++) await client.api.me.get();
+    // Judged by the token's `exp` against this clock, every token looked two hours dead.
+    expect(client.auth.refreshCount).toBe(0);
+    await client.close();
   });
 
   it('refreshes once for the socket and many concurrent requests with an expired token', async () => {

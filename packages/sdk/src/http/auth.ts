@@ -8,6 +8,12 @@ export interface StoredAuth {
   user: User;
   accessToken: string;
   refreshToken: string;
+  /**
+   * The server's clock minus this device's, measured when the access token arrived (its `iat`
+   * against the local time). A device whose clock is off by more than a token's life would
+   * otherwise see every fresh token as expired and refresh for ever.
+   */
+  clockSkewMs?: number;
 }
 
 export type SignOutReason = 'signed_out' | 'refresh_failed';
@@ -65,7 +71,12 @@ export class Auth implements TokenSource {
 
   /** Adopts the answer of register or login. */
   async signedIn(result: AuthResult): Promise<void> {
-    this.state = { user: result.user, accessToken: result.accessToken, refreshToken: result.refreshToken };
+    this.state = {
+      user: result.user,
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken,
+      clockSkewMs: this.skewOf(result.accessToken),
+    };
     await this.storage.set(KEY, this.state);
     this.events.emit('tokens', { accessToken: result.accessToken });
   }
@@ -89,11 +100,25 @@ export class Auth implements TokenSource {
   async accessToken(): Promise<string | undefined> {
     const state = this.state;
     if (!state) return undefined;
-    const expiresAt = tokenExpiry(state.accessToken);
+    const expiresAt = this.localExpiry(state.accessToken);
     if (expiresAt !== undefined && expiresAt - this.timers.now() < this.expiryMarginMs) {
       return (await this.refresh()) ?? undefined;
     }
     return state.accessToken;
+  }
+
+  /**
+   * When `token` expires on this device's clock (ms): its `exp` moved by the skew measured when
+   * the current token arrived. Undefined if the token carries no readable `exp`.
+   */
+  localExpiry(token: string): number | undefined {
+    const exp = tokenExpiry(token);
+    return exp === undefined ? undefined : exp - (this.state?.clockSkewMs ?? 0);
+  }
+
+  private skewOf(accessToken: string): number {
+    const issuedAt = tokenClaims(accessToken)?.iat;
+    return typeof issuedAt === 'number' ? issuedAt * 1000 - this.timers.now() : 0;
   }
 
   /** Synchronous read of the current access token (for the socket handshake). */
@@ -141,15 +166,15 @@ export class Auth implements TokenSource {
       throw error;
     }
     if (this.state !== current) return this.state?.accessToken; // signed out or in meanwhile
-    this.state = { ...current, ...pair };
+    this.state = { ...current, ...pair, clockSkewMs: this.skewOf(pair.accessToken) };
     await this.storage.set(KEY, this.state);
     this.events.emit('tokens', { accessToken: pair.accessToken });
     return pair.accessToken;
   }
 }
 
-/** `exp` of a JWT in ms, read without verifying (the server verifies); undefined if unreadable. */
-export function tokenExpiry(token: string): number | undefined {
+/** The claims of a JWT, read without verifying (the server verifies); undefined if unreadable. */
+function tokenClaims(token: string): { exp?: unknown; iat?: unknown } | undefined {
   const payload = token.split('.')[1];
   const atob = (globalThis as { atob?: (data: string) => string }).atob;
   if (!payload || !atob) return undefined;
@@ -160,9 +185,14 @@ export function tokenExpiry(token: string): number | undefined {
         .replace(/_/g, '/')
         .padEnd(Math.ceil(payload.length / 4) * 4, '='),
     );
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
+    return JSON.parse(json) as { exp?: unknown; iat?: unknown };
   } catch {
     return undefined;
   }
+}
+
+/** `exp` of a JWT in ms on the server's clock; undefined if unreadable. */
+export function tokenExpiry(token: string): number | undefined {
+  const exp = tokenClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }

@@ -1,6 +1,6 @@
 import type { SocketAckError } from '@muster/protocol';
 import type { Socket } from 'socket.io-client';
-import { type Auth, tokenExpiry } from '../http/auth.ts';
+import type { Auth } from '../http/auth.ts';
 import type { TimersAdapter } from '../platform.ts';
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -90,7 +90,7 @@ export class SocketAuth {
 
   private watch(token: string) {
     this.stop();
-    const expiresAt = tokenExpiry(token);
+    const expiresAt = this.auth.localExpiry(token);
     if (expiresAt === undefined) return;
     const remaining = expiresAt - this.timers.now();
     const delay = Math.max(0, remaining - Math.min(REAUTH_LEAD_MS, remaining / 2));
