@@ -37,8 +37,14 @@ export async function listSpeakers(ctx: Ctx, eventId: string): Promise<SpeakerLi
   const q = ctx.platform.readDb;
   await requireEvent(q, eventId, ctx.actor?.userId, canViewEvent);
   const sessionsOf = new Map<string, string[]>();
-  for (const row of await listSpeakerIds(q, eventId))
-    for (const id of row.speakerIds) sessionsOf.set(id, [...(sessionsOf.get(id) ?? []), row.id]);
+  for (const row of await listSpeakerIds(q, eventId)) {
+    for (const id of row.speakerIds) {
+      // Appended in place: copying the list per session made a busy speaker's answer quadratic.
+      const list = sessionsOf.get(id);
+      if (list) list.push(row.id);
+      else sessionsOf.set(id, [row.id]);
+    }
+  }
   const profiles = await publicProfiles(q, [...sessionsOf.keys()]);
   const items = profiles
     .map((p) => presentSpeaker(p, sessionsOf.get(p.id) ?? []))
