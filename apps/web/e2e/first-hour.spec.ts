@@ -152,10 +152,14 @@ test('phone: a newcomer’s first hour — sign up, verify, reset the password, 
   await expect(page.getByRole('heading', { level: 1, name: organiser.name })).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
 
-  // Now / Next during the first session.
-  await page.clock.setFixedTime(new Date(Date.parse(event.startsAt) + 90 * 60_000));
+  // Now / Next during the first session. The clock moves inside the loaded app, not just before a
+  // reload: a reload that cuts off the token refresh the jump starts would present the rotated
+  // refresh token again, which the server treats as reuse (a known gap, see docs/gotchas.md).
   await page.goto(`${appUrl()}/events/${event.id}/agenda`);
-  await page.getByRole('link', { name: 'Now / Next' }).click();
+  const nowNext = page.getByRole('link', { name: 'Now / Next' });
+  await expect(nowNext).toBeVisible();
+  await page.clock.setFixedTime(new Date(Date.parse(event.startsAt) + 90 * 60_000));
+  await nowNext.click();
   await expect(page.getByTestId('now').getByRole('link', { name: 'Opening keynote' })).toBeVisible();
   await expect(
     page.getByTestId('next').getByRole('link', { name: 'Offline first in practice' }),
