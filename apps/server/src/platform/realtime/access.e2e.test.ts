@@ -126,7 +126,9 @@ describe('sessions that end', () => {
   it('a socket whose token expires without renewal is disconnected', async () => {
     const user = await registerUser(server);
     const { familyId } = await server.platform.tokens.verifyAccess(user.accessToken);
-    const shortLived = await server.platform.tokens.signAccess({ userId: user.id, familyId }, 1);
+    // `exp` is in whole seconds from a truncated `iat`: a 1 s token can live a few ms, too short to
+    // connect and subscribe; 2 s leaves at least one.
+    const shortLived = await server.platform.tokens.signAccess({ userId: user.id, familyId }, 2);
     const socket = await connectSocket(server.url, shortLived, sockets);
     const seen = record(socket);
     await subscribe(socket, [`event:${eventId}`]);
@@ -137,10 +139,10 @@ describe('sessions that end', () => {
   it('a socket that renews its token through `auth` stays connected past the first expiry', async () => {
     const user = await registerUser(server);
     const { familyId } = await server.platform.tokens.verifyAccess(user.accessToken);
-    const shortLived = await server.platform.tokens.signAccess({ userId: user.id, familyId }, 1);
+    const shortLived = await server.platform.tokens.signAccess({ userId: user.id, familyId }, 2);
     const socket = await connectSocket(server.url, shortLived, sockets);
     expect(await socket.timeout(5000).emitWithAck('auth', { token: user.accessToken })).toEqual({ ok: true });
-    await sleep(1500);
+    await sleep(2500);
     expect(socket.connected).toBe(true);
     await subscribe(socket, [`event:${eventId}`]);
   });
