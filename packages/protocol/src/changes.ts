@@ -2,11 +2,15 @@ import { type Static, type TSchema, Type } from 'typebox';
 import { Bookmark, Note, Session, SessionChangedForYou, SessionUpdatedData } from './agenda.ts';
 import { Community, Member } from './community.ts';
 import { Event, EventRoleGrant } from './event.ts';
+import { Feedback } from './feedback.ts';
 import { Form, FormSubmissionCounted } from './form.ts';
 import { User } from './identity.ts';
 import { Lead } from './lead.ts';
 import { Channel, Mentioned, Message, ReactionsChanged, ReadState, ReceiptUpdated } from './messaging.ts';
+import { AuditEntry, ModerationItem, Restriction } from './moderation.ts';
 import { Notification } from './notification.ts';
+import { Ballot, Poll, PollResults } from './poll.ts';
+import { Question, Upvote } from './question.ts';
 import { Rsvp } from './rsvp.ts';
 
 /**
@@ -21,8 +25,20 @@ export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export const UUID_RE = new RegExp(UUID_PATTERN);
 export const isUuid = (s: string): boolean => UUID_RE.test(s);
 
-/** The kinds of scope a change travels on; `kind:<id>` on the wire. */
-export const SCOPE_KINDS = ['event', 'user', 'community', 'channel'] as const;
+/**
+ * The kinds of scope a change travels on; `kind:<id>` on the wire. `session` carries a session's live
+ * audience (polls opening and closing, visible questions); `poll` a poll's results, followed only by
+ * those allowed to see them; `moderation` an event's moderator queue and audit (event staff only).
+ */
+export const SCOPE_KINDS = [
+  'event',
+  'user',
+  'community',
+  'channel',
+  'session',
+  'poll',
+  'moderation',
+] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
 /** A scope string of one kind, e.g. `Scope<'event'>` is `event:${string}`. */
@@ -39,6 +55,10 @@ export const scopes = {
   user: scopeOf('user'),
   community: scopeOf('community'),
   channel: scopeOf('channel'),
+  session: scopeOf('session'),
+  poll: scopeOf('poll'),
+  /** `moderation:<eventId>`. */
+  moderation: scopeOf('moderation'),
 } as const satisfies { [K in ScopeKind]: (id: string) => Scope<K> };
 
 /** A scope of one of `kinds` built from `kind` and `id` (for owners chosen at run time, e.g. forms). */
@@ -121,6 +141,21 @@ export const changeCatalogue = {
   'messaging.mentioned': entry(['user'], Mentioned),
   'forms.formChanged': entry(['event', 'community'], Form),
   'forms.submissionCounted': entry(['event', 'community'], FormSubmissionCounted),
+  // Live audience (issue 13). A poll travels on its session once opened (drafts are the presenters'
+  // own); its results on `poll:<id>`, at most one record per 250 ms with the full counts.
+  'polls.pollChanged': entry(['session'], Poll),
+  'polls.resultsChanged': entry(['poll'], PollResults),
+  'polls.ballotSaved': entry(['user'], Ballot),
+  // Questions as the audience sees them (the asker of an anonymous one left out); a question that is
+  // hidden, deleted or still pending is an `op: 'delete'` here, so it disappears from every store.
+  'questions.questionChanged': entry(['session'], Question),
+  'questions.upvoteChanged': entry(['user'], Upvote),
+  'feedback.feedbackSaved': entry(['user'], Feedback),
+  // The moderator queue and audit of one event (`moderation:<eventId>`); a resolved item is a delete.
+  'moderation.itemChanged': entry(['moderation'], ModerationItem),
+  'moderation.actionRecorded': entry(['moderation'], AuditEntry),
+  // A mute or ban of mine (data null when lifted; `id` is the event's).
+  'moderation.restrictionChanged': entry(['user'], OrNull(Restriction)),
 } as const;
 
 export type ChangeCatalogue = typeof changeCatalogue;

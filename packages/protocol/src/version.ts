@@ -26,6 +26,11 @@
  *     catalogue names `communities.memberAdded`/`memberRoleChanged` (already sent) and gives
  *     `notifications.created` and `agenda.sessionChangedForYou` schemas (`Notification`,
  *     `SessionChangedForYou`); `entities` names every change entity. Additive: the wire is unchanged.
+ * 7 — live audience and moderation (issue 13): scope kinds `session:<id>`, `poll:<id>` and
+ *     `moderation:<eventId>`; polls (`Poll`, `PollResults`, `Ballot`, `PollView`), questions
+ *     (`Question`, `Upvote`, `SessionQnaSettings`), session feedback (`Feedback`, `FeedbackSummary`),
+ *     moderation (`ModerationItem`, `AuditEntry`, `ModerationSettings`, `Restriction`, reports and
+ *     actions) and their change entities. Additive.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

@@ -234,7 +234,7 @@ export const definitions: Definitions = {
       const session = draft.read('sessions')[i.sessionId];
       if (session) draft.write('sessions')[i.sessionId] = { ...session, ...i.patch } as typeof session;
     },
-    target: (i) => `session:${i.sessionId}`,
+    target: (i) => `sessionEdit:${i.sessionId}`,
     version: (t, i) => t.sessions[i.sessionId]?.updatedAt ?? null,
     versionOf: updatedAt,
   },

@@ -138,6 +138,17 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
   [entities.communities.memberRemoved]: ignored('communities are read over REST, not kept locally'),
   [entities.communities.membershipChanged]: ignored('communities are read over REST, not kept locally'),
   [entities.leads.leadAssigned]: ignored('leads are an organiser tool read over REST'),
+  [entities.polls.pollChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.polls.resultsChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.polls.ballotSaved]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.questions.questionChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.questions.upvoteChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.feedback.feedbackSaved]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.moderation.itemChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.moderation.actionRecorded]: ignored('live audience tables arrive with the SDK part of issue 13'),
+  [entities.moderation.restrictionChanged]: ignored(
+    'live audience tables arrive with the SDK part of issue 13',
+  ),
   [entities.forms.formChanged]: ignored('forms are read over REST when opened'),
   [entities.forms.submissionCounted]: ignored('submission counts are read over REST when opened'),
 };

@@ -26,6 +26,12 @@ export async function findSession(
   return row;
 }
 
+/** The event a session belongs to, or null when there is no such session. */
+export async function sessionEventId(q: Queryable, id: string): Promise<string | null> {
+  const [row] = await q.select({ eventId: sessions.eventId }).from(sessions).where(eq(sessions.id, id));
+  return row?.eventId ?? null;
+}
+
 export async function updateSession(
   q: Queryable,
   id: string,

@@ -12,8 +12,9 @@ import { createKeyedBatcher } from '../../platform/batching/keyed-batcher.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { invalid } from '../../platform/errors.ts';
+import { sessionEventId } from '../agenda/index.ts';
 import { communityRolesAmong } from '../communities/index.ts';
-import { canViewEvent, loadEventAccessAmong } from '../events/index.ts';
+import { canViewEvent, isEventStaff, loadEventAccessAmong } from '../events/index.ts';
 import { channelReadersAmong } from '../messaging/index.ts';
 
 /** One `kind:id@seq` item of a sync request; `scope` is normalised (lower-case id) for reading the log. */
@@ -43,13 +44,7 @@ interface ScopeRule {
  * the protocol's SCOPE_KINDS fails tsc here until it has its rule.
  */
 const scopeRules: { [K in ScopeKind]: ScopeRule } = {
-  event: {
-    refusal: ErrorCode.not_found,
-    async followers(q, id, userIds) {
-      const access = await loadEventAccessAmong(q, id, userIds);
-      return new Set(access ? userIds.filter((userId) => canViewEvent(access.accessOf(userId))) : []);
-    },
-  },
+  event: { refusal: ErrorCode.not_found, followers: viewersAmong },
   // Bookmarks and private notes travel on `user:<id>`: only its owner, and no lookup is needed.
   user: {
     refusal: ErrorCode.forbidden,
@@ -61,7 +56,30 @@ const scopeRules: { [K in ScopeKind]: ScopeRule } = {
   },
   // Readers of the channel by its kind's rule (event role, or DM/group membership).
   channel: { refusal: ErrorCode.not_found, followers: channelReadersAmong },
+  // A session's live audience: whoever may see its event.
+  session: {
+    refusal: ErrorCode.not_found,
+    async followers(q, id, userIds) {
+      const eventId = await sessionEventId(q, id);
+      return eventId ? viewersAmong(q, eventId, userIds) : new Set();
+    },
+  },
+  // A poll's results: nobody until the polls module says who may see them.
+  poll: { refusal: ErrorCode.not_found, followers: async () => new Set() },
+  // An event's moderator queue and audit: its organisers and staff.
+  moderation: {
+    refusal: ErrorCode.not_found,
+    async followers(q, id, userIds) {
+      const access = await loadEventAccessAmong(q, id, userIds);
+      return new Set(access ? userIds.filter((userId) => isEventStaff(access.accessOf(userId))) : []);
+    },
+  },
 };
+
+async function viewersAmong(q: Queryable, eventId: string, userIds: readonly string[]): Promise<Set<string>> {
+  const access = await loadEventAccessAmong(q, eventId, userIds);
+  return new Set(access ? userIds.filter((userId) => canViewEvent(access.accessOf(userId))) : []);
+}
 
 const ITEM = /^([a-z][a-z_]{0,31}):([^@]{1,100})@([0-9]{1,16})$/;
 
