@@ -13,4 +13,5 @@ export * from '../modules/referrals/referrals.tables.ts';
 export * from '../platform/changes/changes.tables.ts';
 export * from '../platform/http/idempotency.tables.ts';
 export * from '../platform/jobs/processed-jobs.tables.ts';
+export * from '../platform/live/live.tables.ts';
 export * from '../platform/mail/mail-quota.tables.ts';
