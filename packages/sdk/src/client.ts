@@ -5,6 +5,7 @@ import {
   scopes,
   type UpdateSessionBody,
   type User,
+  type VoteBody,
 } from '@muster/protocol';
 import { Emitter } from './emitter.ts';
 import { SignedOutError } from './errors.ts';
@@ -226,6 +227,34 @@ export class MusterClient {
   updateSession = (sessionId: string, patch: UpdateSessionBody) =>
     this.write({ kind: 'session.update', sessionId, patch });
   cancelSession = (sessionId: string) => this.write({ kind: 'session.cancel', sessionId });
+
+  /** A session's live audience (polls opening and closing, visible questions), kept live. */
+  openSessionLive(sessionId: string): Promise<void> {
+    return this.follow(scopes.session(sessionId));
+  }
+
+  /**
+   * A poll's results, kept live. The server refuses the scope to whom may not see them yet (before
+   * voting on an `afterVote` poll, before close on an `afterClose` one): follow after that.
+   */
+  openPollResults(pollId: string): Promise<void> {
+    return this.follow(scopes.poll(pollId));
+  }
+
+  /** Event staff: the event's moderator queue, kept live. */
+  openModeration(eventId: string): Promise<void> {
+    return this.follow(scopes.moderation(eventId));
+  }
+
+  // Live audience writes: queued like the others, so a vote or a question made offline goes out on reconnect.
+  vote = (pollId: string, sessionId: string, vote: VoteBody) =>
+    this.write({ kind: 'poll.vote', pollId, sessionId, vote });
+  ask = (sessionId: string, body: string, options: { anonymous?: boolean } = {}) =>
+    this.write({ kind: 'question.ask', sessionId, body, clientId: newKey(), anonymous: !!options.anonymous });
+  upvote = (questionId: string) => this.write({ kind: 'question.upvote', questionId, upvoted: true });
+  removeUpvote = (questionId: string) => this.write({ kind: 'question.upvote', questionId, upvoted: false });
+  saveFeedback = (sessionId: string, rating: number, comment: string | null = null) =>
+    this.write({ kind: 'feedback.put', sessionId, rating, comment });
 
   /** Queues any write the outbox knows. */
   write(input: MutationInput): Promise<Mutation> {

@@ -28,7 +28,15 @@ export { MemoryStorage } from './storage/memory.ts';
 export type { UnreadableReason } from './store/apply.ts';
 export * from './store/selectors.ts';
 export { Store, type StoreListener } from './store/store.ts';
-export type { LocalMessage, NotificationRecord, SessionMark, TableName, Tables } from './store/tables.ts';
+export type {
+  LocalBallot,
+  LocalMessage,
+  LocalQuestion,
+  NotificationRecord,
+  SessionMark,
+  TableName,
+  Tables,
+} from './store/tables.ts';
 export type { UnreadableEvents } from './store/unreadable.ts';
 export type { ConnectionStatus, RealtimeOptions, SocketFactory } from './sync/realtime.ts';
 export { ScopeTracker } from './sync/tracker.ts';

@@ -3,7 +3,11 @@ import type {
   Agenda,
   AgendaHistory,
   AgendaQuery,
+  AskBody,
+  AuditPage,
   AuthResult,
+  Ballot,
+  BulkModerationBody,
   CalendarToken,
   ChannelListQuery,
   ChannelPage,
@@ -13,6 +17,7 @@ import type {
   CreateCommunityBody,
   CreateDmBody,
   CreateEventBody,
+  CreatePollBody,
   CreateSessionBody,
   Device,
   DirectoryEntry,
@@ -22,18 +27,31 @@ import type {
   EventListQuery,
   EventRole,
   EventTransition,
+  Feedback,
+  FeedbackBody,
+  FeedbackSummary,
   LoginBody,
   Member,
   MemberListQuery,
   Message,
   MessageListQuery,
   MessagePage,
+  ModerationActionBody,
+  ModerationQueue,
+  ModerationSettings,
   Note,
   PageQuery,
   PasswordResetBody,
   PasswordResetRequestBody,
+  Poll,
+  PollList,
+  PollView,
+  Question,
+  QuestionList,
+  QuestionListQuery,
   ReadState,
   RegisterBody,
+  ReportBody,
   RoleAssignment,
   RoleListQuery,
   Rsvp,
@@ -44,15 +62,18 @@ import type {
   ScheduleItem,
   SendMessageBody,
   Session,
+  SessionQnaSettings,
   SpeakerDetail,
   SpeakerList,
   SyncResult,
   TokenPair,
   UpdateEventBody,
   UpdateMeBody,
+  UpdateQuestionBody,
   UpdateSessionBody,
   User,
   VerifyEmailBody,
+  VoteBody,
 } from '@muster/protocol';
 import { path, type Query, type Transport } from './transport.ts';
 
@@ -209,6 +230,63 @@ export function createApi(http: Transport) {
         write<Message>('PUT', path`/api/v1/messages/${id}/reactions/${emoji}`, undefined, o),
       unreact: (id: string, emoji: string, o?: WriteOptions) =>
         write<Message>('DELETE', path`/api/v1/messages/${id}/reactions/${emoji}`, undefined, o),
+    },
+    polls: {
+      create: (sessionId: string, body: CreatePollBody, o?: WriteOptions) =>
+        write<Poll>('POST', path`/api/v1/sessions/${sessionId}/polls`, body, o),
+      /** Presenters see drafts too; the audience sees opened and closed polls. */
+      list: (sessionId: string) => get<PollList>(path`/api/v1/sessions/${sessionId}/polls`),
+      get: (id: string) => get<PollView>(path`/api/v1/polls/${id}`),
+      open: (id: string) => write<Poll>('POST', path`/api/v1/polls/${id}/open`),
+      close: (id: string) => write<Poll>('POST', path`/api/v1/polls/${id}/close`),
+      /** One ballot per person; a second vote replaces the first while the poll is open. */
+      vote: (id: string, body: VoteBody, o?: WriteOptions) =>
+        write<Ballot>('PUT', path`/api/v1/polls/${id}/vote`, body, o),
+      /** Moderators hide (or show again) a word of a word cloud. */
+      hideWord: (id: string, word: string, hidden = true) =>
+        write<Ok>('PUT', path`/api/v1/polls/${id}/words`, { word, hidden }),
+    },
+    questions: {
+      ask: (sessionId: string, body: AskBody, o?: WriteOptions) =>
+        write<Question>('POST', path`/api/v1/sessions/${sessionId}/questions`, body, o),
+      list: (sessionId: string, query: QuestionListQuery = {}) =>
+        get<QuestionList>(path`/api/v1/sessions/${sessionId}/questions`, query),
+      upvote: (id: string, o?: WriteOptions) =>
+        write<Question>('PUT', path`/api/v1/questions/${id}/upvote`, undefined, o),
+      removeUpvote: (id: string, o?: WriteOptions) =>
+        write<Question>('DELETE', path`/api/v1/questions/${id}/upvote`, undefined, o),
+      /** Presenters and moderators: show, hide, mark answered, pin or unpin. */
+      setState: (id: string, body: UpdateQuestionBody) =>
+        write<Question>('PATCH', path`/api/v1/questions/${id}`, body),
+      settings: (sessionId: string) =>
+        get<SessionQnaSettings>(path`/api/v1/sessions/${sessionId}/qna-settings`),
+      putSettings: (sessionId: string, body: SessionQnaSettings) =>
+        write<SessionQnaSettings>('PUT', path`/api/v1/sessions/${sessionId}/qna-settings`, body),
+    },
+    feedback: {
+      save: (sessionId: string, body: FeedbackBody, o?: WriteOptions) =>
+        write<Feedback>('PUT', path`/api/v1/sessions/${sessionId}/feedback`, body, o),
+      mine: (sessionId: string) => get<Feedback | null>(path`/api/v1/sessions/${sessionId}/feedback/mine`),
+      /** Speakers of the session and organisers: never who gave which rating. */
+      summary: (sessionId: string) => get<FeedbackSummary>(path`/api/v1/sessions/${sessionId}/feedback`),
+      /** Bookmarked sessions of the event that ended lately and that I have not rated. */
+      due: (eventId: string) =>
+        get<{ items: { sessionId: string; title: string; endsAt: string }[] }>('/api/v1/me/feedback-due', {
+          eventId,
+        }),
+    },
+    moderation: {
+      report: (body: ReportBody) => write<Ok>('POST', '/api/v1/reports', body),
+      queue: (eventId: string) => get<ModerationQueue>(path`/api/v1/events/${eventId}/moderation/queue`),
+      act: (body: ModerationActionBody) => write<unknown>('POST', '/api/v1/moderation/actions', body),
+      /** Each action is applied or refused on its own. */
+      bulk: (body: BulkModerationBody) => write<unknown>('POST', '/api/v1/moderation/actions/bulk', body),
+      audit: (eventId: string, query: PageQuery = {}) =>
+        get<AuditPage>(path`/api/v1/events/${eventId}/moderation/audit`, query),
+      settings: (eventId: string) =>
+        get<ModerationSettings>(path`/api/v1/events/${eventId}/moderation/settings`),
+      putSettings: (eventId: string, body: ModerationSettings) =>
+        write<ModerationSettings>('PUT', path`/api/v1/events/${eventId}/moderation/settings`, body),
     },
     /** `scopes` maps each scope to the last seq the caller has (0 for none). */
     sync: (scopes: Record<string, number>, limit?: number) =>

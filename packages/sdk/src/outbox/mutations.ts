@@ -5,9 +5,11 @@ import {
   type Session,
   scopes,
   type UpdateSessionBody,
+  type VoteBody,
 } from '@muster/protocol';
 import type { Api } from '../http/api.ts';
 import type { Draft, LocalMessage, Tables } from '../store/tables.ts';
+import { liveDefinitions } from './live-mutations.ts';
 
 /** Every write the outbox knows how to queue, replay and show optimistically. */
 export type MutationInput =
@@ -23,7 +25,11 @@ export type MutationInput =
   | { kind: 'reaction.remove'; messageId: string; emoji: string }
   | { kind: 'channel.mark'; channelId: string; marker: 'read' | 'delivered'; seq: number }
   | { kind: 'session.update'; sessionId: string; patch: UpdateSessionBody }
-  | { kind: 'session.cancel'; sessionId: string };
+  | { kind: 'session.cancel'; sessionId: string }
+  | { kind: 'poll.vote'; pollId: string; sessionId: string; vote: VoteBody }
+  | { kind: 'question.ask'; sessionId: string; clientId: string; body: string; anonymous: boolean }
+  | { kind: 'question.upvote'; questionId: string; upvoted: boolean }
+  | { kind: 'feedback.put'; sessionId: string; rating: number; comment: string | null };
 
 export type MutationKind = MutationInput['kind'];
 
@@ -44,7 +50,7 @@ export interface OverlayContext {
   madeAt: string;
 }
 
-interface Definition<I extends MutationInput> {
+export interface Definition<I extends MutationInput> {
   send(api: Api, input: I, key: string): Promise<unknown>;
   overlay(draft: Draft, input: I, ctx: OverlayContext): void;
   /** What the write replaces as a whole (last writer wins): enables `overridden` and merging. */
@@ -58,7 +64,7 @@ interface Definition<I extends MutationInput> {
   confirm?: Confirm;
 }
 
-interface Confirm {
+export interface Confirm {
   scope(response: unknown): string;
   write(draft: Draft, response: unknown): void;
 }
@@ -77,7 +83,7 @@ const sessionAnswer: Confirm = {
   },
 };
 
-type Definitions = { [K in MutationKind]: Definition<Extract<MutationInput, { kind: K }>> };
+export type Definitions = { [K in MutationKind]: Definition<Extract<MutationInput, { kind: K }>> };
 
 const updatedAt = (response: unknown) =>
   (response as { updatedAt?: string | null } | null)?.updatedAt ?? null;
@@ -98,6 +104,7 @@ function react(message: LocalMessage, emoji: string, add: boolean): LocalMessage
 }
 
 export const definitions: Definitions = {
+  ...liveDefinitions,
   'note.put': {
     send: (api, i, key) => api.sessions.putNote(i.sessionId, i.body, { idempotencyKey: key }),
     overlay(draft, i) {

@@ -42,7 +42,14 @@ export interface OutboxDeps {
 }
 
 /** Writes whose later versions replace earlier unsent ones instead of queueing behind them. */
-const MERGEABLE = new Set(['note.put', 'rsvp.put', 'rsvp.delete']);
+const MERGEABLE = new Set([
+  'note.put',
+  'rsvp.put',
+  'rsvp.delete',
+  'poll.vote',
+  'question.upvote',
+  'feedback.put',
+]);
 
 /**
  * The mutation outbox. A write gets its idempotency key when it is made, is saved through the

@@ -6,7 +6,9 @@ import {
   entities,
   isChangeEntity,
   type Message,
+  type PollResults,
   parseScope,
+  type Question,
   type Session,
   type SessionUpdatedData,
   type TypedChange,
@@ -71,6 +73,17 @@ function upsertMessage(draft: Draft, message: Message) {
   // Change records carry no `myReactions`: keep what we know of our own.
   const mine = message.myReactions ?? current?.myReactions;
   put(draft, 'messages', message.id, mine ? { ...message, myReactions: mine } : message);
+}
+
+export function upsertResults(draft: Draft, results: PollResults) {
+  if (notOlder(results.at, draft.read('pollResults')[results.pollId]?.at))
+    put(draft, 'pollResults', results.pollId, results);
+}
+
+/** Change records carry no `upvotedByMe`: keep what we know of our own. */
+export function upsertQuestion(draft: Draft, question: Question) {
+  const mine = question.upvotedByMe ?? draft.read('upvotes')[question.id]?.upvoted;
+  put(draft, 'questions', question.id, mine === undefined ? question : { ...question, upvotedByMe: mine });
 }
 
 /**
@@ -138,17 +151,27 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
   [entities.communities.memberRemoved]: ignored('communities are read over REST, not kept locally'),
   [entities.communities.membershipChanged]: ignored('communities are read over REST, not kept locally'),
   [entities.leads.leadAssigned]: ignored('leads are an organiser tool read over REST'),
-  [entities.polls.pollChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.polls.resultsChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.polls.ballotSaved]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.questions.questionChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.questions.upvoteChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.feedback.feedbackSaved]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.moderation.itemChanged]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.moderation.actionRecorded]: ignored('live audience tables arrive with the SDK part of issue 13'),
-  [entities.moderation.restrictionChanged]: ignored(
-    'live audience tables arrive with the SDK part of issue 13',
-  ),
+  [entities.polls.pollChanged]: (d, c) => put(d, 'polls', c.id, c.data),
+  // Full counts, pushed at most every 250 ms and also read by REST: the newest `at` wins.
+  [entities.polls.resultsChanged]: (d, c) => upsertResults(d, c.data),
+  [entities.polls.ballotSaved]: (d, c) => put(d, 'ballots', c.data.pollId, c.data),
+  [entities.questions.questionChanged]: (d, c) =>
+    c.op === 'delete' ? remove(d, 'questions', c.id) : upsertQuestion(d, c.data),
+  [entities.questions.upvoteChanged]: (d, c) => {
+    put(d, 'upvotes', c.data.questionId, c.data);
+    const question = d.read('questions')[c.data.questionId];
+    if (question) put(d, 'questions', question.id, { ...question, upvotedByMe: c.data.upvoted });
+  },
+  [entities.feedback.feedbackSaved]: (d, c) => put(d, 'feedback', c.data.sessionId, c.data),
+  [entities.moderation.itemChanged]: (d, c) =>
+    c.op === 'delete' || c.data.status === 'resolved'
+      ? remove(d, 'moderationItems', c.id)
+      : put(d, 'moderationItems', c.id, c.data),
+  [entities.moderation.actionRecorded]: ignored('the audit log is read over REST when opened'),
+  [entities.moderation.restrictionChanged]: (d, c) =>
+    c.op === 'delete' || !c.data
+      ? remove(d, 'restrictions', c.id)
+      : put(d, 'restrictions', c.data.eventId, c.data),
   [entities.forms.formChanged]: ignored('forms are read over REST when opened'),
   [entities.forms.submissionCounted]: ignored('submission counts are read over REST when opened'),
 };
@@ -200,6 +223,15 @@ export function dropScope(draft: Draft, scope: string): void {
   } else if (kind === 'channel') {
     dropWhere('messages', (m) => m.channelId === id);
     dropWhere('receipts', (r) => r.channelId === id);
+  } else if (kind === 'session') {
+    dropWhere('polls', (p) => p.sessionId === id);
+    dropWhere('questions', (q) => q.sessionId === id);
+    for (const key of Object.keys(draft.read('pollResults')))
+      if (!(key in draft.read('polls'))) remove(draft, 'pollResults', key);
+  } else if (kind === 'poll') {
+    remove(draft, 'pollResults', id);
+  } else if (kind === 'moderation') {
+    dropWhere('moderationItems', (item) => item.eventId === id);
   } else if (kind === 'user') {
     for (const table of [
       'rsvps',
@@ -209,6 +241,10 @@ export function dropScope(draft: Draft, scope: string): void {
       'readStates',
       'mentions',
       'notifications',
+      'ballots',
+      'upvotes',
+      'feedback',
+      'restrictions',
     ] as const)
       for (const key of Object.keys(draft.read(table))) remove(draft, table, key);
     dropWhere('channels', (c) => c.eventId === null);

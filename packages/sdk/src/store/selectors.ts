@@ -1,5 +1,5 @@
-import type { Session } from '@muster/protocol';
-import type { LocalMessage, Tables } from './tables.ts';
+import type { ModerationItem, Poll, QuestionSort, Session } from '@muster/protocol';
+import type { LocalMessage, LocalQuestion, Tables } from './tables.ts';
 
 /** Read helpers over the store's state, for UI code. Pure: same input, same output. */
 
@@ -62,4 +62,59 @@ export function ticksOf(
   if (receipts.every((r) => r && r.readSeq >= message.seq)) return 'read';
   if (receipts.every((r) => r && r.deliveredSeq >= message.seq)) return 'delivered';
   return 'sent';
+}
+
+/** A session's polls: open first, then drafts, then closed (latest first within each). */
+export function pollsOf(state: Tables, sessionId: string): Poll[] {
+  const rank = { open: 0, draft: 1, closed: 2 } as const;
+  return Object.values(state.polls)
+    .filter((p) => p.sessionId === sessionId)
+    .sort(
+      (a, b) =>
+        rank[a.status] - rank[b.status] ||
+        (b.openedAt ?? b.createdAt).localeCompare(a.openedAt ?? a.createdAt) ||
+        a.id.localeCompare(b.id),
+    );
+}
+
+/** The poll the audience votes on now: the most recently opened open poll of the session. */
+export function openPollOf(state: Tables, sessionId: string): Poll | undefined {
+  return pollsOf(state, sessionId).find((p) => p.status === 'open');
+}
+
+/** Whether the caller may see a poll's results now (what the server decides; for the app's messages). */
+export function resultsVisible(state: Tables, poll: Poll): boolean {
+  if (poll.resultsVisibility === 'live' || poll.status === 'closed') return true;
+  if (poll.resultsVisibility === 'afterVote') return poll.id in state.ballots;
+  return false;
+}
+
+export interface QuestionSections {
+  /** Pinned first, then by the sort; pending ones (mine, or all for presenters) included. */
+  open: LocalQuestion[];
+  /** Answered questions, folded under the open ones, latest answered first. */
+  answered: LocalQuestion[];
+}
+
+/** A session's questions sorted `top` (most upvoted) or `new` (latest), pinned first, answered folded. */
+export function questionsOf(state: Tables, sessionId: string, sort: QuestionSort = 'top'): QuestionSections {
+  const all = Object.values(state.questions).filter((q) => q.sessionId === sessionId && q.state !== 'hidden');
+  const bySort = (a: LocalQuestion, b: LocalQuestion) =>
+    Number(b.pinned) - Number(a.pinned) ||
+    (sort === 'top' ? b.upvotes - a.upvotes : 0) ||
+    b.createdAt.localeCompare(a.createdAt) ||
+    a.id.localeCompare(b.id);
+  return {
+    open: all.filter((q) => q.state !== 'answered').sort(bySort),
+    answered: all
+      .filter((q) => q.state === 'answered')
+      .sort((a, b) => (b.answeredAt ?? '').localeCompare(a.answeredAt ?? '') || bySort(a, b)),
+  };
+}
+
+/** A moderator queue's open items, oldest first (first come, first served). */
+export function moderationQueueOf(state: Tables, eventId: string): ModerationItem[] {
+  return Object.values(state.moderationItems)
+    .filter((item) => item.eventId === eventId && item.status === 'open')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }

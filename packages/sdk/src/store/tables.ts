@@ -1,15 +1,23 @@
 import type {
+  Ballot,
   Bookmark,
   Channel,
   Event,
   EventRoleGrant,
+  Feedback,
   Mentioned,
   Message,
+  ModerationItem,
   Note,
+  Poll,
+  PollResults,
+  Question,
   ReadState,
   ReceiptUpdated,
+  Restriction,
   Rsvp,
   Session,
+  Upvote,
 } from '@muster/protocol';
 
 /** A message as the store holds it; `local` marks one still in the outbox (optimistic). */
@@ -59,7 +67,29 @@ export interface Tables {
   receipts: Record<string, ReceiptUpdated>;
   mentions: Record<string, Mentioned>;
   notifications: Record<string, NotificationRecord>;
+  /** Polls of followed sessions (opened and closed; drafts too for presenters who loaded them). */
+  polls: Record<string, Poll>;
+  /** Results per poll id, as far as the caller may see them; never older than what is held. */
+  pollResults: Record<string, PollResults>;
+  /** My ballot per poll id. */
+  ballots: Record<string, LocalBallot>;
+  /** Questions of followed sessions, by id; a hidden question is removed. */
+  questions: Record<string, LocalQuestion>;
+  /** My upvotes per question id. */
+  upvotes: Record<string, Upvote>;
+  /** My feedback per session id. */
+  feedback: Record<string, Feedback>;
+  /** Open items of followed moderator queues, by id (a resolved item is removed). */
+  moderationItems: Record<string, ModerationItem>;
+  /** My standing (mute, ban) per event id. */
+  restrictions: Record<string, Restriction>;
 }
+
+/** A ballot as the store holds it; `local` marks one still in the outbox (optimistic). */
+export type LocalBallot = Ballot & { local?: 'sending' };
+
+/** A question as the store holds it; `local` marks my question still in the outbox (optimistic). */
+export type LocalQuestion = Question & { local?: 'sending' };
 
 export type TableName = keyof Tables;
 
@@ -77,6 +107,14 @@ export const TABLE_NAMES: readonly TableName[] = [
   'receipts',
   'mentions',
   'notifications',
+  'polls',
+  'pollResults',
+  'ballots',
+  'questions',
+  'upvotes',
+  'feedback',
+  'moderationItems',
+  'restrictions',
 ];
 
 export function emptyTables(): Tables {

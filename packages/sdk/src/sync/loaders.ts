@@ -1,5 +1,6 @@
 import { type ChannelView, type Message, parseScope, type ScopeKind } from '@muster/protocol';
 import type { Api } from '../http/api.ts';
+import { upsertQuestion, upsertResults } from '../store/apply.ts';
 import type { Store } from '../store/store.ts';
 import type { Draft } from '../store/tables.ts';
 
@@ -82,6 +83,34 @@ export function createLoaders(api: Api, store: Store): Loader {
         putChannelView(draft, view);
       });
       return page.head;
+    },
+    // Live audience scopes have no head in their REST answers, so they are rebuilt from their own
+    // log (from 0, records are full-state upserts with deletes) on top of a REST snapshot that also
+    // brings what the log never carries: my upvotes, and for presenters drafts and pending questions.
+    async session(id, reason) {
+      const [polls, questions] = await Promise.all([api.polls.list(id), api.questions.list(id)]);
+      store.load((draft) => {
+        for (const poll of polls.items) draft.write('polls')[poll.id] = poll;
+        for (const question of questions.items) upsertQuestion(draft, question);
+      });
+      return reason.kind === 'reset' ? reason.head : 0;
+    },
+    async poll(id, reason) {
+      const view = await api.polls.get(id);
+      store.load((draft) => {
+        draft.write('polls')[view.poll.id] = view.poll;
+        if (view.results) upsertResults(draft, view.results);
+        if (view.myBallot) draft.write('ballots')[view.poll.id] = view.myBallot;
+      });
+      return reason.kind === 'reset' ? reason.head : 0;
+    },
+    async moderation(id, reason) {
+      const queue = await api.moderation.queue(id);
+      store.load((draft) => {
+        for (const item of queue.items)
+          if (item.status === 'open') draft.write('moderationItems')[item.id] = item;
+      });
+      return reason.kind === 'reset' ? reason.head : 0;
     },
     // There is no snapshot of everything personal (notes have no list), so the user scope is
     // rebuilt from its own log. Only when the log was compacted is the schedule loaded instead.
