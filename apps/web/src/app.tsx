@@ -35,6 +35,13 @@ const ForgotPasswordScreen = lazy(() =>
 const ResetPasswordScreen = lazy(() =>
   import('./screens/account/reset-password.tsx').then((m) => ({ default: m.ResetPasswordScreen })),
 );
+// Live audience screens for presenters and moderators: big, and opened by few.
+const PresenterScreen = lazy(() =>
+  import('./screens/live/presenter.tsx').then((m) => ({ default: m.PresenterScreen })),
+);
+const ModerationScreen = lazy(() =>
+  import('./screens/moderation/moderation.tsx').then((m) => ({ default: m.ModerationScreen })),
+);
 const Attendees = lazy(() =>
   import('./screens/organiser/attendees.tsx').then((m) => ({ default: m.Attendees })),
 );
@@ -101,6 +108,9 @@ function SignedIn() {
           <Route path="/events/:id/sessions/new" component={SessionForm} />
           <Route path="/sessions/:id" component={SessionScreen} />
           <Route path="/sessions/:id/edit" component={SessionForm} />
+          <Route path="/sessions/:id/live" component={SessionScreen} />
+          <Route path="/sessions/:id/present" component={PresenterScreen} />
+          <Route path="/events/:id/moderation" component={ModerationScreen} />
           <Route path="/schedule" component={ScheduleScreen} />
           <Route path="/messages" component={MessagesScreen} />
           <Route path="/profile" component={ProfileScreen} />

@@ -1,6 +1,7 @@
 import { agendaOf } from '@muster/sdk';
 import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'wouter';
+import { FeedbackDueCard } from '../components/feedback-due.tsx';
 import { Page } from '../components/page.tsx';
 import { SessionList } from '../components/session-list.tsx';
 import { useEvent } from '../hooks/event.ts';
@@ -38,6 +39,7 @@ export function NowNextScreen() {
       back={{ href: `/events/${id}/agenda`, label: 'Agenda' }}
     >
       {missing ? <p>This event does not exist or is not visible to you.</p> : null}
+      <FeedbackDueCard eventId={id} />
       <div className="now-next split">
         <section aria-labelledby="now-title" data-testid="now">
           <h2 id="now-title">On now</h2>

@@ -36,6 +36,9 @@ export function OrganiserPanel({ event, manager }: { event: Event; manager: bool
         <Link href={`/events/${event.id}/attendees`} className="button">
           Attendees
         </Link>
+        <Link href={`/events/${event.id}/moderation`} className="button">
+          Moderation
+        </Link>
         {manager && event.status === 'draft' ? (
           <button type="button" className="button primary" onClick={() => void publish()}>
             Publish
