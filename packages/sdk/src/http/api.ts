@@ -4,6 +4,7 @@ import type {
   AgendaHistory,
   AgendaQuery,
   AskBody,
+  AuditEntry,
   AuditPage,
   AuthResult,
   Ballot,
@@ -244,7 +245,9 @@ export function createApi(http: Transport) {
         write<Ballot>('PUT', path`/api/v1/polls/${id}/vote`, body, o),
       /** Moderators hide (or show again) a word of a word cloud. */
       hideWord: (id: string, word: string, hidden = true) =>
-        write<Ok>('PUT', path`/api/v1/polls/${id}/words`, { word, hidden }),
+        write<null>('PUT', path`/api/v1/polls/${id}/words`, { word, hidden }),
+      /** Drafts only: an opened poll stays, with its ballots. */
+      deleteDraft: (id: string) => write<null>('DELETE', path`/api/v1/polls/${id}`),
     },
     questions: {
       ask: (sessionId: string, body: AskBody, o?: WriteOptions) =>
@@ -276,12 +279,23 @@ export function createApi(http: Transport) {
         }),
     },
     moderation: {
-      report: (body: ReportBody) => write<Ok>('POST', '/api/v1/reports', body),
-      queue: (eventId: string) => get<ModerationQueue>(path`/api/v1/events/${eventId}/moderation/queue`),
-      act: (body: ModerationActionBody) => write<unknown>('POST', '/api/v1/moderation/actions', body),
-      /** Each action is applied or refused on its own. */
-      bulk: (body: BulkModerationBody) => write<unknown>('POST', '/api/v1/moderation/actions/bulk', body),
-      audit: (eventId: string, query: PageQuery = {}) =>
+      /** Answered alike whether the report is new or repeated. */
+      report: (body: ReportBody) => write<null>('POST', '/api/v1/reports', body),
+      /** Open items first, then resolved ones, newest first. */
+      queue: (
+        eventId: string,
+        query: { status?: 'open' | 'resolved'; limit?: number; offset?: number } = {},
+      ) => get<ModerationQueue>(path`/api/v1/events/${eventId}/moderation/queue`, query),
+      act: (body: ModerationActionBody) => write<AuditEntry>('POST', '/api/v1/moderation/actions', body),
+      /** Each action is applied or refused on its own; the answers come in the order given. */
+      bulk: (body: BulkModerationBody) =>
+        write<{
+          results: (
+            | { ok: true; entry: AuditEntry }
+            | { ok: false; status: number; code: string; message: string }
+          )[];
+        }>('POST', '/api/v1/moderation/actions/bulk', body),
+      audit: (eventId: string, query: { cursor?: string } = {}) =>
         get<AuditPage>(path`/api/v1/events/${eventId}/moderation/audit`, query),
       settings: (eventId: string) =>
         get<ModerationSettings>(path`/api/v1/events/${eventId}/moderation/settings`),

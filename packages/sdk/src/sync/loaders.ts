@@ -105,7 +105,7 @@ export function createLoaders(api: Api, store: Store): Loader {
       return reason.kind === 'reset' ? reason.head : 0;
     },
     async moderation(id, reason) {
-      const queue = await api.moderation.queue(id);
+      const queue = await api.moderation.queue(id, { status: 'open', limit: 100 });
       store.load((draft) => {
         for (const item of queue.items)
           if (item.status === 'open') draft.write('moderationItems')[item.id] = item;

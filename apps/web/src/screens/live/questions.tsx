@@ -61,7 +61,13 @@ function QuestionRow({ question: q, presenter }: { question: LocalQuestion; pres
   const [error, setError] = useState<string | null>(null);
   const act = (state: 'answered' | 'pinned' | 'unpinned' | 'hidden' | 'visible') =>
     client.api.questions.setState(q.id, { state }).then(
-      () => setError(null),
+      (answer) => {
+        // A pending question's change never travels on the session scope: keep the answer.
+        client.store.load((draft) => {
+          draft.write('questions')[answer.id] = { ...answer, upvotedByMe: q.upvotedByMe ?? false };
+        });
+        setError(null);
+      },
       (e: unknown) => setError(describeError(e)),
     );
   return (

@@ -3,10 +3,7 @@ import { useRead } from '../live/live-hooks.ts';
 
 /** Who did what, when and why (organisers and staff), newest first. */
 export function AuditLog({ eventId }: { eventId: string }) {
-  const { data, error, reload } = useRead(
-    () => client.api.moderation.audit(eventId, { limit: 100 }),
-    [eventId],
-  );
+  const { data, error, reload } = useRead(() => client.api.moderation.audit(eventId), [eventId]);
   return (
     <section aria-labelledby="audit-title">
       <div className="page-head">

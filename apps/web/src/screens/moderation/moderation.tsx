@@ -54,11 +54,15 @@ function Queue({ eventId }: { eventId: string }) {
   const chosen = items.filter((item) => selected.has(item.id));
   const bulk = async (action: ModerationActionKind) => {
     try {
-      await client.api.moderation.bulk({
+      const { results } = await client.api.moderation.bulk({
         actions: chosen.map((item) => ({ ...actionOn(item, action), eventId })),
       });
+      const done = results.filter((r) => r.ok).length;
+      const refused = results.length - done;
       setSelected(new Set());
-      setStatus(`${action} applied to ${chosen.length} ${chosen.length === 1 ? 'item' : 'items'}.`);
+      setStatus(
+        `${capitalise(action)}: ${done} of ${results.length} done${refused ? `, ${refused} refused` : ''}.`,
+      );
     } catch (e) {
       setStatus(describeError(e));
     }
