@@ -59,7 +59,7 @@ test('a presenter opens a poll, three attendees vote, the presenter view shows t
   await signIn(presenter, organiser);
   await presenter.goto(`/sessions/${session.id}/present`);
   await expect(presenter.getByTestId('qr')).toBeVisible();
-  await presenter.getByLabel('Question').fill('Which transport?');
+  await presenter.getByLabel('Poll question').fill('Which transport?');
   await presenter.getByLabel('Options, one per line').fill('Sockets\nPolling\nCarrier pigeons');
   await presenter.getByRole('button', { name: 'Create poll' }).click();
   await presenter.getByRole('button', { name: 'Open poll' }).click();

@@ -53,7 +53,7 @@ export function PollComposer({ sessionId, onCreated }: { sessionId: string; onCr
       }}
     >
       <h3 id="new-poll">New poll</h3>
-      <label htmlFor="poll-question">Question</label>
+      <label htmlFor="poll-question">Poll question</label>
       <input
         id="poll-question"
         type="text"
