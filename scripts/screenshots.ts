@@ -117,6 +117,38 @@ async function main() {
     await expect(attendee.getByLabel('My private note')).toHaveValue('Ask about sequence numbers.');
     await shoot(attendee, 'session-note');
 
+    // The live audience: the organiser opens a poll from the presenter view (a desktop window, as on
+    // a projector) and asks a question; the attendee votes, asks and reports the organiser's question,
+    // which lands in the moderator queue.
+    const sessionPath = new URL(attendee.url()).pathname;
+    const presenter = await signedInPage(browser, server.url, logins.organiser!, 'desktop');
+    await presenter.goto(`${sessionPath}/present`);
+    await presenter.getByLabel('Poll question').fill('Which transport do you ship?');
+    await presenter.getByLabel('Options, one per line').fill('WebSocket\nLong-polling\nServer-sent events');
+    await presenter.getByRole('button', { name: 'Create poll' }).click();
+    await presenter.getByRole('button', { name: 'Open poll' }).click();
+    await attendee.goto(`${sessionPath}/live`);
+    await attendee.getByLabel('WebSocket').check();
+    await attendee.getByRole('button', { name: 'Vote' }).click();
+    await attendee.getByLabel('Ask a question').fill('How do you resume after a dropped connection?');
+    await attendee.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect(attendee.getByTestId('poll-results')).toBeVisible();
+    await expect(presenter.getByTestId('top-questions')).toContainText('dropped connection');
+    await shoot(presenter, 'presenter');
+    await presenter.goto(`${sessionPath}/live`);
+    await presenter.getByLabel('Ask a question').fill('Buy cheap followers at spam.example');
+    await presenter.getByRole('button', { name: 'Ask', exact: true }).click();
+    const spam = attendee.getByTestId('question').filter({ hasText: 'spam.example' });
+    await spam.getByRole('button', { name: 'Report' }).click();
+    await expect(spam.getByText('Reported to the moderators.')).toBeVisible();
+    await attendee.evaluate(() => window.scrollTo(0, 0));
+    await shoot(attendee, 'live-tab');
+    await organiser.goto(`${new URL(eventUrl).pathname}/moderation`);
+    await expect(organiser.getByTestId('moderation-item').first()).toBeVisible();
+    await shoot(organiser, 'moderation-queue');
+    await organiser.goto(new URL(eventUrl).pathname);
+    await attendee.goto(sessionPath);
+
     // A direct message from the organiser, read and answered by the attendee.
     await organiser.getByRole('link', { name: 'Attendees' }).click();
     await organiser.getByRole('button', { name: 'Message Alex Attendee' }).click();

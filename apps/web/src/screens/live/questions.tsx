@@ -106,6 +106,9 @@ function QuestionRow({ question: q, presenter }: { question: LocalQuestion; pres
             </button>
           </div>
         ) : null}
+        {!mine && !presenter && q.state === 'visible' ? (
+          <ReportButton questionId={q.id} eventId={q.eventId} />
+        ) : null}
         {error ? <p role="alert">{error}</p> : null}
       </div>
       <button
@@ -124,6 +127,41 @@ function QuestionRow({ question: q, presenter }: { question: LocalQuestion; pres
         </span>
       </button>
     </li>
+  );
+}
+
+/** Sends the question to the event's moderators (once per person; repeating it is harmless). */
+function ReportButton({ questionId, eventId }: { questionId: string; eventId: string }) {
+  const [state, setState] = useState<'idle' | 'sent' | string>('idle');
+  if (state === 'sent')
+    return (
+      <p role="status" className="muted">
+        Reported to the moderators.
+      </p>
+    );
+  return (
+    <>
+      <button
+        type="button"
+        className="link-button report"
+        onClick={() =>
+          client.api.moderation
+            .report({
+              targetType: 'question',
+              targetId: questionId,
+              eventId,
+              reason: 'Reported from the Live tab',
+            })
+            .then(
+              () => setState('sent'),
+              (e: unknown) => setState(describeError(e)),
+            )
+        }
+      >
+        Report
+      </button>
+      {state !== 'idle' ? <p role="alert">{state}</p> : null}
+    </>
   );
 }
 
