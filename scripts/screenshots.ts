@@ -141,7 +141,7 @@ async function main() {
     const spam = attendee.getByTestId('question').filter({ hasText: 'spam.example' });
     await spam.getByRole('button', { name: 'Report' }).click();
     await expect(spam.getByText('Reported to the moderators.')).toBeVisible();
-    await attendee.evaluate(() => window.scrollTo(0, 0));
+    await attendee.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
     await shoot(attendee, 'live-tab');
     await organiser.goto(`${new URL(eventUrl).pathname}/moderation`);
     await expect(organiser.getByTestId('moderation-item').first()).toBeVisible();
