@@ -134,6 +134,7 @@ async function main() {
     await attendee.getByRole('button', { name: 'Ask', exact: true }).click();
     await expect(attendee.getByTestId('poll-results')).toBeVisible();
     await expect(presenter.getByTestId('top-questions')).toContainText('dropped connection');
+    await presenter.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
     await shoot(presenter, 'presenter');
     await presenter.goto(`${sessionPath}/live`);
     await presenter.getByLabel('Ask a question').fill('Buy cheap followers at spam.example');
