@@ -229,22 +229,11 @@ export class MusterClient {
   cancelSession = (sessionId: string) => this.write({ kind: 'session.cancel', sessionId });
 
   /** A session's live audience (polls opening and closing, visible questions), kept live. */
-  openSessionLive(sessionId: string): Promise<void> {
-    return this.follow(scopes.session(sessionId));
-  }
-
-  /**
-   * A poll's results, kept live. The server refuses the scope to whom may not see them yet (before
-   * voting on an `afterVote` poll, before close on an `afterClose` one): follow after that.
-   */
-  openPollResults(pollId: string): Promise<void> {
-    return this.follow(scopes.poll(pollId));
-  }
-
+  openSessionLive = (sessionId: string) => this.follow(scopes.session(sessionId));
+  /** A poll's results; refused before they are visible to the caller (`afterVote`, `afterClose`). */
+  openPollResults = (pollId: string) => this.follow(scopes.poll(pollId));
   /** Event staff: the event's moderator queue, kept live. */
-  openModeration(eventId: string): Promise<void> {
-    return this.follow(scopes.moderation(eventId));
-  }
+  openModeration = (eventId: string) => this.follow(scopes.moderation(eventId));
 
   // Live audience writes: queued like the others, so a vote or a question made offline goes out on reconnect.
   vote = (pollId: string, sessionId: string, vote: VoteBody) =>
