@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
 import type { Event, Poll, Session } from '@muster/protocol';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { call, phone, registerUser, signIn, type TestUser } from './support.ts';
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** A published event with one session on now (the live audience is for sessions in progress). */
 async function liveSession(organiser: TestUser): Promise<{ event: Event; session: Session }> {
@@ -81,6 +87,8 @@ test('a presenter opens a poll, three attendees vote, the presenter view shows t
   await expect(results.getByTestId('poll-total')).toContainText('3 votes');
   // The text alternative says the same for screen readers.
   await expect(pages[0]!.getByTestId('poll-results').locator('table')).toContainText('Sockets');
+  expect(await axeViolations(pages[0]!)).toEqual([]);
+  expect(await axeViolations(presenter)).toEqual([]);
   for (const page of pages) await page.context().close();
   await presenterContext.close();
 });
@@ -116,6 +124,14 @@ test('with pre-moderation a question waits, a moderator approves it, it appears 
   const own = askerPage.getByTestId('question').filter({ hasText: 'Does it work offline?' });
   await expect(own).not.toContainText('Waiting for a moderator');
   await expect(own.getByTestId('upvotes')).toHaveText('1');
+  expect(await axeViolations(voterPage)).toEqual([]);
+  // The moderator queue and its settings for the event's staff.
+  await moderator.goto(`/events/${event.id}/moderation`);
+  await expect(moderator.getByRole('heading', { name: /^Queue/ })).toBeVisible();
+  expect(await axeViolations(moderator)).toEqual([]);
+  await moderator.getByText('Settings', { exact: true }).click();
+  await expect(moderator.getByLabel('Blocked words, one per line')).toBeVisible();
+  expect(await axeViolations(moderator)).toEqual([]);
   await askerPage.context().close();
   await voterPage.context().close();
   await moderator.context().close();

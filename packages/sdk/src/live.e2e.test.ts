@@ -90,4 +90,22 @@ describe('the live audience', () => {
     expect(client.store.getState().pollResults[poll.id]?.counts[coffee!.id]).toBe(1);
     await client.close();
   });
+
+  it('keeps feedback given offline and saves it once back online', async () => {
+    const rater = await registerUser(server, { name: 'Rita Rater' });
+    const { client, signals } = await clientFor(server, rater);
+    signals.set({ online: false });
+    await client.saveFeedback(session.id, 4, 'Clear and useful');
+    expect(client.store.getState().feedback[session.id]).toMatchObject({ rating: 4 });
+    signals.set({ online: true });
+    await client.idle();
+    const mine = await asUser<{ rating: number; comment: string | null }>(
+      server,
+      rater,
+      'GET',
+      `/api/v1/sessions/${session.id}/feedback/mine`,
+    );
+    expect(mine).toMatchObject({ rating: 4, comment: 'Clear and useful' });
+    await client.close();
+  });
 });

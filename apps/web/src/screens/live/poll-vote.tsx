@@ -27,7 +27,11 @@ export function PollCard({ poll, presenter = false }: { poll: Poll; presenter?: 
       {poll.status === 'open' && !voted ? <VoteForm poll={poll} onDone={() => setChanging(false)} /> : null}
       {voted && poll.status === 'open' ? (
         <p role="status" className="voted">
-          {ballot.local ? 'Vote saved — it is sent when you are back online.' : 'Thanks, your vote counts.'}{' '}
+          {!ballot.local
+            ? 'Thanks, your vote counts.'
+            : navigator.onLine
+              ? 'Sending your vote…'
+              : 'Vote saved — it is sent when you are back online.'}{' '}
           <button type="button" className="link-button" onClick={() => setChanging(true)}>
             Change my vote
           </button>

@@ -39,9 +39,21 @@ export function PresenterScreen() {
       <Link href={`/sessions/${id}/live`} className="back-link">
         ← Live tab
       </Link>
-      <h1 id="page-title" tabIndex={-1}>
-        {session?.title ?? 'Presenter view'}
-      </h1>
+      <div className="page-head">
+        <h1 id="page-title" tabIndex={-1}>
+          {session?.title ?? 'Presenter view'}
+        </h1>
+        {document.fullscreenEnabled ? (
+          <button
+            type="button"
+            className="button"
+            // The projector shows the view alone, without the app's navigation.
+            onClick={() => void document.querySelector('.presenter-page')?.requestFullscreen()}
+          >
+            Full screen
+          </button>
+        ) : null}
+      </div>
       <div className="presenter">
         <div>
           {current ? (
