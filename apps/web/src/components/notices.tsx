@@ -60,6 +60,11 @@ const kinds: Record<string, string> = {
   'message.delete': 'delete your message',
   'session.update': 'update the session',
   'session.cancel': 'cancel the session',
+  // A question the filters hold or refuse, a mute, a closed poll: said here, the write rolled back.
+  'poll.vote': 'send your vote',
+  'question.ask': 'send your question',
+  'question.upvote': 'save your upvote',
+  'feedback.put': 'save your feedback',
 };
 
 const describeKind = (kind: string) => kinds[kind] ?? 'save a change';
