@@ -80,10 +80,19 @@ export function upsertResults(draft: Draft, results: PollResults) {
     put(draft, 'pollResults', results.pollId, results);
 }
 
-/** Change records carry no `upvotedByMe`: keep what we know of our own. */
+/**
+ * Change records carry no `upvotedByMe`, and name nobody as the asker of an anonymous question:
+ * keep what we know (only the asker and moderators ever held that name, from their own answers).
+ */
 export function upsertQuestion(draft: Draft, question: Question) {
+  const current = draft.read('questions')[question.id];
   const mine = question.upvotedByMe ?? draft.read('upvotes')[question.id]?.upvoted;
-  put(draft, 'questions', question.id, mine === undefined ? question : { ...question, upvotedByMe: mine });
+  const asker = question.asker ?? current?.asker ?? null;
+  put(draft, 'questions', question.id, {
+    ...question,
+    asker,
+    ...(mine === undefined ? {} : { upvotedByMe: mine }),
+  });
 }
 
 /**

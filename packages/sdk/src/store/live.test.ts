@@ -115,6 +115,15 @@ describe('live audience tables', () => {
     expect(sections.open.map((q) => q.id)).toEqual([q2, q3, q1]);
     expect(sections.answered.map((q) => q.id)).toEqual([q4]);
     expect(store.getState().questions[q1!]).toMatchObject({ upvotes: 6, upvotedByMe: true });
+    // My own anonymous question: the audience view names nobody, but I keep knowing it is mine.
+    const me = { id: USER, name: 'Me' };
+    store.load((draft) => {
+      draft.write('questions')[q2!] = { ...question(q2!, { anonymous: true, pinned: true }), asker: me };
+    });
+    store.applyInOrder([
+      change(scope, entities.questions.questionChanged, q2!, question(q2!, { anonymous: true, upvotes: 2 })),
+    ]);
+    expect(store.getState().questions[q2!]).toMatchObject({ asker: me, upvotes: 2 });
     store.applyInOrder([
       change(scope, entities.questions.questionChanged, q3!, question(q3!, { state: 'hidden' }), 'delete'),
     ]);
