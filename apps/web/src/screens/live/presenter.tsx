@@ -153,6 +153,16 @@ function PollControls({ polls, sessionId }: { polls: Poll[]; sessionId: string }
       },
       (e: unknown) => setError(describeError(e)),
     );
+  const remove = (id: string) =>
+    client.api.polls.deleteDraft(id).then(
+      () => {
+        client.store.load((draft) => {
+          delete draft.write('polls')[id];
+        });
+        setError(null);
+      },
+      (e: unknown) => setError(describeError(e)),
+    );
   return (
     <section aria-labelledby="poll-controls" className="presenter-controls">
       <h2 id="poll-controls">Polls</h2>
@@ -162,13 +172,18 @@ function PollControls({ polls, sessionId }: { polls: Poll[]; sessionId: string }
             <strong>{poll.question}</strong> <span className="pill">{poll.status}</span>
           </p>
           {poll.status === 'draft' ? (
-            <button
-              type="button"
-              className="button primary"
-              onClick={() => run(client.api.polls.open(poll.id))}
-            >
-              Open poll
-            </button>
+            <div className="row-actions">
+              <button
+                type="button"
+                className="button primary"
+                onClick={() => run(client.api.polls.open(poll.id))}
+              >
+                Open poll
+              </button>
+              <button type="button" className="button danger" onClick={() => remove(poll.id)}>
+                Delete draft
+              </button>
+            </div>
           ) : null}
           {poll.status === 'open' ? (
             <button type="button" className="button" onClick={() => run(client.api.polls.close(poll.id))}>
