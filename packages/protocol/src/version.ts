@@ -28,7 +28,7 @@
  *     `SessionChangedForYou`); `entities` names every change entity. Additive: the wire is unchanged.
  * 7 — live audience and moderation (issue 13): scope kinds `session:<id>`, `poll:<id>` and
  *     `moderation:<eventId>`; polls (`Poll`, `PollResults`, `Ballot`, `PollView`), questions
- *     (`Question`, `Upvote`, `SessionQnaSettings`), session feedback (`Feedback`, `FeedbackSummary`),
+ *     (`Question`, `Upvote`, `SessionQnaSettings`), session feedback (`Feedback`, `FeedbackSummary`, `FeedbackDue`),
  *     moderation (`ModerationItem`, `AuditEntry`, `ModerationSettings`, `Restriction`, reports and
  *     actions) and their change entities. Additive.
  */

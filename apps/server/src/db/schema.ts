@@ -2,6 +2,7 @@
 export * from '../modules/agenda/agenda.tables.ts';
 export * from '../modules/communities/communities.tables.ts';
 export * from '../modules/events/events.tables.ts';
+export * from '../modules/feedback/feedback.tables.ts';
 export * from '../modules/forms/forms.tables.ts';
 export * from '../modules/identity/identity.tables.ts';
 export * from '../modules/leads/leads.followups.tables.ts';
@@ -9,6 +10,7 @@ export * from '../modules/leads/leads.tables.ts';
 export * from '../modules/media/media.tables.ts';
 export * from '../modules/messaging/messaging.tables.ts';
 export * from '../modules/notifications/notifications.tables.ts';
+export * from '../modules/questions/questions.tables.ts';
 export * from '../modules/referrals/referrals.tables.ts';
 export * from '../platform/changes/changes.tables.ts';
 export * from '../platform/http/idempotency.tables.ts';
