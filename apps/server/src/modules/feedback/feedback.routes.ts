@@ -6,6 +6,7 @@ import {
   FeedbackSummary,
   IdParams,
 } from '@muster/protocol';
+import { Type } from 'typebox';
 import type { Platform } from '../../platform/context.ts';
 import { authedCtx } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -34,7 +35,7 @@ export function feedbackRoutes(app: App, platform: Platform) {
 
   app.get(
     '/api/v1/sessions/:id/feedback/mine',
-    { schema: { tags, security, params: IdParams, response: { 200: Feedback } } },
+    { schema: { tags, security, params: IdParams, response: { 200: Type.Union([Feedback, Type.Null()]) } } },
     async (request) => service.myFeedback(authedCtx(platform, request), request.params.id),
   );
 

@@ -66,12 +66,12 @@ export async function saveFeedback(
   });
 }
 
-export async function myFeedback(ctx: AuthedCtx, sessionId: string): Promise<Feedback> {
+/** The caller's own rating, or null before they gave one (not an error: the app shows empty stars). */
+export async function myFeedback(ctx: AuthedCtx, sessionId: string): Promise<Feedback | null> {
   const me = ctx.actor.userId;
   const { session } = await requireSession(ctx.platform.db, sessionId, me, canUsePersonalAgenda);
   const row = await repo.findFeedback(ctx.platform.db, session.id, me);
-  if (!row) throw notFound('Feedback');
-  return present(row);
+  return row ? present(row) : null;
 }
 
 /** Speakers of this session and event staff: counts, average and anonymous comments. */
