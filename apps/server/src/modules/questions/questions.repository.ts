@@ -1,5 +1,5 @@
 import type { QuestionSort, QuestionState } from '@muster/protocol';
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { users } from '../identity/identity.tables.ts';
 import { questions, questionUpvotes, sessionQnaSettings } from './questions.tables.ts';
@@ -30,13 +30,18 @@ export async function countSessionQuestions(q: Queryable, sessionId: string): Pr
   return Number(row?.n ?? 0);
 }
 
-/** Pinned first, answered after the open ones (the app folds them), then by votes or by age. */
+/**
+ * Pinned first, answered after the open ones (the app folds them), then by votes or by age. With
+ * `ownPending`, the viewer's own pending questions come along (so the asker sees "awaiting
+ * moderation" after a reload); nobody else's.
+ */
 export async function listQuestions(
   q: Queryable,
   sessionId: string,
   viewerId: string,
-  options: { states: readonly QuestionState[]; sort: QuestionSort },
+  options: { states: readonly QuestionState[]; sort: QuestionSort; ownPending?: boolean },
 ): Promise<QuestionWithAsker[]> {
+  const visible = inArray(questions.state, [...options.states]);
   const order =
     options.sort === 'top'
       ? [desc(questions.upvotes), asc(questions.createdAt), asc(questions.id)]
@@ -45,7 +50,14 @@ export async function listQuestions(
     .select({ ...questionColumns, ...withAsker(viewerId) })
     .from(questions)
     .innerJoin(users, eq(users.id, questions.askerId))
-    .where(and(eq(questions.sessionId, sessionId), inArray(questions.state, [...options.states])))
+    .where(
+      and(
+        eq(questions.sessionId, sessionId),
+        options.ownPending
+          ? or(visible, and(eq(questions.state, 'pending'), eq(questions.askerId, viewerId)))
+          : visible,
+      ),
+    )
     .orderBy(
       desc(questions.pinned),
       sql`case when ${questions.state} = 'answered' then 1 else 0 end`,

@@ -57,7 +57,7 @@ export async function ask(ctx: AuthedCtx, sessionId: string, input: AskBody): Pr
 
 /**
  * `GET /sessions/:id/questions`: the audience reads visible and answered questions with anonymous
- * askers hidden; presenters also read pending and hidden ones and always see the asker.
+ * askers hidden, plus their own pending ones; presenters also read pending and hidden ones and always see the asker.
  */
 export async function listQuestions(
   ctx: AuthedCtx,
@@ -69,6 +69,7 @@ export async function listQuestions(
   const rows = await repo.listQuestions(ctx.platform.db, session.id, me, {
     states: presenter ? ['pending', 'visible', 'answered', 'hidden'] : repo.PUBLIC_STATES,
     sort: query.sort ?? 'top',
+    ownPending: !presenter,
   });
   const view = presenter ? 'presenter' : 'audience';
   return { items: rows.map((row) => presentQuestion(row, view, { withMine: true })) };

@@ -36,7 +36,8 @@ export const questionUpvotes = pgTable(
     questionId: belongsTo('question_id', () => questions.id),
     userId: belongsTo('user_id', () => users.id),
   },
-  (t) => [primaryKey({ columns: [t.questionId, t.userId] })],
+  // By user too: deleting an account removes its upvotes without scanning every question's.
+  (t) => [primaryKey({ columns: [t.questionId, t.userId] }), index('question_upvotes_user_idx').on(t.userId)],
 );
 
 /** Pre-moderation per session: `null` follows the event's setting. */

@@ -80,6 +80,10 @@ describe('questions: states', () => {
     expect(pending.state).toBe('pending');
     expect(await listQuestions(server, bob, session.id)).toEqual([]);
     expect(questionRecords(await scopeChanges(server, bob, `session:${session.id}`))).toEqual([]);
+    // The asker sees their own question waiting; nobody else in the audience does.
+    expect((await listQuestions(server, alice, session.id)).map((q) => [q.id, q.state])).toEqual([
+      [pending.id, 'pending'],
+    ]);
     expect((await inject('PUT', `/api/v1/questions/${pending.id}/upvote`, bob)).statusCode).toBe(404);
     expect((await listQuestions(server, organiser, session.id)).map((q) => q.id)).toEqual([pending.id]);
 

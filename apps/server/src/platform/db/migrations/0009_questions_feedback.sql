@@ -44,4 +44,5 @@ ALTER TABLE "questions" ADD CONSTRAINT "questions_session_id_sessions_id_fk" FOR
 ALTER TABLE "questions" ADD CONSTRAINT "questions_asker_id_users_id_fk" FOREIGN KEY ("asker_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_qna_settings" ADD CONSTRAINT "session_qna_settings_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "session_feedback_user_idx" ON "session_feedback" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "question_upvotes_user_idx" ON "question_upvotes" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "questions_session_idx" ON "questions" USING btree ("session_id","created_at");
