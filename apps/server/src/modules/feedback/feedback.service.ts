@@ -30,7 +30,7 @@ const present = (row: repo.FeedbackRow): Feedback => ({
 /**
  * `PUT /sessions/:id/feedback`: any signed-in viewer of the event, changeable at will, but only
  * once the session has started (rating a talk nobody has heard yet is noise) and not when it was
- * cancelled. A blank comment is stored as none.
+ * cancelled. The session's own speakers may not rate it (their ratings would skew their average). A blank comment is stored as none.
  */
 export async function saveFeedback(
   ctx: AuthedCtx,
@@ -44,6 +44,8 @@ export async function saveFeedback(
     throw invalid('comment', `must be at most ${MAX_FEEDBACK_COMMENT} characters`);
   return withTx(ctx.platform, async (work) => {
     const { session } = await requireSession(work.tx, sessionId, me, canUsePersonalAgenda);
+    if (session.speakerIds.includes(me))
+      throw new AppError(ErrorCode.forbidden, 'Speakers cannot rate their own session');
     if (session.cancelledAt) throw new AppError(ErrorCode.conflict, 'This session was cancelled');
     if (session.startsAt.getTime() > Date.now())
       throw new AppError(ErrorCode.conflict, 'Feedback opens when the session starts');

@@ -93,6 +93,9 @@ describe('session feedback', () => {
     expect((await inject('GET', url, otherSpeaker)).statusCode).toBe(403);
     expect((await inject('GET', url, attendee)).statusCode).toBe(403);
     expect((await inject('GET', url, null)).statusCode).toBe(401);
+    // A speaker cannot rate their own session; a speaker of another one can.
+    expect((await rate(speaker, session.id, { rating: 5 })).statusCode).toBe(403);
+    expect((await rate(otherSpeaker, session.id, { rating: 5 })).statusCode).toBe(200);
   });
 
   it('opens when the session starts, and refuses hostile input', async () => {

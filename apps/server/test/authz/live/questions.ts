@@ -82,12 +82,13 @@ const questionsSet: LiveRouteSet<QnaFixture> = {
       allowed: presenters,
     },
     {
-      // The session has not started, so viewers get 409 (authorised, refused for timing).
+      // The session has not started, so viewers get 409 (authorised, refused for timing); its own
+      // speakers may not rate it at all.
       name: 'give feedback',
       method: 'PUT',
       url: (f) => `/api/v1/sessions/${f.sessionId}/feedback`,
       body: () => ({ rating: 4 }),
-      allowed: viewers,
+      allowed: new Set([...viewers].filter((a) => a !== 'speaker:this')),
     },
     {
       name: 'my feedback',
