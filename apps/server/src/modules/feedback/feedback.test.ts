@@ -128,4 +128,23 @@ describe('session feedback', () => {
     expect((await due()).items).toEqual([]);
     expect((await inject('GET', '/api/v1/me/feedback-due?eventId=nope', fan)).statusCode).toBe(400);
   });
+
+  it('keeps one row under concurrent saves by one person, and limits saves to 20 a minute', async () => {
+    const { session } = await pastSession();
+    const [rater] = await quickUsers(server, 1, 'Rater');
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((rating) => rate(rater!, session.id, { rating, comment: `r${rating}` })),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    const summary = await call<FeedbackSummary>(
+      server,
+      'GET',
+      `/api/v1/sessions/${session.id}/feedback`,
+      speaker,
+    );
+    expect(summary.count).toBe(1);
+    expect(summary.comments).toHaveLength(1);
+    for (let i = 0; i < 15; i++) expect((await rate(rater!, session.id, { rating: 3 })).statusCode).toBe(200);
+    expect((await rate(rater!, session.id, { rating: 3 })).statusCode).toBe(429);
+  });
 });

@@ -177,8 +177,10 @@ describe('questions: upvotes', () => {
 
   it('refuses upvoting your own question', async () => {
     const { session } = await liveSession();
-    const q = await askQuestion(server, alice, session.id, { body: 'Mine' });
-    const res = await inject('PUT', `/api/v1/questions/${q.id}/upvote`, alice);
+    // Each test asks as fresh people where it can: asking is limited to 5 a minute per person.
+    const [me] = await quickUsers(server, 1);
+    const q = await askQuestion(server, me!, session.id, { body: 'Mine' });
+    const res = await inject('PUT', `/api/v1/questions/${q.id}/upvote`, me);
     expect(res.statusCode).toBe(409);
   });
 });
@@ -229,6 +231,18 @@ describe('questions: hostile input and limits', () => {
     const res = await inject('POST', `/api/v1/sessions/${session.id}/questions`, asker, { body: 'One more' });
     expect(res.statusCode).toBe(429);
   });
+
+  it('limits upvote changes to 120 a minute per person', async () => {
+    const { session } = await liveSession();
+    const [asker, toggler] = await quickUsers(server, 2);
+    const q = await askQuestion(server, asker!, session.id, { body: 'Toggle me' });
+    for (let i = 0; i < 120; i++) {
+      const res = await inject(i % 2 ? 'DELETE' : 'PUT', `/api/v1/questions/${q.id}/upvote`, toggler);
+      expect(res.statusCode).toBe(200);
+    }
+    expect((await inject('PUT', `/api/v1/questions/${q.id}/upvote`, toggler)).statusCode).toBe(429);
+    expect((await listQuestions(server, bob, session.id))[0]!.upvotes).toBe(0);
+  }, 60_000);
 
   it('caps a session at 1,000 questions with a clear error', async () => {
     const { event, session } = await liveSession();
