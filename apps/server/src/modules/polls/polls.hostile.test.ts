@@ -119,6 +119,9 @@ describe('hostile input to polls', () => {
       createBody('quiz'),
       { ...createBody('single'), resultsVisibility: 'never' },
       { ...createBody('single'), sneaky: 1 },
+      createBody('single', { question: 'nul \u0000 inside' }),
+      createBody('single', { question: 'high \udbff alone' }),
+      createBody('single', { options: ['a\u0000', 'b'] }),
     ];
     for (const body of bad) await expectStatus(organiser, 'POST', url, body, 400);
     const words = `/api/v1/polls/${cloud.id}/words`;
