@@ -126,6 +126,25 @@ describe('polls', () => {
     expect(mine.map((ch) => (ch.data as Poll).status)).toEqual(['open', 'closed']);
   });
 
+  it('lists the voters of named polls to presenters only; anonymous polls have no listing', async () => {
+    const named = await openPoll({ kind: 'rating', scale: 10 });
+    const secret = await openPoll({ kind: 'rating', scale: 10, anonymous: true });
+    const [voter] = await quickUsers(server, 1, 'Named');
+    await vote(voter!, named.id, { rating: 7 });
+    await vote(voter!, secret.id, { rating: 3 });
+    const list = await call<{ items: unknown[] }>(
+      server,
+      'GET',
+      `/api/v1/polls/${named.id}/voters`,
+      organiser,
+    );
+    expect(list.items).toEqual([expect.objectContaining({ userId: voter!.id, name: 'Named 1', rating: 7 })]);
+    const get = (user: TestUser, id: string) =>
+      server.app.inject({ method: 'GET', url: `/api/v1/polls/${id}/voters`, headers: user.headers });
+    expect((await get(voter!, named.id)).statusCode).toBe(403);
+    expect((await get(organiser, secret.id)).statusCode).toBe(403);
+  });
+
   it('hides drafts from the audience and shows them to presenters', async () => {
     const draft = await call<Poll>(server, 'POST', `/api/v1/sessions/${sessionId}/polls`, organiser, {
       question: 'Draft?',
