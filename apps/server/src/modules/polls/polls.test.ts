@@ -72,6 +72,21 @@ describe('polls', () => {
     expect([Number(row.n), Number(row.d)]).toEqual([2000, 2000]);
   }, 180_000);
 
+  it('a close amid a burst of votes: every accepted ballot is in the final results, no later one is', async () => {
+    const poll = await openPoll({ kind: 'single', options: ['A', 'B'] });
+    const voters = await quickUsers(server, 400, 'Racer');
+    const votes = voters.map((v, i) => vote(v, poll.id, { optionIds: [poll.options[i % 2]!.id] }));
+    await new Promise((r) => setTimeout(r, 20));
+    await call(server, 'POST', `/api/v1/polls/${poll.id}/close`, organiser);
+    const statuses = (await Promise.all(votes)).map((r) => r.statusCode);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    const accepted = statuses.filter((s) => s === 200).length;
+    const changes = (await resultRecords(poll.id)).changes ?? [];
+    const final = changes.at(-1)!.data as PollResults;
+    expect(final.total).toBe(accepted);
+    expect((await view(organiser, poll.id)).results!.total).toBe(accepted);
+  }, 120_000);
+
   it('moves a changed vote and tells every device of the voter', async () => {
     const poll = await openPoll({ kind: 'multiple', options: ['A', 'B', 'C'] });
     const [alice] = await quickUsers(server, 1);
