@@ -9,6 +9,7 @@ import { identityRoutes } from './identity/index.ts';
 import { leadsModule } from './leads/index.ts';
 import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
+import { pollsModule } from './polls/index.ts';
 import { questionsModule } from './questions/index.ts';
 import { queuesModule } from './queues/index.ts';
 import { referralsModule } from './referrals/index.ts';
@@ -23,6 +24,7 @@ export const modules: Module[] = [
   eventsModule,
   { name: 'agenda', routes: agendaRoutes, jobs: agendaJobs },
   messagingModule,
+  pollsModule,
   formsModule,
   leadsModule,
   referralsModule,
