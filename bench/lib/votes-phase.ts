@@ -19,6 +19,8 @@ const SETTLE_MS = 1000;
 export const GIVE_UP_MS = 60_000;
 /** Pushes have stopped when none came for this long. */
 const QUIET_MS = 1500;
+/** The presenter is given up on when nothing came for this long after the last ack (Muster pushes every 250 ms while counts move). */
+const PRESENTER_QUIET_MS = 5000;
 
 export interface VotesParams {
   durationMs: number;
@@ -34,6 +36,8 @@ export interface PhaseResult {
   /** ms from the last vote's ack to the presenter's first record equal to the expected counts (undefined: never, within GIVE_UP_MS). */
   presenterBehindMs: number | undefined;
   presenterLast: Counts | undefined;
+  /** ms from the last vote's ack to the presenter's last record (its final state, exact or not). */
+  presenterFinalMs: number | undefined;
   presenterRecords: number;
   audience: Collected;
   final: Counts;
@@ -104,7 +108,12 @@ export async function runPhase(
     } satisfies VoteJob,
     params.durationMs + 10 * 60_000,
   );
-  const exactAt = await system.presenter.exactAt(votes.expected, votes.lastAckAt + GIVE_UP_MS);
+  const exactAt = await system.presenter.exactAt(
+    votes.expected,
+    votes.lastAckAt,
+    votes.lastAckAt + GIVE_UP_MS,
+    PRESENTER_QUIET_MS,
+  );
   const collected = await audience.request<Collected>(
     'collect',
     { expected: votes.expected, quietMs: QUIET_MS, timeoutMs: GIVE_UP_MS },
@@ -122,6 +131,8 @@ export async function runPhase(
     votes,
     presenterBehindMs: exactAt === undefined ? undefined : exactAt - votes.lastAckAt,
     presenterLast: system.presenter.last,
+    presenterFinalMs:
+      system.presenter.lastAt === undefined ? undefined : system.presenter.lastAt - votes.lastAckAt,
     presenterRecords: system.presenter.records.length,
     audience: collected,
     final,

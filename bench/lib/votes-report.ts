@@ -51,6 +51,7 @@ function row(r: PhaseResult): Row {
     'ack p99': ms(ack.p99),
     'presenter exact after last ack':
       r.presenterBehindMs === undefined ? 'never (gave up)' : ms(r.presenterBehindMs),
+    'presenter final after last ack': r.presenterFinalMs === undefined ? 'none' : ms(r.presenterFinalMs),
     pushes: pushesOf(r),
     'pushes/vote': perVote(r).toFixed(2),
     'lost (final)': lostVotes(r.votes.expected, r.final),

@@ -93,14 +93,28 @@ export class Presenter {
     this.records.length = 0;
   }
 
-  /** When a record equal to `expected` first arrived; waits for it until `deadline` (clock.ts). */
-  async exactAt(expected: Counts, deadline: number): Promise<number | undefined> {
+  /**
+   * When a record equal to `expected` first arrived. Waits for it until `deadline` (clock.ts), or
+   * until no record came for `quietMs` after `since` (pushes have stopped short of the exact counts:
+   * votes were lost, or the system fell that far behind; either misses the target).
+   */
+  async exactAt(
+    expected: Counts,
+    since: number,
+    deadline: number,
+    quietMs: number,
+  ): Promise<number | undefined> {
     for (;;) {
       const hit = this.records.find((r) => sameCounts(r.counts, expected));
       if (hit) return hit.at;
-      if (nowMs() >= deadline) return undefined;
+      const now = nowMs();
+      if (now >= deadline || now - Math.max(since, this.records.at(-1)?.at ?? 0) >= quietMs) return undefined;
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  get lastAt(): number | undefined {
+    return this.records.at(-1)?.at;
   }
 
   get last(): Counts | undefined {
@@ -190,7 +204,12 @@ export async function claperSystem(db: BenchDb, n: number, cleanup: Cleanup) {
     socketTokens: voteTokens.map(() => undefined),
     voteTokens,
     presenter,
-    notes: [],
+    notes:
+      db === 'pglite'
+        ? [
+            "peer on PGlite: the embedded database answers inside the peer's own event loop, so one vote's read and write run with no other vote in between and its read-modify-write cannot lose votes here; on PostgreSQL (a pool of connections, as Claper runs) it does",
+          ]
+        : [],
     async openPoll() {
       const poll = await peer.request<PeerPoll>('createPoll', {
         sessionId,
