@@ -93,6 +93,7 @@ export function report(results: PhaseResult[], params: ReportParams): number {
     const ack = new Histogram().merge(muster.votes.ack).summary();
     const peerRate = peerPerVoteAt(muster.n, peer);
     const ratio = perVote(muster) / peerRate.value;
+    checks.allFollowing = muster.connected === muster.n && muster.followed === muster.n;
     checks.allAcked = muster.votes.acked === muster.votes.sent;
     checks.noLostFinal = lostVotes(muster.votes.expected, muster.final) === 0;
     checks.noLostPresenter = lostVotes(muster.votes.expected, muster.presenterLast) === 0;
