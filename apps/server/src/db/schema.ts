@@ -9,6 +9,7 @@ export * from '../modules/leads/leads.tables.ts';
 export * from '../modules/media/media.tables.ts';
 export * from '../modules/messaging/messaging.tables.ts';
 export * from '../modules/notifications/notifications.tables.ts';
+export * from '../modules/polls/polls.tables.ts';
 export * from '../modules/referrals/referrals.tables.ts';
 export * from '../platform/changes/changes.tables.ts';
 export * from '../platform/http/idempotency.tables.ts';
