@@ -105,6 +105,11 @@ export function report(results: PhaseResult[], params: ReportParams): number {
     console.log();
     const rows: Row[] = [
       {
+        target: 'every socket connected and following the poll',
+        got: `${muster.connected} connected, ${muster.followed} following of ${muster.n}`,
+        result: verdict(checks.allFollowing),
+      },
+      {
         target: 'every vote acknowledged',
         got: `${muster.votes.acked}/${muster.votes.sent}`,
         result: verdict(checks.allAcked),
