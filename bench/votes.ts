@@ -24,7 +24,9 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Cleanup } from './lib/cleanup.ts';
+import { analyseProfile, keepProfile, newestProfile } from './lib/cpuprofile.ts';
 import { ensureOpenFiles } from './lib/limits.ts';
+import { makeTempDir } from './lib/server.ts';
 import { benchDb } from './lib/target-server.ts';
 import { type PhaseResult, runPhase } from './lib/votes-phase.ts';
 import type { VotesMode } from './lib/votes-protocol.ts';
@@ -43,6 +45,8 @@ function parseVotesArgs(args: string[]) {
       connections: { type: 'string', default: '256' },
       db: { type: 'string', default: 'pglite' },
       systems: { type: 'string', default: SYSTEMS.join(',') },
+      /** Profile Muster's server (node --cpu-prof) and print where its time went while votes came in. */
+      'cpu-prof': { type: 'boolean', default: false },
     },
   });
   const n = Number(values.voters);
@@ -55,11 +59,11 @@ function parseVotesArgs(args: string[]) {
   if (!(durationMs > 0)) throw new Error('--duration must be positive');
   if (!Number.isInteger(connections) || connections < 1) throw new Error('--connections must be positive');
   if (systems.some((s) => !SYSTEMS.includes(s))) throw new Error(`--systems: a list of ${SYSTEMS.join(',')}`);
-  return { n, peerN, durationMs, connections, db: benchDb(values.db), systems };
+  return { n, peerN, durationMs, connections, db: benchDb(values.db), systems, cpuProf: values['cpu-prof'] };
 }
 
 export async function main(args: string[]): Promise<number> {
-  const { systems, ...params } = parseVotesArgs(args);
+  const { systems, cpuProf, ...params } = parseVotesArgs(args);
   // Each audience socket is a descriptor in its load process and one in the server.
   const limitNote = ensureOpenFiles(params.n + params.connections + 1024);
   console.log(limitNote);
@@ -68,15 +72,26 @@ export async function main(args: string[]): Promise<number> {
   // One system at a time, each stopped before the next starts, so neither slows the other.
   for (const mode of systems) {
     const cleanup = new Cleanup();
+    const profileDir = cpuProf && mode === 'muster' ? makeTempDir('votes-cpuprof') : undefined;
+    const env: Record<string, string> = profileDir
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }
+      : {};
     try {
       const system: VotesSystem =
         mode === 'muster'
-          ? await musterSystem(params.db, params.n, runId, cleanup)
+          ? await musterSystem(params.db, params.n, runId, cleanup, env)
           : await claperSystem(params.db, params.peerN, cleanup);
       console.log(`\n${mode}: ${system.voteTokens.length} voters`);
       results.push(await runPhase(system, params, cleanup));
     } finally {
+      // Stops the server, which writes its profile as it exits.
       await cleanup.run();
+    }
+    const result = results.at(-1);
+    const file = profileDir && newestProfile(profileDir);
+    if (result && file) {
+      result.cpu = analyseProfile(file, result.votes.firstSentAt, result.votes.lastAckAt);
+      keepProfile(file, `votes-server-${runId}`);
     }
   }
   return report(results, { ...params, limitNote });

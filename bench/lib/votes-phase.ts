@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Child, forkChild } from './child.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { ConnectOutcome } from './connect.ts';
+import type { CpuBreakdown } from './cpuprofile.ts';
 import type { HistogramJson } from './histogram.ts';
 import type { AudienceJob, Collected, Counts, VoteJob, VoteResult, VotesMode } from './votes-protocol.ts';
 import type { VotesSystem } from './votes-systems.ts';
@@ -42,6 +43,8 @@ export interface PhaseResult {
   audience: Collected;
   final: Counts;
   notes: string[];
+  /** With `--cpu-prof`: where the server's main thread spent the voting (first vote → last ack). */
+  cpu?: CpuBreakdown;
 }
 
 /** Every voter picks an option: 40 / 30 / 20 / 10 % over the four, so exact counts are all different. */

@@ -5,6 +5,7 @@
  * pushes per vote at Muster's N are extrapolated (its design sends every vote to every socket, so
  * they grow with N) and labelled so; when it did not run, Claper's design gives N + 1.
  */
+import { printBreakdown } from './cpuprofile.ts';
 import { Histogram } from './histogram.ts';
 import { printTable, type Row, verdict, writeResult } from './results.ts';
 import { ms } from './stats.ts';
@@ -145,6 +146,8 @@ export function report(results: PhaseResult[], params: ReportParams): number {
     console.log(
       `peer: ${lostVotes(peer.votes.expected, peer.final)} of ${peer.votes.acked} acknowledged votes lost by its read-modify-write`,
     );
+  for (const r of results)
+    if (r.cpu) printBreakdown('server CPU profile, Muster, first vote → last ack', r.cpu);
   console.log(params.limitNote);
   for (const note of new Set(results.flatMap((r) => r.notes))) console.log(note);
   writeResult('votes', { params, checks, pass, results });

@@ -127,8 +127,14 @@ export class Presenter {
 }
 
 /** Muster: the server, an organiser presenting, a published event with one session, `n` voters. */
-export async function musterSystem(db: BenchDb, n: number, runId: string, cleanup: Cleanup) {
-  const server = await startTargetServer('votes', db, cleanup);
+export async function musterSystem(
+  db: BenchDb,
+  n: number,
+  runId: string,
+  cleanup: Cleanup,
+  env: Record<string, string> = {},
+) {
+  const server = await startTargetServer('votes', db, cleanup, env);
   console.log(`muster: registering ${n} voters and a presenter…`);
   const setupStart = performance.now();
   const [organiser] = await registerUsers(server.url, `presenter-${runId}`, 0, 1);
