@@ -40,6 +40,7 @@ let clients: Client[] = [];
 let pollId = '';
 let armed = false;
 let frames = 0;
+let ballotFrames = 0;
 let lastFrameAt = 0;
 let sawOpen = 0;
 let disconnects = 0;
@@ -47,14 +48,21 @@ let armedElu = performance.eventLoopUtilization();
 
 function onPush(client: Client, payload: unknown) {
   if (!pollId) return;
-  const change = payload as { entity?: string; data?: { id?: string; status?: string } };
-  if (
-    mode === 'muster' &&
-    change.entity === entities.polls.pollChanged &&
-    change.data?.id === pollId &&
-    change.data.status === 'open'
-  )
-    sawOpen++;
+  const change = payload as { entity?: string; data?: { id?: string; pollId?: string; status?: string } };
+  if (mode === 'muster' && change.entity === entities.polls.pollChanged && change.data?.id === pollId) {
+    if (change.data.status === 'open') sawOpen++;
+    if (armed) frames++;
+    return;
+  }
+  // The voter's own ballot, echoed to its devices (`user:<id>`): a push the vote caused, so counted.
+  if (mode === 'muster' && change.entity === entities.polls.ballotSaved && change.data?.pollId === pollId) {
+    if (armed) {
+      frames++;
+      ballotFrames++;
+      lastFrameAt = nowMs();
+    }
+    return;
+  }
   const counts = countsOf(mode, payload, pollId);
   if (!counts || !armed) return;
   frames++;
@@ -70,11 +78,12 @@ async function connectOne(job: AudienceJob, i: number): Promise<Client> {
   await whenConnected(socket);
   if (job.mode === 'muster') {
     const scope = scopes.session(job.sessionId);
+    const userId = job.userIds?.[i];
     await subscribeWithAck<{ ok?: boolean; heads?: Record<string, number> }>(
       socket,
       'subscribe',
-      { scopes: [scope] },
-      (ack) => !!ack.heads && scope in ack.heads,
+      { scopes: userId ? [scope, scopes.user(userId)] : [scope] },
+      (ack) => !!ack.heads && scope in ack.heads && (!userId || scopes.user(userId) in ack.heads),
     );
   } else
     await subscribeWithAck<{ ok: boolean }>(socket, 'join', { sessionId: job.sessionId }, (ack) => ack.ok);
@@ -115,6 +124,7 @@ async function collect(expected: Counts, quietMs: number, timeoutMs: number): Pr
   }
   return {
     frames,
+    ballotFrames,
     lastFrameAt,
     exact: clients.filter((c) => sameCounts(c.last, expected)).length,
     withRecord: clients.filter((c) => c.last).length,
@@ -244,6 +254,7 @@ serveParent({
   arm: () => {
     armed = true;
     frames = 0;
+    ballotFrames = 0;
     lastFrameAt = 0;
     armedElu = performance.eventLoopUtilization();
     return {};

@@ -75,6 +75,7 @@ export async function runPhase(
       url: system.url,
       sessionId: system.sessionId,
       tokens: system.socketTokens,
+      ...(system.userIds ? { userIds: system.userIds } : {}),
       concurrency: CONNECT_CONCURRENCY,
     } satisfies AudienceJob,
     600_000,

@@ -15,6 +15,8 @@ export interface AudienceJob {
   sessionId: string;
   /** Muster: one token per client (the voter's own); the peer's clients carry none. */
   tokens: (string | undefined)[];
+  /** Muster: each client's user, whose `user:<id>` it also follows (as the app does: own ballots, notes). */
+  userIds?: string[];
   concurrency: number;
 }
 
@@ -43,8 +45,10 @@ export interface VoteResult {
 }
 
 export interface Collected {
-  /** Pushes about the poll received by all clients since `arm`. */
+  /** Pushes about the poll (results, poll changes, own ballots) received by all clients since `arm`. */
   frames: number;
+  /** Of those, Muster's echoes of each voter's own ballot (`polls.ballotSaved` on `user:<id>`). */
+  ballotFrames: number;
   lastFrameAt: number;
   /** Clients whose last record equals `expected`; clients that got any record. */
   exact: number;

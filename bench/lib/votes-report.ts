@@ -54,6 +54,7 @@ function row(r: PhaseResult): Row {
       r.presenterBehindMs === undefined ? 'never (gave up)' : ms(r.presenterBehindMs),
     'presenter final after last ack': r.presenterFinalMs === undefined ? 'none' : ms(r.presenterFinalMs),
     pushes: pushesOf(r),
+    'of which own ballots': r.audience.ballotFrames,
     'pushes/vote': perVote(r).toFixed(2),
     'lost (final)': lostVotes(r.votes.expected, r.final),
     'lost (presenter)': lostVotes(r.votes.expected, r.presenterLast),

@@ -35,6 +35,8 @@ export interface VotesSystem {
   sessionId: string;
   /** Per voter: the socket's token (none on the peer) and the vote's bearer token. */
   socketTokens: (string | undefined)[];
+  /** Muster: the voters' user ids (each socket also follows its own `user:<id>`). */
+  userIds?: string[];
   voteTokens: string[];
   presenter: Presenter;
   /** The presenter creates and opens the poll (4 options, single choice, results live). */
@@ -159,6 +161,7 @@ export async function musterSystem(
     url: server.url,
     sessionId: session.id,
     socketTokens: tokens,
+    userIds: voters.map((v) => v.id),
     voteTokens: tokens,
     presenter,
     notes: ['presenter: the event organiser (organisers may run polls); voters: registered attendees'],
