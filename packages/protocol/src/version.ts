@@ -30,7 +30,7 @@
  *     `moderation:<eventId>`; polls (`Poll`, `PollResults`, `Ballot`, `PollView`), questions
  *     (`Question`, `Upvote`, `SessionQnaSettings`), session feedback (`Feedback`, `FeedbackSummary`),
  *     moderation (`ModerationItem`, `AuditEntry`, `ModerationSettings`, `Restriction`, reports and
- *     actions) and their change entities. Additive.
+ *     actions) and their change entities; `PollVoter(List)` for named polls. Additive.
  */
 export const PROTOCOL_VERSION = 7;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

@@ -1,5 +1,6 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Queryable, queryRows } from '../../platform/db/client.ts';
+import { users } from '../identity/index.ts';
 import { pollBallots, pollHiddenWords, polls } from './polls.tables.ts';
 
 export type PollRow = typeof polls.$inferSelect;
@@ -165,4 +166,22 @@ export async function setHiddenWord(
     .where(and(eq(pollHiddenWords.pollId, pollId), eq(pollHiddenWords.word, word)))
     .returning({ word: pollHiddenWords.word });
   return rows.length > 0;
+}
+
+/** A named poll's voters, most recent ballot first (at most `limit`). */
+export function listVoters(q: Queryable, pollId: string, limit: number) {
+  return q
+    .select({
+      userId: pollBallots.userId,
+      name: users.name,
+      optionIds: pollBallots.optionIds,
+      rating: pollBallots.rating,
+      words: pollBallots.words,
+      updatedAt: pollBallots.updatedAt,
+    })
+    .from(pollBallots)
+    .innerJoin(users, eq(users.id, pollBallots.userId))
+    .where(eq(pollBallots.pollId, pollId))
+    .orderBy(desc(pollBallots.updatedAt), asc(pollBallots.userId))
+    .limit(limit);
 }

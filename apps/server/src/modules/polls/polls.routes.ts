@@ -5,6 +5,7 @@ import {
   Poll,
   PollList,
   PollView,
+  PollVoterList,
   VoteBody,
   WordVisibilityBody,
 } from '@muster/protocol';
@@ -20,6 +21,7 @@ const security = [{ bearer: [] }];
 /** Per caller: a voter changing their mind a few times a second is plenty; a script is not. */
 export const VOTES_PER_10S = 20;
 export const CREATES_PER_MINUTE = 30;
+export const WORD_CHANGES_PER_MINUTE = 60;
 
 export function pollRoutes(app: App, platform: Platform) {
   app.post(
@@ -56,6 +58,20 @@ export function pollRoutes(app: App, platform: Platform) {
       async (request) => polls.transition(authedCtx(platform, request), request.params.id, to),
     );
   }
+
+  app.get(
+    '/api/v1/polls/:id/voters',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Named polls only, for presenters: who voted what (403 for anonymous polls).',
+        params: IdParams,
+        response: { 200: PollVoterList },
+      },
+    },
+    async (request) => polls.listVoters(authedCtx(platform, request), request.params.id),
+  );
 
   app.delete(
     '/api/v1/polls/:id',

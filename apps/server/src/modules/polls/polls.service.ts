@@ -5,6 +5,7 @@ import {
   type Poll,
   type PollList,
   type PollView,
+  type PollVoterList,
   scopes,
   type VoteBody,
 } from '@muster/protocol';
@@ -143,6 +144,23 @@ export async function transition(ctx: AuthedCtx, pollId: string, to: 'open' | 'c
     if (to === 'closed') await publishResults(work, row);
     return data;
   });
+}
+
+/** At most this many voters are listed (most recent ballots first). */
+export const MAX_VOTERS_LISTED = 5000;
+
+/**
+ * Named polls: who voted what, for presenters. Anonymous polls have no listing at all — nobody but
+ * the voter ever sees their ballot.
+ */
+export async function listVoters(ctx: AuthedCtx, pollId: string): Promise<PollVoterList> {
+  const db = ctx.platform.db;
+  const { poll, presenter } = await loadPoll(db, pollId, ctx.actor.userId);
+  if (!presenter) throw forbidden();
+  if (poll.anonymous)
+    throw new AppError(ErrorCode.forbidden, 'This poll is anonymous: its voters are not listed');
+  const rows = await repo.listVoters(db, pollId, MAX_VOTERS_LISTED);
+  return { items: rows.map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })) };
 }
 
 /** Only drafts can be deleted: once the audience saw a poll, its ballots stay. */

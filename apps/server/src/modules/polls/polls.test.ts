@@ -72,6 +72,21 @@ describe('polls', () => {
     expect([Number(row.n), Number(row.d)]).toEqual([2000, 2000]);
   }, 180_000);
 
+  it('a close amid a burst of votes: every accepted ballot is in the final results, no later one is', async () => {
+    const poll = await openPoll({ kind: 'single', options: ['A', 'B'] });
+    const voters = await quickUsers(server, 400, 'Racer');
+    const votes = voters.map((v, i) => vote(v, poll.id, { optionIds: [poll.options[i % 2]!.id] }));
+    await new Promise((r) => setTimeout(r, 20));
+    await call(server, 'POST', `/api/v1/polls/${poll.id}/close`, organiser);
+    const statuses = (await Promise.all(votes)).map((r) => r.statusCode);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    const accepted = statuses.filter((s) => s === 200).length;
+    const changes = (await resultRecords(poll.id)).changes ?? [];
+    const final = changes.at(-1)!.data as PollResults;
+    expect(final.total).toBe(accepted);
+    expect((await view(organiser, poll.id)).results!.total).toBe(accepted);
+  }, 120_000);
+
   it('moves a changed vote and tells every device of the voter', async () => {
     const poll = await openPoll({ kind: 'multiple', options: ['A', 'B', 'C'] });
     const [alice] = await quickUsers(server, 1);
@@ -124,6 +139,25 @@ describe('polls', () => {
     const session = await readChanges(server.platform.db, `session:${sessionId}`, 0, 1000);
     const mine = ('changes' in session ? session.changes : []).filter((ch) => ch.id === poll.id);
     expect(mine.map((ch) => (ch.data as Poll).status)).toEqual(['open', 'closed']);
+  });
+
+  it('lists the voters of named polls to presenters only; anonymous polls have no listing', async () => {
+    const named = await openPoll({ kind: 'rating', scale: 10 });
+    const secret = await openPoll({ kind: 'rating', scale: 10, anonymous: true });
+    const [voter] = await quickUsers(server, 1, 'Named');
+    await vote(voter!, named.id, { rating: 7 });
+    await vote(voter!, secret.id, { rating: 3 });
+    const list = await call<{ items: unknown[] }>(
+      server,
+      'GET',
+      `/api/v1/polls/${named.id}/voters`,
+      organiser,
+    );
+    expect(list.items).toEqual([expect.objectContaining({ userId: voter!.id, name: 'Named 1', rating: 7 })]);
+    const get = (user: TestUser, id: string) =>
+      server.app.inject({ method: 'GET', url: `/api/v1/polls/${id}/voters`, headers: user.headers });
+    expect((await get(voter!, named.id)).statusCode).toBe(403);
+    expect((await get(organiser, secret.id)).statusCode).toBe(403);
   });
 
   it('hides drafts from the audience and shows them to presenters', async () => {

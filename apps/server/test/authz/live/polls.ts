@@ -9,7 +9,7 @@ interface PollFixture {
   draft: Poll;
   /** Open, results `live`: every viewer follows its results. */
   live: Poll;
-  /** Open, results `afterClose`: only presenters follow its results until it closes. */
+  /** Open, anonymous, results `afterClose`: only presenters follow its results until it closes. */
   sealed: Poll;
   /** Open word cloud, for hiding words. */
   cloud: Poll;
