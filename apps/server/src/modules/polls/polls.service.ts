@@ -16,12 +16,12 @@ import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { requireSession } from '../agenda/index.ts';
 import type { EventAccess } from '../events/index.ts';
-import { normaliseWord, validateVote } from './polls.input.ts';
+import { normaliseWord } from './polls.input.ts';
 import { canSeePoll, canSeeResults, isPresenter } from './polls.policy.ts';
 import { presentBallot, presentPoll, presentResults } from './polls.presenter.ts';
 import * as repo from './polls.repository.ts';
 import { publishResults } from './polls.results.ts';
-import { pollNotOpen, submitVote } from './polls.vote.batch.ts';
+import { submitVote } from './polls.vote.batch.ts';
 
 /** A session keeps at most this many polls (drafts included). */
 export const MAX_POLLS_PER_SESSION = 100;
@@ -175,11 +175,8 @@ export async function deleteDraft(ctx: AuthedCtx, pollId: string): Promise<void>
 }
 
 export async function vote(ctx: AuthedCtx, pollId: string, body: VoteBody): Promise<Ballot> {
-  const { poll } = await loadPoll(ctx.platform.db, pollId, ctx.actor.userId);
-  // Checked again under the poll's row lock in the batch; this spares validating a dead vote.
-  if (poll.status !== 'open') throw pollNotOpen(poll.status);
-  const ballot = validateVote(poll, body);
-  return submitVote(ctx.platform, pollId, { userId: ctx.actor.userId, ...ballot });
+  // Authorised and validated in the batch, under the poll's row lock.
+  return submitVote(ctx.platform, pollId, { userId: ctx.actor.userId, body });
 }
 
 export async function hideWord(ctx: AuthedCtx, pollId: string, word: string, hidden: boolean): Promise<void> {
