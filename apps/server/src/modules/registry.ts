@@ -8,6 +8,7 @@ import { identityRoutes } from './identity/index.ts';
 import { leadsModule } from './leads/index.ts';
 import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
+import { moderationModule } from './moderation/index.ts';
 import { queuesModule } from './queues/index.ts';
 import { referralsModule } from './referrals/index.ts';
 import { syncRoutes } from './sync/index.ts';
@@ -21,6 +22,7 @@ export const modules: Module[] = [
   eventsModule,
   { name: 'agenda', routes: agendaRoutes, jobs: agendaJobs },
   messagingModule,
+  moderationModule,
   formsModule,
   leadsModule,
   referralsModule,

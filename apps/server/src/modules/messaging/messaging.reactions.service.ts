@@ -41,7 +41,8 @@ export async function addReaction(ctx: AuthedCtx, messageId: string, rawEmoji: s
   const me = ctx.actor.userId;
   return withTx(ctx.platform, async (work) => {
     const { row } = await requireMessage(work, messageId, me);
-    if (row.deletedAt) throw new AppError(ErrorCode.conflict, 'A deleted message cannot be reacted to');
+    if (row.deletedAt || row.hiddenAt)
+      throw new AppError(ErrorCode.conflict, 'A deleted message cannot be reacted to');
     const reaction = { messageId: row.id, emoji, userId: me };
     if ((await repo.countUserReactions(work.tx, row.id, me)) >= MAX_REACTIONS_PER_USER) {
       const summary = (await repo.reactionsOf(work.tx, [row.id], me)).get(row.id);

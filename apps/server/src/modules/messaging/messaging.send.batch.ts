@@ -7,11 +7,13 @@ import { lockHeadsBeforeAppend } from '../../platform/changes/change-log.ts';
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { isEventStaff } from '../events/index.ts';
 import { blockedPairs, blockPairKey } from '../identity/index.ts';
+import { contentRefused, screenText } from '../moderation/index.ts';
 import { channelFactsAcross } from './messaging.access.batch.ts';
 import { type ChannelRow, findChannels } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
-import { canPostInChannel, canReadChannel } from './messaging.policy.ts';
+import { type ChannelFacts, canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
 import type { messages } from './messaging.tables.ts';
 
@@ -87,7 +89,8 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
     );
     const firstByKey = new Map<string, number>();
     const nextSeq = new Map(channelRows.map((c) => [c.id, heads.get(scopes.channel(c.id))!]));
-    const decisions = sends.map((send, index): Decision => {
+    // Sequential: screening an event channel's message reads and writes the sender's recent texts.
+    const decide = async (send: QueuedSend, index: number): Promise<Decision> => {
       if (!channelById.has(send.channelId)) return { error: notFound('Channel') };
       const facts = factsOf(send.channelId, send.senderId);
       if (!canReadChannel(facts)) return { error: notFound('Channel') };
@@ -100,12 +103,16 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
         return { error: new AppError(ErrorCode.forbidden, 'You may read this channel but not post in it') };
       if (send.replyToId && replyChannels.get(send.replyToId) !== send.channelId)
         return { error: invalid('body.replyToId', 'is not a message of this channel') };
+      const refusal = await screenSend(work, channelById.get(send.channelId)!, facts, send);
+      if (refusal) return { error: refusal };
       firstByKey.set(key, index);
       const seq = nextSeq.get(send.channelId)! + 1;
       nextSeq.set(send.channelId, seq);
       const { channelId, senderId, clientMsgId, body, mentions, replyToId } = send;
       return { fresh: { id: uuidv7(), channelId, seq, senderId, clientMsgId, body, mentions, replyToId } };
-    });
+    };
+    const decisions: Decision[] = [];
+    for (const [index, send] of sends.entries()) decisions.push(await decide(send, index));
     const fresh = decisions.flatMap((d) => ('fresh' in d ? [d.fresh] : []));
     const inserted = await repo.insertMessages(work.tx, fresh);
     const rowById = new Map(inserted.map((row) => [row.id, row]));
@@ -126,6 +133,34 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
       }),
     );
   });
+}
+
+/**
+ * A message in an event channel passes the event's moderation filters (moderation's `screenText`,
+ * in this round's transaction so a flood mute commits with it): banned or muted senders get the
+ * 403, a text the filters hold is refused with the 422 naming why. Either refusal is this send's
+ * alone. DMs and groups have no event and no filters.
+ */
+async function screenSend(
+  work: Work,
+  channel: ChannelRow,
+  facts: ChannelFacts,
+  send: QueuedSend,
+): Promise<AppError | null> {
+  if (!channel.eventId) return null;
+  try {
+    const verdict = await screenText(work, {
+      eventId: channel.eventId,
+      userId: send.senderId,
+      path: 'message',
+      text: send.body,
+      isStaff: facts.event ? isEventStaff(facts.event) : false,
+    });
+    return verdict.verdict === 'hold' ? contentRefused('body.body', verdict.flags) : null;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
 }
 
 /**
