@@ -119,5 +119,12 @@ export async function applyBulk(ctx: AuthedCtx, body: BulkModerationBody): Promi
       results.push({ ok: false, status: error.status, code: error.code, message: error.message });
     }
   }
+  // Nothing the caller may act on at all: the bulk is refused as a whole, as a single action would
+  // be (a stranger learns nothing from a 200 of refusals, and an attendee gets the plain 403).
+  const refusals = results.filter((r) => !r.ok);
+  if (refusals.length === results.length && refusals.every((r) => r.status === 403 || r.status === 404))
+    throw refusals.some((r) => r.status === 404)
+      ? notFound('Target')
+      : new AppError(ErrorCode.forbidden, 'Only event staff may moderate');
   return { results };
 }

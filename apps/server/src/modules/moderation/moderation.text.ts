@@ -51,7 +51,10 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function hasBlockedWord(text: string, blockedWords: readonly string[]): boolean {
   const words = [...new Set(blockedWords.map(normalise).filter(Boolean))];
   if (!words.length) return false;
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'u');
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`,
+    'u',
+  );
   return pattern.test(normalise(text));
 }
 
