@@ -40,9 +40,15 @@ function matcherFor(allowedWords: readonly string[]): RegExpMatcher {
   return matcher;
 }
 
-/** Profanity by obscenity's English dataset; the event's allowed words are its whitelist. */
+/**
+ * Profanity by obscenity's English dataset and recommended transformers; the event's allowed words
+ * are its whitelist. The leetspeak transformer reads digits as letters ("a55"), which also turns
+ * plain numbers into words ("room 455", "call 717"): a match made of digits alone is not counted.
+ */
 export function hasProfanity(text: string, allowedWords: readonly string[]): boolean {
-  return matcherFor(allowedWords).hasMatch(text);
+  return matcherFor(allowedWords)
+    .getAllMatches(text)
+    .some((m) => /\p{L}/u.test(text.slice(m.startIndex, m.endIndex + 1)));
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
