@@ -48,6 +48,14 @@ describe('reports and the queue', () => {
     const log = await scopeChanges(server, moderator, `moderation:${eventId}`);
     expect(log.filter((c) => c.entity === 'moderation.itemChanged' && c.id === item!.id)).toHaveLength(2);
     await report(author!, body, [400]);
+    await report(r1!, { targetType: 'user', targetId: author!.id, eventId, reason: 'harassment' });
+    await report(r1!, { targetType: 'user', targetId: author!.id, reason: 'no event' }, [400]);
+    expect((await queue()).items.find((i) => i.targetId === author!.id)).toMatchObject({
+      targetType: 'user',
+      excerpt: null,
+      reports: 1,
+      flags: ['reported'],
+    });
   });
 
   it('hides the queue from attendees and reports on what the reporter cannot see', async () => {

@@ -147,5 +147,23 @@ describe('screenText for other paths', () => {
       code: 'forbidden',
     });
     expect((await postMessage(server, ivy!, channelId, 'hello')).statusCode).toBe(403);
+    const message = await call<{ id: string }>(
+      server,
+      'POST',
+      `/api/v1/channels/${channelId}/messages`,
+      organiser,
+      {
+        body: 'react to me',
+        clientMsgId: 'react-target',
+      },
+    );
+    await call(
+      server,
+      'PUT',
+      `/api/v1/messages/${message.id}/reactions/%F0%9F%91%8D`,
+      ivy!,
+      undefined,
+      [403],
+    );
   });
 });
