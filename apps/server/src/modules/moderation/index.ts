@@ -13,8 +13,10 @@ export {
   contentRefused,
   type ScreenFlag,
   type ScreenInput,
+  type ScreenOutcome,
   type ScreenVerdict,
   screenText,
+  screenTexts,
 } from './moderation.screen.ts';
 export { eventModerationSettings } from './moderation.settings.ts';
 export {

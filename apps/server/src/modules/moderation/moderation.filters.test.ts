@@ -115,6 +115,21 @@ describe('filters on messages', () => {
     for (let i = 0; i < 12; i++)
       expect((await postMessage(server, organiser, channelId, `announcement ${i}`)).statusCode).toBe(201);
   });
+
+  it('counts concurrent sends of one person in order, within a round too, and keeps seqs gap-free', async () => {
+    const [gus] = await quickUsers(server, 1);
+    const channel = await buildChannel(server, organiser, eventId);
+    const answers = await Promise.all(
+      Array.from({ length: 14 }, (_, i) =>
+        postMessage(server, gus!, channel.id, `burst ${'x'.repeat(i + 1)}`),
+      ),
+    );
+    const codes = answers.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(10);
+    expect(codes.filter((c) => c !== 201).every((c) => c === 422 || c === 403)).toBe(true);
+    const seqs = answers.filter((r) => r.statusCode === 201).map((r) => r.json<{ seq: number }>().seq);
+    expect(seqs.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
 });
 
 describe('screenText for other paths', () => {

@@ -1,13 +1,13 @@
 import type { Restriction } from '@muster/protocol';
 import { entities, scopes } from '@muster/protocol';
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import type { Work } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode } from '../../platform/errors.ts';
 import { moderationRestrictions } from './moderation.tables.ts';
 
 export type RestrictionKind = 'mute' | 'ban';
-type RestrictionRow = typeof moderationRestrictions.$inferSelect;
+export type RestrictionRow = typeof moderationRestrictions.$inferSelect;
 
 /** A ban outweighs a mute; an expired mute is no restriction (its row is replaced or lifted later). */
 export async function activeRestriction(
@@ -26,6 +26,30 @@ export async function activeRestriction(
       ),
     );
   return rows.find((r) => r.kind === 'ban') ?? rows[0];
+}
+
+/** The active restriction of each (event, user) among these, keyed `eventId:userId` (bans first). */
+export async function activeRestrictionsAmong(
+  q: Queryable,
+  eventIds: readonly string[],
+  userIds: readonly string[],
+): Promise<Map<string, RestrictionRow>> {
+  const rows = await q
+    .select()
+    .from(moderationRestrictions)
+    .where(
+      and(
+        inArray(moderationRestrictions.eventId, [...eventIds]),
+        inArray(moderationRestrictions.userId, [...userIds]),
+        or(isNull(moderationRestrictions.until), gt(moderationRestrictions.until, new Date())),
+      ),
+    );
+  const byPair = new Map<string, RestrictionRow>();
+  for (const row of rows) {
+    const key = `${row.eventId}:${row.userId}`;
+    if (!byPair.has(key) || row.kind === 'ban') byPair.set(key, row);
+  }
+  return byPair;
 }
 
 export function restrictionError(row: RestrictionRow): AppError {
