@@ -186,6 +186,23 @@ describe('hostile input', () => {
     await report(reporter!, { ...base, reason: 'x'.repeat(10_000) }, [400]);
     await report(reporter!, { ...base, reason: 'nul\u0000' }, [400]);
     await report(reporter!, { ...base, targetType: 'post', reason: 'x' }, [404]);
+    await call(
+      server,
+      'GET',
+      `/api/v1/events/${eventId}/moderation/queue?limit=1000`,
+      moderator,
+      undefined,
+      [400],
+    );
+    await call(
+      server,
+      'GET',
+      `/api/v1/events/${eventId}/moderation/audit?cursor=zzz`,
+      organiser,
+      undefined,
+      [400],
+    );
+    await call(server, 'GET', `/api/v1/events/${randomUUID()}/moderation/audit`, organiser, undefined, [404]);
     const settings = `/api/v1/events/${eventId}/moderation/settings`;
     const filters = { profanity: true, links: true, flood: true };
     await call(
