@@ -30,7 +30,8 @@
  *     `moderation:<eventId>`; polls (`Poll`, `PollResults`, `Ballot`, `PollView`), questions
  *     (`Question`, `Upvote`, `SessionQnaSettings`), session feedback (`Feedback`, `FeedbackSummary`, `FeedbackDue`),
  *     moderation (`ModerationItem`, `AuditEntry`, `ModerationSettings`, `Restriction`, reports and
- *     actions) and their change entities; `PollVoter(List)` for named polls. Additive.
+ *     actions, `BulkModerationResult`, `ModerationQueueQuery`, `AuditQuery`) and their change
+ *     entities; `PollVoter(List)` for named polls; error code `content_refused` (422: a text the event's filters refuse). Additive.
  */
 export const PROTOCOL_VERSION = 7;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

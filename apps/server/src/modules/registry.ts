@@ -9,6 +9,7 @@ import { identityRoutes } from './identity/index.ts';
 import { leadsModule } from './leads/index.ts';
 import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
+import { moderationModule } from './moderation/index.ts';
 import { pollsModule } from './polls/index.ts';
 import { questionsModule } from './questions/index.ts';
 import { queuesModule } from './queues/index.ts';
@@ -25,6 +26,7 @@ export const modules: Module[] = [
   { name: 'agenda', routes: agendaRoutes, jobs: agendaJobs },
   messagingModule,
   pollsModule,
+  moderationModule,
   formsModule,
   leadsModule,
   referralsModule,
