@@ -14,92 +14,20 @@
  * - `floor`: validates and answers 202, keeping the ids in memory, no database: what the HTTP stack
  *   and the load process reach on this machine (informational, not a peer).
  */
-import { PGlite } from '@electric-sql/pglite';
 import Fastify from 'fastify';
-import pg from 'pg';
-import { fromPglite, PgBoss } from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import { type BurstSubmission, PEER_BODY_SCHEMA } from './burst-form.ts';
 import { serveParent } from './child.ts';
+import { openPeerDb, type Query, type Sql } from './peer-db.ts';
 
-/** Muster's default pool (apps/server/src/platform/db/client.ts), shared by queries and pg-boss. */
-const POOL_SIZE = 20;
 const QUEUE = 'burst.process';
 /** Muster's limit for the submission route: answers of 64 KiB plus room for the envelope. */
 const BODY_LIMIT = 96 * 1024;
-
-type Query = <T>(text: string, params?: unknown[]) => Promise<T[]>;
-interface Sql {
-  query: Query;
-  /** One transaction; `work` gets its query function. */
-  tx<R>(work: (query: Query) => Promise<R>): Promise<R>;
-  boss(): PgBoss;
-  close(): Promise<void>;
-}
 
 const mode = process.argv[2];
 const kind = process.argv[3];
 if (!['send', 'naive', 'floor'].includes(mode ?? '') || (kind !== 'pglite' && kind !== 'postgres'))
   throw new Error('usage: burst-peer.ts send|naive|floor pglite|postgres');
-
-const BOSS_OPTIONS = {
-  schema: 'pgboss',
-  monitorIntervalSeconds: 10,
-  superviseIntervalSeconds: 10,
-  maintenanceIntervalSeconds: 120,
-};
-
-async function openPostgres(url: string): Promise<Sql> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
-  pool.on('error', () => {});
-  const query: Query = async <T>(text: string, params?: unknown[]) =>
-    (await pool.query(text, params)).rows as T[];
-  return {
-    query,
-    async tx(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(
-          async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
-        );
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    boss: () =>
-      new PgBoss({
-        ...BOSS_OPTIONS,
-        // pg-boss on the same pool, as Muster runs it.
-        db: {
-          executeSql: async (text: string, values?: unknown[]) => {
-            const result = await pool.query(text, values);
-            return Array.isArray(result)
-              ? { rows: result.flatMap((r: { rows: unknown[] }) => r.rows) }
-              : { rows: result.rows };
-          },
-        },
-      }),
-    close: () => pool.end(),
-  };
-}
-
-async function openPglite(dataDir: string): Promise<Sql> {
-  const pglite = await PGlite.create({ dataDir });
-  return {
-    query: async <T>(text: string, params?: unknown[]) => (await pglite.query<T>(text, params)).rows,
-    tx: (work) =>
-      pglite.transaction((t) =>
-        work(async <T>(text: string, params?: unknown[]) => (await t.query<T>(text, params)).rows),
-      ),
-    boss: () => new PgBoss({ ...BOSS_OPTIONS, db: fromPglite(pglite), backend: 'pglite' }),
-    close: () => pglite.close(),
-  };
-}
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS leads (
@@ -166,10 +94,7 @@ app.post<{ Params: { id: string }; Body: BurstSubmission }>(
 
 async function start(message: Record<string, unknown>) {
   if (mode === 'floor') return listen();
-  sql =
-    kind === 'postgres'
-      ? await openPostgres(message.url as string)
-      : await openPglite(message.dataDir as string);
+  sql = await openPeerDb(kind as 'pglite' | 'postgres', message);
   for (const statement of SCHEMA.split(';').filter((s) => s.trim())) await sql.query(statement);
   if (mode === 'send') {
     const db = sql;

@@ -2,10 +2,8 @@
  * The `chat` benchmark's report: one row per phase next to the floor at the same rate, the checks at
  * the target rate, where the server's CPU went (with `--cpu-prof`), and the JSON in bench/results/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { type Phase, TARGET_P99_MS } from './chat-phase.ts';
-import { analyseProfile, newestProfile } from './cpuprofile.ts';
+import { analyseProfile, keepProfile, newestProfile, printBreakdown } from './cpuprofile.ts';
 import { printTable, type Row, verdict, writeResult } from './results.ts';
 import { ms } from './stats.ts';
 import type { BenchDb } from './target-server.ts';
@@ -22,19 +20,9 @@ export interface ChatParams {
 }
 
 /** Where the server's main thread spent each Muster phase (self time by area, top functions). */
-function printProfiles(phases: Phase[], file: string) {
-  for (const phase of phases) {
-    if (!phase.cpu) continue;
-    const { cpu } = phase;
-    console.log(
-      `\nserver CPU profile, Muster @ ${phase.rate} msg/s (${(cpu.windowMs / 1000).toFixed(1)} s window, self time):`,
-    );
-    printTable(cpu.byArea.map((a) => ({ area: a.area, time: ms(a.ms), share: `${a.percent.toFixed(1)} %` })));
-    printTable(
-      cpu.topFunctions.map((f) => ({ function: f.fn, time: ms(f.ms), share: `${f.percent.toFixed(1)} %` })),
-    );
-  }
-  console.log(`profile kept: ${path.relative(process.cwd(), file)} (open in Chrome DevTools → Performance)`);
+function printProfiles(phases: Phase[]) {
+  for (const phase of phases)
+    if (phase.cpu) printBreakdown(`server CPU profile, Muster @ ${phase.rate} msg/s`, phase.cpu);
 }
 
 /**
@@ -49,12 +37,8 @@ export function attachProfiles(phases: Phase[], profileDir: string, runId: strin
   }
   for (const phase of phases)
     if (phase.mode === 'muster') phase.cpu = analyseProfile(file, phase.window.fromMs, phase.window.toMs);
-  const resultsDir = path.resolve(import.meta.dirname, '../results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const keep = path.join(resultsDir, `chat-server-${runId}.cpuprofile.json`);
-  fs.copyFileSync(file, keep);
-  fs.rmSync(profileDir, { recursive: true, force: true });
-  printProfiles(phases, keep);
+  printProfiles(phases);
+  keepProfile(file, `chat-server-${runId}`);
 }
 
 function phaseRows(phases: Phase[]): Row[] {

@@ -6,6 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { printTable } from './results.ts';
+import { ms } from './stats.ts';
 
 interface ProfileNode {
   id: number;
@@ -98,4 +100,24 @@ export function newestProfile(dir: string): string | undefined {
     .filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => path.join(dir, f));
   return files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+}
+
+/** Prints a window's self time by area and its top functions under `title`. */
+export function printBreakdown(title: string, cpu: CpuBreakdown): void {
+  console.log(`\n${title} (${(cpu.windowMs / 1000).toFixed(1)} s window, self time):`);
+  printTable(cpu.byArea.map((a) => ({ area: a.area, time: ms(a.ms), share: `${a.percent.toFixed(1)} %` })));
+  printTable(
+    cpu.topFunctions.map((f) => ({ function: f.fn, time: ms(f.ms), share: `${f.percent.toFixed(1)} %` })),
+  );
+}
+
+/** Copies a profile into bench/results/ as `<name>.cpuprofile.json` and removes its directory; returns the copy. */
+export function keepProfile(file: string, name: string): string {
+  const resultsDir = path.resolve(import.meta.dirname, '../results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const keep = path.join(resultsDir, `${name}.cpuprofile.json`);
+  fs.copyFileSync(file, keep);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  console.log(`profile kept: ${path.relative(process.cwd(), keep)} (open in Chrome DevTools → Performance)`);
+  return keep;
 }

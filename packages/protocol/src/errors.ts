@@ -12,6 +12,8 @@ export const ErrorCode = {
   invalid_transition: 'invalid_transition',
   payload_too_large: 'payload_too_large',
   unsupported_media_type: 'unsupported_media_type',
+  /** A text the event's moderation filters refuse (a message with profanity, link flooding…); 422. */
+  content_refused: 'content_refused',
   unavailable: 'unavailable',
   internal: 'internal',
 } as const;

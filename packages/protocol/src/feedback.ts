@@ -32,3 +32,13 @@ export const FeedbackSummary = Type.Object({
   comments: Type.Array(Type.Object({ rating: Type.Integer(), comment: Type.String(), at: Timestamp })),
 });
 export type FeedbackSummary = Static<typeof FeedbackSummary>;
+
+/** `GET /me/feedback-due?eventId=`: sessions to prompt the caller about (the app shows one card). */
+export const FeedbackDueQuery = Type.Object({ eventId: Id }, { additionalProperties: false });
+export type FeedbackDueQuery = Static<typeof FeedbackDueQuery>;
+
+/** Sessions the caller bookmarked that ended in the last 24 hours and that they have not rated. */
+export const FeedbackDue = Type.Object({
+  items: Type.Array(Type.Object({ sessionId: Id, title: Type.String(), endsAt: Timestamp })),
+});
+export type FeedbackDue = Static<typeof FeedbackDue>;

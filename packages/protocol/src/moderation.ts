@@ -141,3 +141,34 @@ export const Restriction = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
 });
 export type Restriction = Static<typeof Restriction>;
+
+/** Each bulk action's answer, in the order given: its audit entry, or why it was refused. */
+export const BulkModerationOutcome = Type.Union([
+  Type.Object({ ok: Type.Literal(true), entry: AuditEntry }),
+  Type.Object({
+    ok: Type.Literal(false),
+    status: Type.Integer(),
+    code: Type.String(),
+    message: Type.String(),
+  }),
+]);
+export type BulkModerationOutcome = Static<typeof BulkModerationOutcome>;
+
+export const BulkModerationResult = Type.Object({ results: Type.Array(BulkModerationOutcome) });
+export type BulkModerationResult = Static<typeof BulkModerationResult>;
+
+export const ModerationQueueQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+  },
+  { additionalProperties: false },
+);
+export type ModerationQueueQuery = Static<typeof ModerationQueueQuery>;
+
+export const AuditQuery = Type.Object(
+  { cursor: Type.Optional(Type.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+);
+export type AuditQuery = Static<typeof AuditQuery>;

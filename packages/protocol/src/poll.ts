@@ -127,3 +127,17 @@ export const WordVisibilityBody = Type.Object(
   { additionalProperties: false },
 );
 export type WordVisibilityBody = Static<typeof WordVisibilityBody>;
+
+/** Named polls only: who voted what, for the session's presenters. Anonymous polls have no listing. */
+export const PollVoter = Type.Object({
+  userId: Id,
+  name: Type.String(),
+  optionIds: Type.Array(Id),
+  rating: Type.Union([Type.Integer(), Type.Null()]),
+  words: Type.Array(Type.String()),
+  updatedAt: Timestamp,
+});
+export type PollVoter = Static<typeof PollVoter>;
+
+export const PollVoterList = Type.Object({ items: Type.Array(PollVoter) });
+export type PollVoterList = Static<typeof PollVoterList>;

@@ -28,9 +28,10 @@
  *     `SessionChangedForYou`); `entities` names every change entity. Additive: the wire is unchanged.
  * 7 — live audience and moderation (issue 13): scope kinds `session:<id>`, `poll:<id>` and
  *     `moderation:<eventId>`; polls (`Poll`, `PollResults`, `Ballot`, `PollView`), questions
- *     (`Question`, `Upvote`, `SessionQnaSettings`), session feedback (`Feedback`, `FeedbackSummary`),
+ *     (`Question`, `Upvote`, `SessionQnaSettings`), session feedback (`Feedback`, `FeedbackSummary`, `FeedbackDue`),
  *     moderation (`ModerationItem`, `AuditEntry`, `ModerationSettings`, `Restriction`, reports and
- *     actions) and their change entities. Additive.
+ *     actions, `BulkModerationResult`, `ModerationQueueQuery`, `AuditQuery`) and their change
+ *     entities; `PollVoter(List)` for named polls; error code `content_refused` (422: a text the event's filters refuse). Additive.
  */
 export const PROTOCOL_VERSION = 7;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

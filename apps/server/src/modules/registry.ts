@@ -3,11 +3,15 @@ import type { Module } from '../platform/module.ts';
 import { agendaJobs, agendaRoutes } from './agenda/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
+import { feedbackModule } from './feedback/index.ts';
 import { formsModule } from './forms/index.ts';
 import { identityRoutes } from './identity/index.ts';
 import { leadsModule } from './leads/index.ts';
 import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
+import { moderationModule } from './moderation/index.ts';
+import { pollsModule } from './polls/index.ts';
+import { questionsModule } from './questions/index.ts';
 import { queuesModule } from './queues/index.ts';
 import { referralsModule } from './referrals/index.ts';
 import { syncRoutes } from './sync/index.ts';
@@ -21,10 +25,14 @@ export const modules: Module[] = [
   eventsModule,
   { name: 'agenda', routes: agendaRoutes, jobs: agendaJobs },
   messagingModule,
+  pollsModule,
+  moderationModule,
   formsModule,
   leadsModule,
   referralsModule,
   mediaModule,
+  questionsModule,
+  feedbackModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

@@ -13,6 +13,7 @@ const statusOf: Record<ErrorCode, number> = {
   limit_reached: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  content_refused: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -2,6 +2,8 @@ import { type Module, routesOf } from '../../platform/module.ts';
 import { channelRoutes } from './messaging.channels.routes.ts';
 import { messageRoutes } from './messaging.messages.routes.ts';
 import { messagingSocket } from './messaging.socket.ts';
+// Registers messages as moderation targets (hide, delete, restore) at load time.
+import './messaging.moderation.ts';
 
 export { channelReadersAmong } from './messaging.access.batch.ts';
 /**

@@ -69,7 +69,7 @@ describe('channel access matrix', () => {
           url: `/api/v1/channels/${channel.id}/messages`,
           headers: user.headers,
         });
-        const sent = await postMessage(server, user, channel.id, `hi from ${actor}`);
+        const sent = await postMessage(server, user, channel.id, `hi from ${actor} in ${kind}`);
         const sync = await server.app.inject({
           method: 'GET',
           url: `/api/v1/sync?scopes=channel:${channel.id}@0`,

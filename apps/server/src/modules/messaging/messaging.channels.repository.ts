@@ -168,6 +168,7 @@ const unreadCount = (userId: string) =>
     where ${messages.channelId} = ${channels.id}
       and ${messages.seq} > coalesce(${channelMembers.lastReadSeq}, 0)
       and ${messages.deletedAt} is null
+      and ${messages.hiddenAt} is null
       and ${messages.senderId} is distinct from ${userId}
     limit ${MAX_UNREAD_COUNT}) as unread)`;
 

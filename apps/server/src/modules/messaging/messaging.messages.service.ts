@@ -5,7 +5,9 @@ import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { isEventStaff } from '../events/index.ts';
 import { blockedEitherWay } from '../identity/index.ts';
+import { contentRefused, screenText } from '../moderation/index.ts';
 import { type ChannelAccess, loadChannelAccess, readersAmong, requireChannel } from './messaging.access.ts';
 import { checkClientMsgId, checkMessageBody, checkUuid, parseMentions } from './messaging.input.ts';
 import * as repo from './messaging.messages.repository.ts';
@@ -49,6 +51,15 @@ async function notifyMentions(
       actorId,
     })),
   );
+}
+
+/** An edit in an event channel passes the event's filters like a send (a refusal is the 422). */
+async function screenMessage(work: Work, access: ChannelAccess, userId: string, text: string) {
+  const eventId = access.channel.eventId;
+  if (!eventId) return;
+  const isStaff = access.facts.event ? isEventStaff(access.facts.event) : false;
+  const verdict = await screenText(work, { eventId, userId, path: 'message', text, isStaff });
+  if (verdict.verdict === 'hold') throw contentRefused('body.body', verdict.flags);
 }
 
 async function present(q: Queryable, row: repo.MessageRow, viewerId: string): Promise<Message> {
@@ -169,8 +180,10 @@ export async function editMessage(
     const { row, access } = await requireMessage(work, messageId, me);
     if (row.senderId !== me) throw new AppError(ErrorCode.forbidden, 'Only the sender may edit a message');
     if (!access.canPost) throw new AppError(ErrorCode.forbidden, 'You may no longer post in this channel');
-    if (row.deletedAt) throw new AppError(ErrorCode.conflict, 'A deleted message cannot be edited');
+    if (row.deletedAt || row.hiddenAt)
+      throw new AppError(ErrorCode.conflict, 'A deleted message cannot be edited');
     if (row.body === body) return present(work.tx, row, me);
+    await screenMessage(work, access, me, body);
     const updated = await repo.updateMessage(work.tx, row.id, { body, mentions, editedAt: new Date() });
     const summary = (await repo.reactionsOf(work.tx, [row.id], me)).get(row.id);
     await work.append({
@@ -206,21 +219,51 @@ export async function deleteMessage(ctx: AuthedCtx, messageId: string): Promise<
     if (row.senderId !== me && !access.canModerate)
       throw new AppError(ErrorCode.forbidden, 'Only the sender or event staff may delete a message');
     if (row.deletedAt) return presentMessage(row, undefined);
-    await repo.deleteReactionsOf(work.tx, row.id);
-    const tombstone = await repo.updateMessage(work.tx, row.id, {
-      body: '',
-      mentions: [],
-      deletedAt: new Date(),
-    });
-    const message = presentMessage(tombstone, undefined, false);
-    await work.append({
-      scope: scopes.channel(row.channelId),
-      entity: entities.messaging.messageDeleted,
-      op: 'upsert',
-      id: row.id,
-      data: message,
-      actorId: me,
-    });
-    return { ...message, myReactions: [] };
+    return { ...(await tombstone(work, row, me)), myReactions: [] };
   });
+}
+
+/**
+ * The one path by which a message leaves every client: the sender's delete, a moderator's delete
+ * (`clear`: body gone for good) or a moderator's hide (body kept for a restore). Either way the
+ * record is a `messaging.messageDeleted` upsert of the tombstone on the channel scope.
+ */
+export async function tombstone(
+  work: Work,
+  row: repo.MessageRow,
+  actorId: string,
+  how: 'delete' | 'hide' = 'delete',
+): Promise<Message> {
+  const now = new Date();
+  const gone =
+    how === 'delete'
+      ? await repo.updateMessage(work.tx, row.id, { body: '', mentions: [], deletedAt: now })
+      : await repo.updateMessage(work.tx, row.id, { hiddenAt: now });
+  if (how === 'delete') await repo.deleteReactionsOf(work.tx, row.id);
+  const message = presentMessage(gone, undefined, false);
+  await work.append({
+    scope: scopes.channel(row.channelId),
+    entity: entities.messaging.messageDeleted,
+    op: 'upsert',
+    id: row.id,
+    data: message,
+    actorId,
+  });
+  return message;
+}
+
+/** A moderator's restore of a hidden message: back in place, as an edit record (`messaging.messageEdited`). */
+export async function unhide(work: Work, row: repo.MessageRow, actorId: string): Promise<Message> {
+  const shown = await repo.updateMessage(work.tx, row.id, { hiddenAt: null });
+  const summary = (await repo.reactionsOf(work.tx, [row.id], actorId)).get(row.id);
+  const message = presentMessage(shown, summary, false);
+  await work.append({
+    scope: scopes.channel(row.channelId),
+    entity: entities.messaging.messageEdited,
+    op: 'upsert',
+    id: row.id,
+    data: message,
+    actorId,
+  });
+  return message;
 }

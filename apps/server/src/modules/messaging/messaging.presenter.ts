@@ -33,15 +33,17 @@ export function presentChannelView(
 const NO_REACTIONS: ReactionSummary = { reactions: [], mine: [] };
 
 /**
- * A tombstone keeps its place (id, seq, sender, reply target) and loses its content. Without a
- * viewer (`withMine` false) the DTO is the same for everyone and may go into a change record.
+ * A tombstone keeps its place (id, seq, sender, reply target) and loses its content. A message
+ * hidden by a moderator is presented as one (its body is kept for a restore, but shown to nobody).
+ * Without a viewer (`withMine` false) the DTO is the same for everyone and may go into a change record.
  */
 export function presentMessage(
   row: MessageRow,
   summary: ReactionSummary | undefined,
   withMine = true,
 ): Message {
-  const deleted = row.deletedAt !== null;
+  const gone = row.deletedAt ?? row.hiddenAt;
+  const deleted = gone !== null;
   const { reactions, mine } = deleted ? NO_REACTIONS : (summary ?? NO_REACTIONS);
   return {
     id: row.id,
@@ -56,7 +58,7 @@ export function presentMessage(
     ...(withMine ? { myReactions: mine } : {}),
     editedAt: row.editedAt?.toISOString() ?? null,
     deleted,
-    deletedAt: row.deletedAt?.toISOString() ?? null,
+    deletedAt: gone?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -8,6 +8,7 @@ import {
 import type { AuthedCtx } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode } from '../../platform/errors.ts';
+import { assertMayParticipate } from '../moderation/index.ts';
 import { checkEmoji } from './messaging.input.ts';
 import * as repo from './messaging.messages.repository.ts';
 import { requireMessage } from './messaging.messages.service.ts';
@@ -40,8 +41,11 @@ export async function addReaction(ctx: AuthedCtx, messageId: string, rawEmoji: s
   const emoji = checkEmoji('params.emoji', rawEmoji);
   const me = ctx.actor.userId;
   return withTx(ctx.platform, async (work) => {
-    const { row } = await requireMessage(work, messageId, me);
-    if (row.deletedAt) throw new AppError(ErrorCode.conflict, 'A deleted message cannot be reacted to');
+    const { row, access } = await requireMessage(work, messageId, me);
+    // A person banned from the event no longer takes part in its channels, reactions included.
+    if (access.channel.eventId) await assertMayParticipate(work.tx, access.channel.eventId, me);
+    if (row.deletedAt || row.hiddenAt)
+      throw new AppError(ErrorCode.conflict, 'A deleted message cannot be reacted to');
     const reaction = { messageId: row.id, emoji, userId: me };
     if ((await repo.countUserReactions(work.tx, row.id, me)) >= MAX_REACTIONS_PER_USER) {
       const summary = (await repo.reactionsOf(work.tx, [row.id], me)).get(row.id);

@@ -7,11 +7,13 @@ import { lockHeadsBeforeAppend } from '../../platform/changes/change-log.ts';
 import type { Platform } from '../../platform/context.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
+import { isEventStaff } from '../events/index.ts';
 import { blockedPairs, blockPairKey } from '../identity/index.ts';
+import { contentRefused, type ScreenInput, screenTexts } from '../moderation/index.ts';
 import { channelFactsAcross } from './messaging.access.batch.ts';
 import { type ChannelRow, findChannels } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
-import { canPostInChannel, canReadChannel } from './messaging.policy.ts';
+import { type ChannelFacts, canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
 import type { messages } from './messaging.tables.ts';
 
@@ -57,7 +59,10 @@ type Decision =
   | { error: unknown }
   | { stored: repo.MessageRow }
   | { firstInRound: number }
-  | { fresh: typeof messages.$inferInsert };
+  | { fresh: typeof messages.$inferInsert }
+  | { candidate: true };
+/** A decision once screening has turned every candidate into a fresh message or a refusal. */
+type Final = Exclude<Decision, { candidate: true }>;
 
 /**
  * One round, one transaction. The heads are locked (in sorted order) before the duplicate check,
@@ -87,7 +92,9 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
     );
     const firstByKey = new Map<string, number>();
     const nextSeq = new Map(channelRows.map((c) => [c.id, heads.get(scopes.channel(c.id))!]));
-    const decisions = sends.map((send, index): Decision => {
+    // First every send's own checks; then the new ones in event channels are screened together
+    // (moderation's batched filters); only then do the survivors take seqs, so seqs stay gap-free.
+    const decide = (send: QueuedSend, index: number): Decision => {
       if (!channelById.has(send.channelId)) return { error: notFound('Channel') };
       const facts = factsOf(send.channelId, send.senderId);
       if (!canReadChannel(facts)) return { error: notFound('Channel') };
@@ -101,6 +108,19 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
       if (send.replyToId && replyChannels.get(send.replyToId) !== send.channelId)
         return { error: invalid('body.replyToId', 'is not a message of this channel') };
       firstByKey.set(key, index);
+      return { candidate: true };
+    };
+    const early = sends.map(decide);
+    const refusals = await screenSends(work, channelById, factsOf, sends, early);
+    const decisions = early.map((d, index): Final => {
+      if ('firstInRound' in d) {
+        const refused = refusals.get(d.firstInRound);
+        return refused ? { error: refused } : d;
+      }
+      if (!('candidate' in d)) return d;
+      const refused = refusals.get(index);
+      if (refused) return { error: refused };
+      const send = sends[index]!;
       const seq = nextSeq.get(send.channelId)! + 1;
       nextSeq.set(send.channelId, seq);
       const { channelId, senderId, clientMsgId, body, mentions, replyToId } = send;
@@ -126,6 +146,47 @@ async function runSendRound(platform: Platform, sends: QueuedSend[]): Promise<Ou
       }),
     );
   });
+}
+
+/**
+ * New messages in event channels pass the event's moderation filters (moderation's `screenTexts`,
+ * in this round's transaction so a flood mute commits with it, a fixed number of statements for
+ * the whole round): banned or muted senders get the 403, a text the filters hold is refused with
+ * the 422 naming why. Each refusal is that send's alone. DMs and groups have no event, no filters.
+ * Answers the refusals by send index.
+ */
+async function screenSends(
+  work: Work,
+  channelById: Map<string, ChannelRow>,
+  factsOf: (channelId: string, userId: string) => ChannelFacts,
+  sends: readonly QueuedSend[],
+  early: readonly Decision[],
+): Promise<Map<number, AppError>> {
+  const screened = early.flatMap((d, index) => {
+    const eventId = 'candidate' in d ? channelById.get(sends[index]!.channelId)!.eventId : null;
+    return eventId ? [{ index, eventId }] : [];
+  });
+  const outcomes = await screenTexts(
+    work,
+    screened.map(({ index, eventId }): ScreenInput => {
+      const send = sends[index]!;
+      const event = factsOf(send.channelId, send.senderId).event;
+      return {
+        eventId,
+        userId: send.senderId,
+        path: 'message',
+        text: send.body,
+        isStaff: event ? isEventStaff(event) : false,
+      };
+    }),
+  );
+  const refusals = new Map<number, AppError>();
+  outcomes.forEach((outcome, i) => {
+    const { index } = screened[i]!;
+    if (outcome.verdict === 'refuse') refusals.set(index, outcome.error);
+    else if (outcome.verdict === 'hold') refusals.set(index, contentRefused('body.body', outcome.flags));
+  });
+  return refusals;
 }
 
 /**

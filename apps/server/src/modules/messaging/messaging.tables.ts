@@ -72,6 +72,11 @@ export const messages = pgTable(
     editedAt: timestamptz('edited_at'),
     /** Tombstone: the body is cleared, the row stays so replies and seqs still resolve. */
     deletedAt: timestamptz('deleted_at'),
+    /**
+     * Hidden by a moderator: shown to everyone as a tombstone, but the body is kept so a restore
+     * brings the message back (a delete clears it for good).
+     */
+    hiddenAt: timestamptz('hidden_at'),
     createdAt: stampedAt('created_at'),
   },
   (t) => [

@@ -16,6 +16,7 @@ import { sessionEventId } from '../agenda/index.ts';
 import { communityRolesAmong } from '../communities/index.ts';
 import { canViewEvent, isEventStaff, loadEventAccessAmong } from '../events/index.ts';
 import { channelReadersAmong } from '../messaging/index.ts';
+import { pollFollowersAmong } from '../polls/index.ts';
 
 /** One `kind:id@seq` item of a sync request; `scope` is normalised (lower-case id) for reading the log. */
 export interface ScopeCursor {
@@ -64,8 +65,8 @@ const scopeRules: { [K in ScopeKind]: ScopeRule } = {
       return eventId ? viewersAmong(q, eventId, userIds) : new Set();
     },
   },
-  // A poll's results: nobody until the polls module says who may see them.
-  poll: { refusal: ErrorCode.not_found, followers: async () => new Set() },
+  // A poll's results: presenters always, the audience by the poll's results visibility.
+  poll: { refusal: ErrorCode.not_found, followers: pollFollowersAmong },
   // An event's moderator queue and audit: its organisers and staff.
   moderation: {
     refusal: ErrorCode.not_found,

@@ -1,6 +1,6 @@
 import type { Change } from '@muster/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, quickUsers } from '../../../test/factories/events.ts';
+import { buildEvent, call, quickUsers } from '../../../test/factories/events.ts';
 import { buildChannel, postMessage } from '../../../test/factories/messaging.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
@@ -20,6 +20,13 @@ beforeAll(async () => {
   senders = await quickUsers(server, 50, 'Sender');
   const event = await buildEvent(server, organiser);
   channelId = (await buildChannel(server, organiser, event.id, { kind: 'topic' })).id;
+  // 20 messages per sender in seconds is a flood to the event's moderation filters, which would mute
+  // them: this test is about delivery under load, so the event turns flood control off.
+  await call(server, 'PUT', `/api/v1/events/${event.id}/moderation/settings`, organiser, {
+    filters: { profanity: true, links: true, flood: false },
+    blockedWords: [],
+    qnaPremoderation: false,
+  });
 });
 afterAll(async () => {
   client?.close();
