@@ -179,3 +179,34 @@ test('a word cloud grows with the words given, and a hidden word is gone for eve
   for (const page of pages) await page.context().close();
   await presenterContext.close();
 });
+
+test('a vote made offline shows at once and reaches the server when the phone is back online', async ({
+  browser,
+}) => {
+  const organiser = await registerUser('Otto Offline');
+  const { event, session } = await liveSession(organiser);
+  const [voter] = await attendees(event, ['Tunnel Voter']);
+  const poll = await call<Poll>('POST', `/api/v1/sessions/${session.id}/polls`, organiser.token, {
+    question: 'Rate the Wi-Fi',
+    kind: 'rating',
+    scale: 5,
+    resultsVisibility: 'afterVote',
+  });
+  await call('POST', `/api/v1/polls/${poll.id}/open`, organiser.token);
+  const page = await onLiveTab(browser, voter!, session.id);
+  await expect(page.getByText('Results appear after you vote.')).toBeVisible();
+  await page.context().setOffline(true);
+  await page.getByRole('button', { name: '2 of 5' }).click();
+  await expect(page.getByText('Vote saved — it is sent when you are back online.')).toBeVisible();
+  await page.context().setOffline(false);
+  await expect(page.getByText('Thanks, your vote counts.')).toBeVisible();
+  // Once confirmed, the results of an afterVote poll are followed and shown.
+  await expect(page.getByTestId('poll-total')).toContainText('1 vote · average 2.0');
+  const view = await call<{ results?: { total: number } }>(
+    'GET',
+    `/api/v1/polls/${poll.id}`,
+    organiser.token,
+  );
+  expect(view.results?.total).toBe(1);
+  await page.context().close();
+});
