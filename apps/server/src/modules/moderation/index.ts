@@ -8,7 +8,7 @@ import { moderationRoutes } from './moderation.routes.ts';
  * pre-moderation) and register the handler for a target type (`registerModerationTarget`).
  */
 export { type QueueInput, queueForModeration } from './moderation.queue.ts';
-export { assertMayParticipate, assertMayWrite } from './moderation.restrictions.ts';
+export { assertMayParticipate, assertMayWrite, participationRefusals } from './moderation.restrictions.ts';
 export {
   contentRefused,
   type ScreenFlag,
