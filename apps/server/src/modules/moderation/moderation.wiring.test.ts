@@ -63,6 +63,20 @@ describe('questions', () => {
     const moderation = await scopeChanges(server, moderator, `moderation:${eventId}`);
     expect(moderation.some((c) => c.entity === 'moderation.itemChanged' && c.id === item!.id)).toBe(true);
 
+    // Only event staff act on it: the audience is refused, the asker too.
+    for (const who of [audience!, asker!])
+      await call(
+        server,
+        'POST',
+        '/api/v1/moderation/actions',
+        who,
+        {
+          targetType: 'question',
+          targetId: held.id,
+          action: 'approve',
+        },
+        [403],
+      );
     await act({ targetType: 'question', targetId: held.id, action: 'approve' });
     expect((await listQuestions(server, audience!, sessionId)).find((q) => q.id === held.id)?.state).toBe(
       'visible',
