@@ -122,6 +122,11 @@ describe('questions', () => {
       reason: 'premoderation',
       flags: [],
     });
+    // A presenter approving it themselves resolves its queue item.
+    await call(server, 'PATCH', `/api/v1/questions/${pending.id}`, organiser, { state: 'visible' });
+    expect((await queue(eventId)).items.find((i) => i.targetId === pending.id)?.status ?? 'resolved').toBe(
+      'resolved',
+    );
     await call(server, 'PUT', `/api/v1/sessions/${sessionId}/qna-settings`, organiser, {
       premoderation: false,
     });
