@@ -8,10 +8,11 @@ import {
   scopes,
 } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
-import { withTx } from '../../platform/db/unit-of-work.ts';
+import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { requireSession } from '../agenda/index.ts';
 import { canUsePersonalAgenda, canViewEvent, loadEventAccess } from '../events/index.ts';
+import { assertMayParticipate, contentRefused, screenText } from '../moderation/index.ts';
 import { isPresenter } from '../questions/index.ts';
 import * as repo from './feedback.repository.ts';
 
@@ -49,6 +50,8 @@ export async function saveFeedback(
     if (session.cancelledAt) throw new AppError(ErrorCode.conflict, 'This session was cancelled');
     if (session.startsAt.getTime() > Date.now())
       throw new AppError(ErrorCode.conflict, 'Feedback opens when the session starts');
+    await assertMayParticipate(work.tx, session.eventId, me);
+    if (comment) await screenComment(work, session.eventId, me, comment);
     const row = await repo.upsertFeedback(work.tx, {
       sessionId: session.id,
       userId: me,
@@ -66,6 +69,20 @@ export async function saveFeedback(
     });
     return data;
   });
+}
+
+/**
+ * A comment goes through the event's filters (path `post`) and a hit is refused with 422
+ * `content_refused`: comments reach speakers without a moderator in between, and the person can
+ * simply rephrase. `repeated` is ignored (saving the same comment again with a new rating is
+ * normal). A flood hit is refused too, which rolls back its automatic mute; the 20-a-minute rate
+ * limit bounds feedback anyway. Muted people may still rate but not comment (screenText throws).
+ */
+async function screenComment(work: Work, eventId: string, userId: string, comment: string) {
+  const screened = await screenText(work, { eventId, userId, path: 'post', text: comment });
+  if (screened.verdict !== 'hold') return;
+  const flags = screened.flags.filter((f) => f !== 'repeated');
+  if (flags.length) throw contentRefused('comment', flags);
 }
 
 /** The caller's own rating, or null before they gave one (not an error: the app shows empty stars). */

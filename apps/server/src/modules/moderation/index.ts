@@ -7,8 +7,12 @@ import { moderationRoutes } from './moderation.routes.ts';
  * queue (`queueForModeration`), read an event's settings (`eventModerationSettings`, e.g. Q&A
  * pre-moderation) and register the handler for a target type (`registerModerationTarget`).
  */
-export { type QueueInput, queueForModeration } from './moderation.queue.ts';
-export { assertMayParticipate, assertMayWrite } from './moderation.restrictions.ts';
+export {
+  type QueueInput,
+  queueForModeration,
+  resolveItems as resolveModerationItems,
+} from './moderation.queue.ts';
+export { assertMayParticipate, assertMayWrite, participationRefusals } from './moderation.restrictions.ts';
 export {
   contentRefused,
   type ScreenFlag,

@@ -64,6 +64,22 @@ export async function assertMayParticipate(q: Queryable, eventId: string, userId
   if (row?.kind === 'ban') throw restrictionError(row);
 }
 
+/**
+ * `assertMayParticipate` for many people of one event in one statement (a vote batch): the refusal
+ * of each banned person among them, keyed by user id; everyone else may take part.
+ */
+export async function participationRefusals(
+  q: Queryable,
+  eventId: string,
+  userIds: readonly string[],
+): Promise<Map<string, AppError>> {
+  const refusals = new Map<string, AppError>();
+  if (!userIds.length) return refusals;
+  for (const row of (await activeRestrictionsAmong(q, [eventId], userIds)).values())
+    if (row.kind === 'ban') refusals.set(row.userId, restrictionError(row));
+  return refusals;
+}
+
 /** Text writes: banned or muted people may not write. */
 export async function assertMayWrite(q: Queryable, eventId: string, userId: string): Promise<void> {
   const row = await activeRestriction(q, eventId, userId);

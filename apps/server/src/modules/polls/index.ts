@@ -2,6 +2,8 @@ import type { Queryable } from '../../platform/db/client.ts';
 import type { Module } from '../../platform/module.ts';
 import { findPoll } from './polls.repository.ts';
 import { pollRoutes } from './polls.routes.ts';
+// Registers the 'word' moderation target (import for its effect).
+import './polls.moderation.target.ts';
 
 export { pollFollowersAmong } from './polls.followers.ts';
 export { acceptBallotWords, normaliseWord } from './polls.input.ts';

@@ -29,8 +29,9 @@ export function normaliseWord(raw: string, field = 'body.words'): string | null 
 }
 
 /**
- * The single place where ballot words are accepted: normalised, de-duplicated, then (once the
- * moderation module lands) screened with its `screenText` — one call to add here.
+ * The single place where ballot words are accepted: normalised and de-duplicated. The moderation
+ * filters then screen them for the whole vote batch at once (`moderateBallots` in
+ * `polls.moderation.ts`, called by the batch) rather than a statement per word here.
  */
 export function acceptBallotWords(poll: PollRow, words: readonly string[]): string[] {
   const accepted = [...new Set(words.map((w) => normaliseWord(w)).filter((w): w is string => w !== null))];

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Queryable, queryRows } from '../../platform/db/client.ts';
 import { users } from '../identity/index.ts';
-import { pollBallots, pollHiddenWords, polls } from './polls.tables.ts';
+import { pollBallots, pollHeldWords, pollHiddenWords, polls } from './polls.tables.ts';
 
 export type PollRow = typeof polls.$inferSelect;
 export type BallotRow = typeof pollBallots.$inferSelect;
@@ -184,4 +184,35 @@ export function listVoters(q: Queryable, pollId: string, limit: number) {
     .where(eq(pollBallots.pollId, pollId))
     .orderBy(desc(pollBallots.updatedAt), asc(pollBallots.userId))
     .limit(limit);
+}
+
+/** Hides many words of one cloud in one statement (words the filters held in a vote batch). */
+export async function hideWords(q: Queryable, pollId: string, words: readonly string[]): Promise<void> {
+  if (!words.length) return;
+  await q
+    .insert(pollHiddenWords)
+    .values(words.map((word) => ({ pollId, word })))
+    .onConflictDoNothing();
+}
+
+/** Records held words (one statement); answers only those not held before, which need a queue item. */
+export async function holdWords(q: Queryable, rows: (typeof pollHeldWords.$inferInsert)[]) {
+  if (!rows.length) return [];
+  return q.insert(pollHeldWords).values(rows).onConflictDoNothing().returning();
+}
+
+/** A held word with its poll's event (a moderation target), or undefined. */
+export async function findHeldWord(q: Queryable, id: string) {
+  const [row] = await q
+    .select({
+      id: pollHeldWords.id,
+      pollId: pollHeldWords.pollId,
+      word: pollHeldWords.word,
+      authorId: pollHeldWords.authorId,
+      eventId: polls.eventId,
+    })
+    .from(pollHeldWords)
+    .innerJoin(polls, eq(polls.id, pollHeldWords.pollId))
+    .where(eq(pollHeldWords.id, id));
+  return row;
 }

@@ -7,6 +7,7 @@ import {
   primaryKey,
   smallint,
   text,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { belongsTo, refersTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
@@ -62,4 +63,21 @@ export const pollHiddenWords = pgTable(
     word: text('word').notNull(),
   },
   (t) => [primaryKey({ columns: [t.pollId, t.word] })],
+);
+
+/**
+ * Cloud words the moderation filters held (stored hidden, queued): the row's id is the `word`
+ * moderation target's id, because a moderation target is named by one id and a word has none.
+ * One row per poll and word; the first voter who wrote it is its author in the queue.
+ */
+export const pollHeldWords = pgTable(
+  'poll_held_words',
+  {
+    id: uuid('id').primaryKey(),
+    pollId: belongsTo('poll_id', () => polls.id),
+    word: text('word').notNull(),
+    authorId: refersTo('author_id', () => users.id),
+    createdAt: stampedAt('created_at'),
+  },
+  (t) => [uniqueIndex('poll_held_words_poll_word').on(t.pollId, t.word)],
 );

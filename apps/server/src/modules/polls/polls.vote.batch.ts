@@ -5,8 +5,9 @@ import type { Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
 import { findSession } from '../agenda/index.ts';
-import { canViewEvent, loadEventAccessAmong } from '../events/index.ts';
+import { canViewEvent, isEventStaff, loadEventAccessAmong } from '../events/index.ts';
 import { type BallotInput, validateVote } from './polls.input.ts';
+import { moderateBallots } from './polls.moderation.ts';
 import { canSeePoll, isPresenter } from './polls.policy.ts';
 import { presentBallot } from './polls.presenter.ts';
 import * as repo from './polls.repository.ts';
@@ -78,7 +79,14 @@ async function runVoteBatch(
         return { ok: false, error };
       }
     });
-    const accepted = outcomes.filter((o): o is Accepted => 'userId' in o);
+    const valid = outcomes.filter((o): o is Accepted => 'userId' in o);
+    if (!valid.length) return outcomes as Outcome<Ballot>[];
+    // Banned voters, muted ones in clouds and filtered words: still a fixed number of statements.
+    const refused = await moderateBallots(work, poll, valid, (userId) =>
+      isEventStaff(access.accessOf(userId)),
+    );
+    for (const [voter, error] of refused) outcomes[outcomes.indexOf(voter)] = { ok: false, error };
+    const accepted = valid.filter((v) => !refused.has(v));
     if (!accepted.length) return outcomes as Outcome<Ballot>[];
     const last = new Map<string, Accepted>();
     for (const item of accepted) last.set(item.userId, item);

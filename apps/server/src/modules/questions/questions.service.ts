@@ -9,6 +9,8 @@ import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode } from '../../platform/errors.ts';
+import { isEventStaff } from '../events/index.ts';
+import { queueForModeration } from '../moderation/index.ts';
 import { requireLiveSession } from './questions.access.ts';
 import { acceptQuestionText, premoderates } from './questions.input.ts';
 import { recordQuestion } from './questions.live.ts';
@@ -22,25 +24,32 @@ export const MAX_QUESTIONS_PER_SESSION = 1000;
 const SETTINGS_LIMIT = { name: 'questions.settings', points: 30, durationSeconds: 60 };
 
 /**
- * `POST /sessions/:id/questions`: `pending` when the session pre-moderates (the audience learns
- * nothing of it until a moderator approves), else `visible` and on the session scope at once.
+ * `POST /sessions/:id/questions`: `pending` when the session pre-moderates or a moderation filter
+ * holds it (queued for the event's moderators either way; the audience learns nothing of it until
+ * a moderator approves), else `visible` and on the session scope at once.
  * The cap is checked without a session lock, so racing askers may pass it by a few.
  */
 export async function ask(ctx: AuthedCtx, sessionId: string, input: AskBody): Promise<Question> {
   const me = ctx.actor.userId;
   await ctx.platform.limits.consume(ASK_LIMIT, me);
   return withTx(ctx.platform, async (work) => {
-    const { session } = await requireLiveSession(work.tx, sessionId, me);
+    const { session, access } = await requireLiveSession(work.tx, sessionId, me);
     if (session.cancelledAt) throw new AppError(ErrorCode.conflict, 'This session was cancelled');
-    const body = await acceptQuestionText(work.tx, { eventId: session.eventId, userId: me }, input.body);
+    const id = uuidv7();
+    const { body, held } = await acceptQuestionText(
+      work,
+      { eventId: session.eventId, userId: me, targetId: id, isStaff: isEventStaff(access) },
+      input.body,
+    );
     if ((await repo.countSessionQuestions(work.tx, session.id)) >= MAX_QUESTIONS_PER_SESSION)
       throw new AppError(
         ErrorCode.limit_reached,
         `This session has reached its limit of ${MAX_QUESTIONS_PER_SESSION} questions`,
       );
-    const state = (await premoderates(work.tx, session)) ? 'pending' : 'visible';
+    const premoderated = !held && (await premoderates(work.tx, session));
+    const state = held || premoderated ? 'pending' : 'visible';
     const inserted = await repo.insertQuestion(work.tx, {
-      id: uuidv7(),
+      id,
       eventId: session.eventId,
       sessionId: session.id,
       askerId: me,
@@ -50,6 +59,17 @@ export async function ask(ctx: AuthedCtx, sessionId: string, input: AskBody): Pr
     });
     const row = (await repo.questionWithAsker(work.tx, inserted.id, me))!;
     await recordQuestion(work, row, false);
+    // Held questions reach the moderators live (the item on `moderation:<eventId>`), same transaction.
+    if (state === 'pending')
+      await queueForModeration(work, {
+        eventId: session.eventId,
+        targetType: 'question',
+        targetId: id,
+        reason: held ? 'filtered' : 'premoderation',
+        excerpt: body,
+        authorId: me,
+        flags: held ?? [],
+      });
     // The asker sees their own name: anonymity is towards the audience, not towards oneself.
     return presentQuestion(row, 'presenter', { withMine: true });
   });

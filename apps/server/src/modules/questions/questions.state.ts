@@ -3,6 +3,7 @@ import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
+import { resolveModerationItems } from '../moderation/index.ts';
 import { requireQuestion } from './questions.access.ts';
 import { isPublic, recordQuestion } from './questions.live.ts';
 import { presentQuestion } from './questions.presenter.ts';
@@ -74,6 +75,13 @@ export async function updateQuestion(
       );
     const updated = await setQuestionState(work, row.id, input.state, me, input.reason);
     if (!updated) throw notFound('Question');
+    // A presenter who approves a held question or hides one decided what the queue asked: its open
+    // item is resolved (live on the moderation scope) so moderators do not act on a stale one.
+    if (
+      (row.state === 'pending' && updated.state === 'visible') ||
+      (row.state !== 'hidden' && updated.state === 'hidden')
+    )
+      await resolveModerationItems(work, 'question', row.id, me);
     return presentQuestion(
       { ...updated, upvotedByMe: await repo.hasUpvoted(work.tx, row.id, me) },
       'presenter',

@@ -2,6 +2,7 @@ import { entities, type Question, scopes, type Upvote } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode } from '../../platform/errors.ts';
+import { assertMayParticipate } from '../moderation/index.ts';
 import { requireQuestion } from './questions.access.ts';
 import { questionCounts } from './questions.live.ts';
 import { presentQuestion } from './questions.presenter.ts';
@@ -22,6 +23,8 @@ export async function setUpvote(ctx: AuthedCtx, questionId: string, upvoted: boo
   await ctx.platform.limits.consume(UPVOTE_LIMIT, me);
   const { question, changed } = await withTx(ctx.platform, async (work) => {
     const { row, presenter } = await requireQuestion(work.tx, questionId, me);
+    // A banned person takes no part any more, withdrawals included (authorised first: 404 before 403).
+    await assertMayParticipate(work.tx, row.eventId, me);
     if (upvoted && row.state !== 'visible')
       throw new AppError(ErrorCode.invalid_transition, 'Only visible questions can be upvoted');
     if (upvoted && row.askerId === me)
