@@ -50,6 +50,10 @@ function callerFor(actor: LiveActor, sessionId: string): TestUser | null {
 }
 
 describe('live audience authorisation matrix', () => {
+  it('has rows for every live module', () => {
+    expect(sets.map((s) => s.module).sort()).toEqual(['moderation', 'polls', 'questions and feedback']);
+  });
+
   for (const set of sets) {
     for (const n of [0, 1]) {
       it(`${set.module}: every route and scope × every caller, session ${n + 1}`, async () => {
