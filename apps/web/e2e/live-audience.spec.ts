@@ -110,12 +110,15 @@ test('with pre-moderation a question waits, a moderator approves it, it appears 
   );
   await expect(voterPage.getByText('Does it work offline?')).toHaveCount(0);
 
-  // The organiser moderates the session's questions from its Live tab (pending ones show there).
+  // The organiser sees it waiting on the session's Live tab, and approves it from the event's queue.
   const moderator = await onLiveTab(browser, organiser, session.id);
   const pending = moderator.getByTestId('question').filter({ hasText: 'Does it work offline?' });
   await expect(pending).toContainText('Waiting for a moderator');
-  await pending.getByRole('button', { name: 'Approve' }).click();
-  await expect(pending).not.toContainText('Waiting for a moderator');
+  await moderator.goto(`/events/${event.id}/moderation`);
+  const queued = moderator.getByTestId('moderation-item').filter({ hasText: 'Does it work offline?' });
+  await expect(queued).toContainText('by Ada Asker');
+  await queued.getByRole('button', { name: 'Approve' }).click();
+  await expect(queued).toHaveCount(0);
 
   const seen = voterPage.getByTestId('question').filter({ hasText: 'Does it work offline?' });
   await expect(seen).toBeVisible();

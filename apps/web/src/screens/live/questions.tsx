@@ -2,6 +2,7 @@ import { MAX_QUESTION_LENGTH, type QuestionSort } from '@muster/protocol';
 import { type LocalQuestion, questionsOf } from '@muster/sdk';
 import { useState } from 'react';
 import { client } from '../../client.ts';
+import { ReportButton } from '../../components/report-button.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { useSelect } from '../../hooks/store.ts';
 import { describeError } from '../../lib/errors.ts';
@@ -107,7 +108,7 @@ function QuestionRow({ question: q, presenter }: { question: LocalQuestion; pres
           </div>
         ) : null}
         {!mine && !presenter && q.state === 'visible' ? (
-          <ReportButton questionId={q.id} eventId={q.eventId} />
+          <ReportButton target={{ targetType: 'question', targetId: q.id, eventId: q.eventId }} />
         ) : null}
         {error ? <p role="alert">{error}</p> : null}
       </div>
@@ -127,41 +128,6 @@ function QuestionRow({ question: q, presenter }: { question: LocalQuestion; pres
         </span>
       </button>
     </li>
-  );
-}
-
-/** Sends the question to the event's moderators (once per person; repeating it is harmless). */
-function ReportButton({ questionId, eventId }: { questionId: string; eventId: string }) {
-  const [state, setState] = useState<'idle' | 'sent' | string>('idle');
-  if (state === 'sent')
-    return (
-      <p role="status" className="muted">
-        Reported to the moderators.
-      </p>
-    );
-  return (
-    <>
-      <button
-        type="button"
-        className="link-button report"
-        onClick={() =>
-          client.api.moderation
-            .report({
-              targetType: 'question',
-              targetId: questionId,
-              eventId,
-              reason: 'Reported from the Live tab',
-            })
-            .then(
-              () => setState('sent'),
-              (e: unknown) => setState(describeError(e)),
-            )
-        }
-      >
-        Report
-      </button>
-      {state !== 'idle' ? <p role="alert">{state}</p> : null}
-    </>
   );
 }
 
