@@ -13,6 +13,7 @@ import { registerIdempotency } from './idempotency.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { registerTextGuard } from './text-guard.ts';
 import { validatorCompiler } from './validation.ts';
+import { isWebAppRead } from './web-app.ts';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -93,6 +94,7 @@ export async function createHttpServer(platform: Platform): Promise<App> {
     global: true,
     max: platform.config.httpRateLimitPerMinute,
     timeWindow: 60_000,
+    allowList: (request) => isWebAppRead(request.method, request.url),
     ...(platform.redis ? { redis: platform.redis, nameSpace: 'muster:http-rl:' } : {}),
     // Signed-in callers are limited per session, so a venue's shared NAT does not throttle everyone as one.
     keyGenerator: (request) => {

@@ -118,3 +118,19 @@ describe('the web app when it is not built', () => {
     expect((await server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 });
+
+describe('the web app behind one crowded address', () => {
+  const server = useTestServer(() => ({ env: { MUSTER_WEB_DIR: built, HTTP_RATE_LIMIT_PER_MINUTE: '5' } }));
+
+  it("serves the app's own files past the request limit, which still counts API calls", async () => {
+    const remoteAddress = '10.88.0.1';
+    for (let i = 0; i < 20; i++)
+      for (const url of ['/', '/assets/index-Ab12Cd34.js', '/sw.js', '/events/x/agenda'])
+        expect((await server.app.inject({ method: 'GET', url, remoteAddress })).statusCode, url).toBe(200);
+    const api = [];
+    for (let i = 0; i < 7; i++)
+      api.push((await server.app.inject({ method: 'GET', url: '/api/v1/events', remoteAddress })).statusCode);
+    expect(api.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(api.slice(5)).toEqual([429, 429]);
+  });
+});

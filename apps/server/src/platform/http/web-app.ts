@@ -9,6 +9,15 @@ import type { App } from './server.ts';
 /** Paths that belong to the server, never to the app: unknown ones stay 404 problems. */
 const SERVER_PATHS = /^\/(api|socket\.io|healthz|readyz|metrics)(\/|$)/;
 
+/**
+ * A read of the web app's own files (the shell, its scripts, icons): no database work, cached by
+ * the browser and the service worker. These are not counted against a client's request limit: a
+ * venue's crowd opening the app behind one NAT address pulls a few dozen files each, and counting
+ * them would answer 429 to the app shell itself (seen: a page stuck on "Loading…").
+ */
+export const isWebAppRead = (method: string, url: string): boolean =>
+  (method === 'GET' || method === 'HEAD') && !SERVER_PATHS.test(url.split('?')[0] ?? '/');
+
 /** Files whose name does not change when their content does: browsers must revalidate them. */
 const REVALIDATE = new Set(['/index.html', '/sw.js', '/registerSW.js', '/manifest.webmanifest']);
 
