@@ -137,12 +137,19 @@ function ItemCard({
     <div>
       <p className="meta">
         <span className="pill">{item.targetType}</span> <span className="pill">{item.reason}</span>
-        {item.reports ? <span className="pill warning">{item.reports} reports</span> : null}
-        {item.flags.map((flag) => (
-          <span key={flag} className="pill danger">
-            {flag}
+        {item.reports ? (
+          <span className="pill warning">
+            {item.reports} {item.reports === 1 ? 'report' : 'reports'}
           </span>
-        ))}
+        ) : null}
+        {/* The reason is shown once, above; the flags add what the filters or reporters found. */}
+        {item.flags
+          .filter((flag) => flag !== item.reason)
+          .map((flag) => (
+            <span key={flag} className="pill danger">
+              {flag}
+            </span>
+          ))}
       </p>
       {item.excerpt ? <blockquote className="question-body">{item.excerpt}</blockquote> : null}
       <p className="muted">{item.author ? `by ${item.author.name}` : 'author unknown'}</p>
