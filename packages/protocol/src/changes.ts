@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Bookmark, Note, Session, SessionChangedForYou, SessionUpdatedData } from './agenda.ts';
 import { Community, Member } from './community.ts';
+import { Checkin, DoorStats, SessionAttendance } from './door.ts';
 import { Event, EventRoleGrant } from './event.ts';
 import { Feedback } from './feedback.ts';
 import { Form, FormSubmissionCounted } from './form.ts';
@@ -12,6 +13,7 @@ import { Notification } from './notification.ts';
 import { Ballot, Poll, PollResults } from './poll.ts';
 import { Question, Upvote } from './question.ts';
 import { Rsvp } from './rsvp.ts';
+import { Order, Ticket, TicketRevocation, TicketType } from './ticket.ts';
 
 /**
  * The change catalogue: the one typed contract between a write (the server's change-log `append`)
@@ -28,7 +30,8 @@ export const isUuid = (s: string): boolean => UUID_RE.test(s);
 /**
  * The kinds of scope a change travels on; `kind:<id>` on the wire. `session` carries a session's live
  * audience (polls opening and closing, visible questions); `poll` a poll's results, followed only by
- * those allowed to see them; `moderation` an event's moderator queue and audit (event staff only).
+ * those allowed to see them; `moderation` an event's moderator queue and audit (event staff only);
+ * `door` an event's scans, revocations and door dashboard (organisers, staff and volunteers).
  */
 export const SCOPE_KINDS = [
   'event',
@@ -38,6 +41,7 @@ export const SCOPE_KINDS = [
   'session',
   'poll',
   'moderation',
+  'door',
 ] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
@@ -59,6 +63,8 @@ export const scopes = {
   poll: scopeOf('poll'),
   /** `moderation:<eventId>`. */
   moderation: scopeOf('moderation'),
+  /** `door:<eventId>`. */
+  door: scopeOf('door'),
 } as const satisfies { [K in ScopeKind]: (id: string) => Scope<K> };
 
 /** A scope of one of `kinds` built from `kind` and `id` (for owners chosen at run time, e.g. forms). */
@@ -156,6 +162,18 @@ export const changeCatalogue = {
   'moderation.actionRecorded': entry(['moderation'], AuditEntry),
   // A mute or ban of mine (data null when lifted; `id` is the event's).
   'moderation.restrictionChanged': entry(['user'], OrNull(Restriction)),
+  // Tickets and the door (issue 14). Ticket types with their availability on the event (throttled
+  // like poll results); orders and tickets on their buyer's and holder's `user:` scope.
+  'tickets.ticketTypeChanged': entry(['event'], TicketType),
+  'tickets.orderChanged': entry(['user'], Order),
+  'tickets.ticketChanged': entry(['user'], Ticket),
+  // Scanners' shared state on `door:<eventId>`: each recorded scan (an undo re-sends it with
+  // `undoneAt`), each revoked ticket, and the dashboard at most every 500 ms.
+  'checkin.checkinRecorded': entry(['door'], Checkin),
+  'checkin.ticketRevoked': entry(['door'], TicketRevocation),
+  'checkin.doorStatsChanged': entry(['door'], DoorStats),
+  // Room occupancy of a session (F6), for its audience and the room's scanners.
+  'checkin.attendanceChanged': entry(['session'], SessionAttendance),
 } as const;
 
 export type ChangeCatalogue = typeof changeCatalogue;

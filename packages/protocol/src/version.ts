@@ -32,6 +32,11 @@
  *     moderation (`ModerationItem`, `AuditEntry`, `ModerationSettings`, `Restriction`, reports and
  *     actions, `BulkModerationResult`, `ModerationQueueQuery`, `AuditQuery`) and their change
  *     entities; `PollVoter(List)` for named polls; error code `content_refused` (422: a text the event's filters refuse). Additive.
+ * 8 — tickets and the door (issue 14): scope kind `door:<eventId>`; ticket types and quotas
+ *     (`TicketType`, `TicketQuota`), orders (`Order`, holds, `checkoutUrl`), tickets with signed codes
+ *     (`Ticket`, ticket-code.ts `MT1.` format, `CheckinKeys`, `TicketRevocation`), scans (`CheckinBody`,
+ *     `CheckinResult`, batches, `Checkin`), the door dashboard (`DoorStats`), staff search, room
+ *     attendance (`SessionCheckinBody`, `SessionAttendance`), badges; their change entities. Additive.
  */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

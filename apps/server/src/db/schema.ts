@@ -14,6 +14,7 @@ export * from '../modules/notifications/notifications.tables.ts';
 export * from '../modules/polls/polls.tables.ts';
 export * from '../modules/questions/questions.tables.ts';
 export * from '../modules/referrals/referrals.tables.ts';
+export * from '../modules/tickets/tickets.tables.ts';
 export * from '../platform/changes/changes.tables.ts';
 export * from '../platform/http/idempotency.tables.ts';
 export * from '../platform/jobs/processed-jobs.tables.ts';

@@ -15,6 +15,7 @@ import { questionsModule } from './questions/index.ts';
 import { queuesModule } from './queues/index.ts';
 import { referralsModule } from './referrals/index.ts';
 import { syncRoutes } from './sync/index.ts';
+import { ticketsModule } from './tickets/index.ts';
 
 export type { Module };
 
@@ -33,6 +34,7 @@ export const modules: Module[] = [
   mediaModule,
   questionsModule,
   feedbackModule,
+  ticketsModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

@@ -181,6 +181,18 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
     c.op === 'delete' || !c.data
       ? remove(d, 'restrictions', c.id)
       : put(d, 'restrictions', c.data.eventId, c.data),
+  [entities.tickets.ticketTypeChanged]: (d, c) =>
+    c.op === 'delete' ? remove(d, 'ticketTypes', c.id) : put(d, 'ticketTypes', c.id, c.data),
+  [entities.tickets.orderChanged]: (d, c) => put(d, 'orders', c.id, c.data),
+  [entities.tickets.ticketChanged]: (d, c) =>
+    c.op === 'delete' ? remove(d, 'tickets', c.id) : put(d, 'tickets', c.id, c.data),
+  [entities.checkin.checkinRecorded]: (d, c) => put(d, 'checkins', c.id, c.data),
+  [entities.checkin.ticketRevoked]: (d, c) => put(d, 'revocations', c.data.ticketId, c.data),
+  [entities.checkin.doorStatsChanged]: (d, c) => {
+    if (notOlder(c.data.at, d.read('doorStats')[c.data.eventId]?.at))
+      put(d, 'doorStats', c.data.eventId, c.data);
+  },
+  [entities.checkin.attendanceChanged]: (d, c) => put(d, 'attendance', c.data.sessionId, c.data),
   [entities.forms.formChanged]: ignored('forms are read over REST when opened'),
   [entities.forms.submissionCounted]: ignored('submission counts are read over REST when opened'),
 };
@@ -225,6 +237,7 @@ export function dropScope(draft: Draft, scope: string): void {
   };
   if (kind === 'event') {
     remove(draft, 'events', id);
+    dropWhere('ticketTypes', (t) => t.eventId === id);
     dropWhere('sessions', (s) => s.eventId === id);
     dropWhere('channels', (c) => c.eventId === id);
     for (const key of Object.keys(draft.read('sessionMarks')))
@@ -235,12 +248,17 @@ export function dropScope(draft: Draft, scope: string): void {
   } else if (kind === 'session') {
     dropWhere('polls', (p) => p.sessionId === id);
     dropWhere('questions', (q) => q.sessionId === id);
+    remove(draft, 'attendance', id);
     for (const key of Object.keys(draft.read('pollResults')))
       if (!(key in draft.read('polls'))) remove(draft, 'pollResults', key);
   } else if (kind === 'poll') {
     remove(draft, 'pollResults', id);
   } else if (kind === 'moderation') {
     dropWhere('moderationItems', (item) => item.eventId === id);
+  } else if (kind === 'door') {
+    dropWhere('checkins', (row) => row.eventId === id);
+    dropWhere('revocations', (row) => row.eventId === id);
+    remove(draft, 'doorStats', id);
   } else if (kind === 'user') {
     for (const table of [
       'rsvps',
@@ -254,6 +272,8 @@ export function dropScope(draft: Draft, scope: string): void {
       'upvotes',
       'feedback',
       'restrictions',
+      'orders',
+      'tickets',
     ] as const)
       for (const key of Object.keys(draft.read(table))) remove(draft, table, key);
     dropWhere('channels', (c) => c.eventId === null);

@@ -2,6 +2,8 @@ import type {
   Ballot,
   Bookmark,
   Channel,
+  Checkin,
+  DoorStats,
   Event,
   EventRoleGrant,
   Feedback,
@@ -9,6 +11,7 @@ import type {
   Message,
   ModerationItem,
   Note,
+  Order,
   Poll,
   PollResults,
   Question,
@@ -17,6 +20,10 @@ import type {
   Restriction,
   Rsvp,
   Session,
+  SessionAttendance,
+  Ticket,
+  TicketRevocation,
+  TicketType,
   Upvote,
 } from '@muster/protocol';
 
@@ -83,6 +90,20 @@ export interface Tables {
   moderationItems: Record<string, ModerationItem>;
   /** My standing (mute, ban) per event id. */
   restrictions: Record<string, Restriction>;
+  /** Ticket types of followed events, with their availability. */
+  ticketTypes: Record<string, TicketType>;
+  /** My orders, by id. */
+  orders: Record<string, Order>;
+  /** My tickets, by id, with their signed codes (shown offline). */
+  tickets: Record<string, Ticket>;
+  /** Scans of followed doors (scanners only), by checkin id; my own offline scans are in the door queue. */
+  checkins: Record<string, Checkin>;
+  /** Revoked tickets of followed doors, by ticket id. */
+  revocations: Record<string, TicketRevocation>;
+  /** The door dashboard per event id. */
+  doorStats: Record<string, DoorStats>;
+  /** Room occupancy per session id. */
+  attendance: Record<string, SessionAttendance>;
 }
 
 /** A ballot as the store holds it; `local` marks one still in the outbox (optimistic). */
@@ -115,6 +136,13 @@ export const TABLE_NAMES: readonly TableName[] = [
   'feedback',
   'moderationItems',
   'restrictions',
+  'ticketTypes',
+  'orders',
+  'tickets',
+  'checkins',
+  'revocations',
+  'doorStats',
+  'attendance',
 ];
 
 export function emptyTables(): Tables {

@@ -15,6 +15,8 @@ export const isEventManager = (a: EventAccess) =>
   a.eventRole === 'organiser' || isCommunityAdmin(a.communityRole);
 /** Managers plus staff: door, moderation, attendee lists. */
 export const isEventStaff = (a: EventAccess) => isEventManager(a) || a.eventRole === 'staff';
+/** Staff plus volunteers: whoever scans tickets at the door (volunteers scan only: no search, no undo). */
+export const isEventScanner = (a: EventAccess) => isEventStaff(a) || a.eventRole === 'volunteer';
 
 /**
  * Drafts are seen by managers only. Public and unlisted events are seen by anyone once published;

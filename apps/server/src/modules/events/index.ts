@@ -20,6 +20,7 @@ export {
   canViewEvent,
   type EventAccess,
   isEventManager,
+  isEventScanner,
   isEventStaff,
 } from './events.policy.ts';
 export { presentEvent } from './events.presenter.ts';

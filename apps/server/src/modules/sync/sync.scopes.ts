@@ -14,7 +14,7 @@ import type { Queryable } from '../../platform/db/client.ts';
 import { invalid } from '../../platform/errors.ts';
 import { sessionEventId } from '../agenda/index.ts';
 import { communityRolesAmong } from '../communities/index.ts';
-import { canViewEvent, isEventStaff, loadEventAccessAmong } from '../events/index.ts';
+import { canViewEvent, isEventScanner, isEventStaff, loadEventAccessAmong } from '../events/index.ts';
 import { channelReadersAmong } from '../messaging/index.ts';
 import { pollFollowersAmong } from '../polls/index.ts';
 
@@ -73,6 +73,14 @@ const scopeRules: { [K in ScopeKind]: ScopeRule } = {
     async followers(q, id, userIds) {
       const access = await loadEventAccessAmong(q, id, userIds);
       return new Set(access ? userIds.filter((userId) => isEventStaff(access.accessOf(userId))) : []);
+    },
+  },
+  // An event's door: scans, revocations and the dashboard, for organisers, staff and volunteers.
+  door: {
+    refusal: ErrorCode.not_found,
+    async followers(q, id, userIds) {
+      const access = await loadEventAccessAmong(q, id, userIds);
+      return new Set(access ? userIds.filter((userId) => isEventScanner(access.accessOf(userId))) : []);
     },
   },
 };
