@@ -1,6 +1,7 @@
 import { mailJobs } from '../platform/mail/index.ts';
 import type { Module } from '../platform/module.ts';
 import { agendaJobs, agendaRoutes } from './agenda/index.ts';
+import { checkinModule } from './checkin/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
 import { feedbackModule } from './feedback/index.ts';
@@ -35,6 +36,7 @@ export const modules: Module[] = [
   questionsModule,
   feedbackModule,
   ticketsModule,
+  checkinModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

@@ -33,6 +33,12 @@ export interface EventKey {
 }
 
 const CURRENT_KEY_ID = 0;
+/**
+ * Public keys by `eventId/keyId`: a stored key never changes, so a door's thousands of scans read it
+ * once per node (oldest dropped first past the bound).
+ */
+const verifyingKeys = new Map<string, KeyObject>();
+const MAX_CACHED_KEYS = 1_000;
 // The SPKI DER of an Ed25519 key is a fixed 12-byte header followed by the raw 32-byte key.
 const SPKI_ED25519_HEADER = Buffer.from('302a300506032b6570032100', 'hex');
 
@@ -86,9 +92,16 @@ export async function verifyTicketCode(
 ): Promise<{ ticketId: string; keyId: number } | null> {
   const decoded = decodeTicketCode(code);
   if (!decoded || decoded.eventId.toLowerCase() !== eventId.toLowerCase()) return null;
-  const key = await loadKey(q, eventId, decoded.keyId);
-  if (!key) return null;
-  const ok = verify(null, decoded.message, key.publicKeyObject, decoded.signature);
+  const cacheKey = `${decoded.eventId}/${decoded.keyId}`;
+  let publicKey = verifyingKeys.get(cacheKey);
+  if (!publicKey) {
+    const key = await loadKey(q, eventId, decoded.keyId);
+    if (!key) return null;
+    publicKey = key.publicKeyObject;
+    if (verifyingKeys.size >= MAX_CACHED_KEYS) verifyingKeys.delete(verifyingKeys.keys().next().value!);
+    verifyingKeys.set(cacheKey, publicKey);
+  }
+  const ok = verify(null, decoded.message, publicKey, decoded.signature);
   return ok ? { ticketId: decoded.ticketId, keyId: decoded.keyId } : null;
 }
 
