@@ -31,7 +31,13 @@ beforeAll(async () => {
   const users = await Promise.all(
     ['Organiser', 'Staff', 'Volunteer', 'Attendee', 'Outsider'].map((name) => registerUser(server, { name })),
   );
-  [organiser, staff, volunteer, attendee, outsider] = users as [TestUser, TestUser, TestUser, TestUser, TestUser];
+  [organiser, staff, volunteer, attendee, outsider] = users as [
+    TestUser,
+    TestUser,
+    TestUser,
+    TestUser,
+    TestUser,
+  ];
 });
 
 async function ticketedEvent(count: number) {
