@@ -37,6 +37,14 @@ const EnvSchema = Type.Object({
   MUSTER_SEED: Type.Optional(Type.String({ pattern: '^(auto|never|always)$' })),
   MUSTER_WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
   TRUST_PROXY: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[^\\s,]+(\\s*,\\s*[^\\s,]+)*$' })),
+  STRIPE_SECRET_KEY: Type.Optional(
+    Type.String({ minLength: 8, maxLength: 300, pattern: '^[\\x21-\\x7e]+$' }),
+  ),
+  STRIPE_WEBHOOK_SECRET: Type.Optional(
+    Type.String({ minLength: 8, maxLength: 300, pattern: '^[\\x21-\\x7e]+$' }),
+  ),
+  STRIPE_API_BASE: Type.Optional(Type.String({ pattern: '^https?://' })),
+  TICKET_HOLD_MINUTES: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
@@ -87,6 +95,10 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Bearer token `/metrics` requires; unset: generated into `dataDir/metrics-token`. */
   metricsToken: string | undefined;
+  /** Stripe, for paid tickets; unset: paid ticket types are refused and free tickets work. */
+  stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | null;
+  /** How long a pending paid order holds its seats (default 15 minutes). */
+  ticketHoldMinutes: number;
 }
 
 /**
@@ -130,6 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustProxy = problems.some((p) => p.startsWith('TRUST_PROXY'))
     ? false
     : parseTrustProxy(picked.TRUST_PROXY, problems);
+  if (Boolean(picked.STRIPE_SECRET_KEY) !== Boolean(picked.STRIPE_WEBHOOK_SECRET))
+    problems.push(
+      'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both (payments need the webhook to settle) or neither',
+    );
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = (picked.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const allowedOrigins = new Set([
@@ -169,6 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: path.resolve(picked.MUSTER_WEB_DIR ?? path.join(import.meta.dirname, '../../web/dist')),
     trustProxy,
     metricsToken: picked.METRICS_TOKEN,
+    stripe:
+      picked.STRIPE_SECRET_KEY && picked.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: picked.STRIPE_SECRET_KEY,
+            webhookSecret: picked.STRIPE_WEBHOOK_SECRET,
+            apiBase: picked.STRIPE_API_BASE,
+          }
+        : null,
+    ticketHoldMinutes: Number(picked.TICKET_HOLD_MINUTES ?? 15),
   };
 }
 

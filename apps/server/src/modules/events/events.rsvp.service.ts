@@ -1,5 +1,6 @@
 import type { EventStatus, Rsvp, RsvpChoice, RsvpEntry, RsvpListQuery } from '@muster/protocol';
 import { entities, scopes } from '@muster/protocol';
+import { sql } from 'drizzle-orm';
 import type { Outcome } from '../../platform/batching/keyed-batcher.ts';
 import { perNodeBatcher } from '../../platform/batching/per-node-batcher.ts';
 import type { ChangeInput } from '../../platform/changes/change-log.ts';
@@ -82,7 +83,8 @@ async function refusalsOf(
   const eventRoles = await eventRolesOf(tx, event.id, userIds);
   const communityRoles = await communityRolesAmong(tx, event.communityId, userIds);
   const open = acceptsRsvps(event.status as EventStatus);
-  return intents.map(({ userId }) => {
+  const ticketed = await admitsByTicket(tx, event.id);
+  return intents.map(({ userId, action }) => {
     const access: EventAccess = {
       event,
       userId,
@@ -92,8 +94,26 @@ async function refusalsOf(
     if (!canViewEvent(access)) return notFound('Event');
     if (!open)
       return new AppError(ErrorCode.invalid_transition, `RSVPs are closed: the event is ${event.status}`);
+    if (ticketed && action === 'going')
+      return new AppError(ErrorCode.conflict, 'This event admits by ticket: get a ticket to take a seat');
     return null;
   });
+}
+
+/**
+ * A ticketed event admits by ticket (docs/tickets.md): once it sells ticket types, a seat is taken
+ * by buying one, not by an RSVP, so the two never race for the last seats. Read as SQL on the
+ * tickets module's table, under the event row lock that ticket types are also created under; the
+ * tickets module depends on this one, so importing it here would make a cycle.
+ */
+async function admitsByTicket(tx: Queryable, eventId: string): Promise<boolean> {
+  const result = await tx.execute(
+    sql`select exists(select 1 from ticket_types where event_id = ${eventId}) as ticketed`,
+  );
+  const rows = (Array.isArray(result) ? result : (result as { rows: { ticketed: boolean }[] }).rows) as {
+    ticketed: boolean;
+  }[];
+  return Boolean(rows[0]?.ticketed);
 }
 
 async function applyBatch(work: Work, event: EventRow, intents: RsvpIntent[]): Promise<(Rsvp | null)[]> {

@@ -1,4 +1,6 @@
 import type { Module } from '../../platform/module.ts';
+import { ticketJobs } from './tickets.jobs.ts';
+import { ticketRoutes } from './tickets.routes.ts';
 
 export {
   findTicket,
@@ -8,7 +10,14 @@ export {
   type TicketsToIssue,
 } from './tickets.issue.ts';
 export { eventPublicKeys, eventSigningKey, signTicketCode, verifyTicketCode } from './tickets.signing.ts';
-export { eventTicketKeys, orders, ticketQuotas, tickets, ticketTypes } from './tickets.tables.ts';
+export {
+  eventTicketKeys,
+  orders,
+  paymentEvents,
+  ticketQuotas,
+  tickets,
+  ticketTypes,
+} from './tickets.tables.ts';
 
-/** Ticket types, orders, payments and issued tickets (PRODUCT F1–F3); routes come with the orders. */
-export const ticketsModule: Module = { name: 'tickets' };
+/** Ticket types, orders, payments and issued tickets (PRODUCT F1–F3). */
+export const ticketsModule: Module = { name: 'tickets', routes: ticketRoutes, jobs: ticketJobs };

@@ -128,3 +128,21 @@ export const eventTicketKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.eventId, t.keyId] })],
 );
+
+/**
+ * Payment provider events already applied (PRODUCT F2): the webhook inserts the event id in the
+ * same transaction as its effect, so a delivery repeated by the provider changes nothing.
+ */
+export const paymentEvents = pgTable(
+  'payment_events',
+  {
+    provider: text('provider').notNull(),
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    orderId: uuid('order_id'),
+    /** What it did: issued, refunded, expired, ignored… */
+    outcome: text('outcome').notNull(),
+    receivedAt: stampedAt('received_at'),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
+);
