@@ -7,6 +7,7 @@ import {
   type User,
   type VoteBody,
 } from '@muster/protocol';
+import { type DoorOptions, DoorScanner } from './door/door.ts';
 import { Emitter } from './emitter.ts';
 import { SignedOutError } from './errors.ts';
 import { type Api, createApi } from './http/api.ts';
@@ -160,6 +161,33 @@ export class MusterClient {
   /** The event, its agenda and channels, kept live. */
   openEvent(eventId: string): Promise<void> {
     return this.follow(scopes.event(eventId));
+  }
+
+  /**
+   * A scanner at one door of the event (organisers, staff, volunteers): online verdicts, offline
+   * verdicts with the event's keys when the network is gone, and a durable queue uploaded on
+   * reconnect. Follows `door:<eventId>` so revocations and the dashboard arrive live.
+   */
+  async door(eventId: string, options: DoorOptions = {}): Promise<DoorScanner> {
+    const session = this.current;
+    const store = session.store;
+    const scanner = new DoorScanner(
+      eventId,
+      {
+        api: this.api,
+        storage: this.storage,
+        signals: this.signals,
+        timers: this.timers,
+        userId: this.auth.user!.id,
+        revoked: () =>
+          Object.values(store.getState().revocations)
+            .filter((r) => r.eventId === eventId)
+            .map((r) => r.ticketId),
+      },
+      options,
+    );
+    await this.follow(scopes.door(eventId)).catch(() => undefined);
+    return scanner.open();
   }
 
   /** A channel's recent messages and receipts, kept live. */

@@ -4,6 +4,14 @@
  * `@muster/sdk/indexeddb`, browser signals at `@muster/sdk/browser`.
  */
 export { type ClientEvents, MusterClient, type MusterClientOptions } from './client.ts';
+export {
+  type DoorEvents,
+  type DoorOptions,
+  DoorScanner,
+  type DoorState,
+  type ScanVerdict,
+} from './door/door.ts';
+export { type OfflineCheck, type OfflineVerdict, OfflineVerifier } from './door/verifier.ts';
 export { Emitter } from './emitter.ts';
 export { isTransient, MusterApiError, MusterNetworkError, SignedOutError } from './errors.ts';
 export { type Api, createApi, type PageOf, type WriteOptions } from './http/api.ts';

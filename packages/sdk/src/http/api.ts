@@ -13,16 +13,24 @@ import type {
   ChannelListQuery,
   ChannelPage,
   ChannelView,
+  CheckinBatchResult,
+  CheckinBody,
+  CheckinKeys,
+  CheckinResult,
   Community,
   CreateChannelBody,
   CreateCommunityBody,
   CreateDmBody,
   CreateEventBody,
+  CreateOrderBody,
   CreatePollBody,
   CreateSessionBody,
+  CreateTicketQuotaBody,
+  CreateTicketTypeBody,
   Device,
   DirectoryEntry,
   DirectoryQuery,
+  DoorStats,
   EditMessageBody,
   Event,
   EventListQuery,
@@ -41,6 +49,7 @@ import type {
   ModerationQueue,
   ModerationSettings,
   Note,
+  Order,
   PageQuery,
   PasswordResetBody,
   PasswordResetRequestBody,
@@ -52,6 +61,7 @@ import type {
   QuestionListQuery,
   ReadState,
   RegisterBody,
+  ReissueTicketBody,
   ReportBody,
   RoleAssignment,
   RoleListQuery,
@@ -63,15 +73,24 @@ import type {
   ScheduleItem,
   SendMessageBody,
   Session,
+  SessionAttendance,
+  SessionCheckinBody,
+  SessionCheckinResult,
   SessionQnaSettings,
   SpeakerDetail,
   SpeakerList,
   SyncResult,
+  Ticket,
+  TicketList,
+  TicketQuota,
+  TicketSearchResult,
+  TicketType,
   TokenPair,
   UpdateEventBody,
   UpdateMeBody,
   UpdateQuestionBody,
   UpdateSessionBody,
+  UpdateTicketTypeBody,
   User,
   VerifyEmailBody,
   VoteBody,
@@ -301,6 +320,44 @@ export function createApi(http: Transport) {
         get<ModerationSettings>(path`/api/v1/events/${eventId}/moderation/settings`),
       putSettings: (eventId: string, body: ModerationSettings) =>
         write<ModerationSettings>('PUT', path`/api/v1/events/${eventId}/moderation/settings`, body),
+    },
+    tickets: {
+      /** Public: whoever may see the event. */
+      types: (eventId: string) => get<{ items: TicketType[] }>(path`/api/v1/events/${eventId}/ticket-types`),
+      createType: (eventId: string, body: CreateTicketTypeBody) =>
+        write<TicketType>('POST', path`/api/v1/events/${eventId}/ticket-types`, body),
+      updateType: (id: string, body: UpdateTicketTypeBody) =>
+        write<TicketType>('PATCH', path`/api/v1/ticket-types/${id}`, body),
+      quotas: (eventId: string) =>
+        get<{ items: TicketQuota[] }>(path`/api/v1/events/${eventId}/ticket-quotas`),
+      createQuota: (eventId: string, body: CreateTicketQuotaBody) =>
+        write<TicketQuota>('POST', path`/api/v1/events/${eventId}/ticket-quotas`, body),
+      /** Free: paid with tickets at once. Paid: pending, pay at `checkoutUrl` before `holdExpiresAt`. */
+      order: (eventId: string, body: CreateOrderBody, o?: WriteOptions) =>
+        write<Order>('POST', path`/api/v1/events/${eventId}/orders`, body, o),
+      getOrder: (id: string) => get<Order>(path`/api/v1/orders/${id}`),
+      cancelOrder: (id: string) => write<Order>('POST', path`/api/v1/orders/${id}/cancel`),
+      mine: (eventId?: string) => get<TicketList>('/api/v1/me/tickets', eventId ? { eventId } : {}),
+      void: (id: string) => write<Ticket>('POST', path`/api/v1/tickets/${id}/void`),
+      reissue: (id: string, body: ReissueTicketBody = {}) =>
+        write<Ticket>('POST', path`/api/v1/tickets/${id}/reissue`, body),
+    },
+    door: {
+      /** Scanners: public keys and revoked tickets, to verify codes with no network. */
+      keys: (eventId: string) => get<CheckinKeys>(path`/api/v1/events/${eventId}/checkin/keys`),
+      scan: (eventId: string, body: CheckinBody) =>
+        write<CheckinResult>('POST', path`/api/v1/events/${eventId}/checkins`, body),
+      /** An offline queue; each `scanId` is applied once however often it is sent. */
+      upload: (eventId: string, scans: CheckinBody[]) =>
+        write<CheckinBatchResult>('POST', path`/api/v1/events/${eventId}/checkins/batch`, { scans }),
+      undo: (checkinId: string) => write<null>('DELETE', path`/api/v1/checkins/${checkinId}`),
+      search: (eventId: string, q: string) =>
+        get<TicketSearchResult>(path`/api/v1/events/${eventId}/tickets`, { q }),
+      stats: (eventId: string) => get<DoorStats>(path`/api/v1/events/${eventId}/door`),
+      roomScan: (sessionId: string, body: SessionCheckinBody) =>
+        write<SessionCheckinResult>('POST', path`/api/v1/sessions/${sessionId}/checkins`, body),
+      attendance: (sessionId: string) =>
+        get<SessionAttendance>(path`/api/v1/sessions/${sessionId}/attendance`),
     },
     /** `scopes` maps each scope to the last seq the caller has (0 for none). */
     sync: (scopes: Record<string, number>, limit?: number) =>
