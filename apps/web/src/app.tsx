@@ -42,6 +42,17 @@ const PresenterScreen = lazy(() =>
 const ModerationScreen = lazy(() =>
   import('./screens/moderation/moderation.tsx').then((m) => ({ default: m.ModerationScreen })),
 );
+// Tickets and the door: their own chunks (the door's camera decoder loads only when used).
+const TicketShopScreen = lazy(() =>
+  import('./screens/tickets/shop.tsx').then((m) => ({ default: m.TicketShopScreen })),
+);
+const MyTicketsScreen = lazy(() =>
+  import('./screens/tickets/my-tickets.tsx').then((m) => ({ default: m.MyTicketsScreen })),
+);
+const DoorScreen = lazy(() => import('./screens/door/scanner.tsx').then((m) => ({ default: m.DoorScreen })));
+const DoorDashboardScreen = lazy(() =>
+  import('./screens/door/dashboard.tsx').then((m) => ({ default: m.DoorDashboardScreen })),
+);
 const Attendees = lazy(() =>
   import('./screens/organiser/attendees.tsx').then((m) => ({ default: m.Attendees })),
 );
@@ -111,6 +122,10 @@ function SignedIn() {
           <Route path="/sessions/:id/live" component={SessionScreen} />
           <Route path="/sessions/:id/present" component={PresenterScreen} />
           <Route path="/events/:id/moderation" component={ModerationScreen} />
+          <Route path="/events/:id/tickets" component={TicketShopScreen} />
+          <Route path="/events/:id/door" component={DoorScreen} />
+          <Route path="/events/:id/door/dashboard" component={DoorDashboardScreen} />
+          <Route path="/tickets" component={MyTicketsScreen} />
           <Route path="/schedule" component={ScheduleScreen} />
           <Route path="/messages" component={MessagesScreen} />
           <Route path="/profile" component={ProfileScreen} />
