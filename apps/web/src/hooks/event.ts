@@ -83,6 +83,13 @@ export function useIsStaff(event: Event | undefined): boolean {
   return manager || role === 'staff';
 }
 
+/** Whoever scans at the door: staff and volunteers (the server's `isEventScanner`). */
+export function useIsScanner(event: Event | undefined): boolean {
+  const staff = useIsStaff(event);
+  const role = useSelect((t) => (event ? t.roles[event.id]?.role : undefined), [event?.id]);
+  return staff || role === 'volunteer';
+}
+
 /** After creating a community or an event: read the roles again. */
 export function refreshCommunityRoles(): Promise<void> {
   rolesLoaded = null;

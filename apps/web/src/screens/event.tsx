@@ -4,7 +4,7 @@ import { Link, useParams } from 'wouter';
 import { client } from '../client.ts';
 import { EventCover } from '../components/event-cover.tsx';
 import { Page } from '../components/page.tsx';
-import { useCanManage, useEvent, useIsStaff } from '../hooks/event.ts';
+import { useCanManage, useEvent, useIsScanner, useIsStaff } from '../hooks/event.ts';
 import { useOnline, useSelect } from '../hooks/store.ts';
 import { myEventIds } from '../lib/conversations.ts';
 import { formatDateTime } from '../lib/time.ts';
@@ -16,6 +16,7 @@ export function EventScreen() {
   const { event, missing } = useEvent(id);
   const manager = useCanManage(event);
   const staff = useIsStaff(event);
+  const scanner = useIsScanner(event);
   // The directory is for people taking part: an RSVP other than "not going", or a role.
   const takingPart = useSelect((t) => myEventIds(t).has(id), [id]);
   if (!event)
@@ -47,6 +48,14 @@ export function EventScreen() {
         {takingPart ? (
           <Link href={`/events/${event.id}/people`} className="button">
             People
+          </Link>
+        ) : null}
+        <Link href={`/events/${event.id}/tickets`} className="button">
+          Tickets
+        </Link>
+        {scanner ? (
+          <Link href={`/events/${event.id}/door`} className="button">
+            Door
           </Link>
         ) : null}
       </nav>

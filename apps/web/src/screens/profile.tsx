@@ -1,5 +1,6 @@
 import type { User } from '@muster/protocol';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { client } from '../client.ts';
 import { FormError } from '../components/field.tsx';
 import { ImagePicker } from '../components/image-picker.tsx';
@@ -73,6 +74,11 @@ export function ProfileScreen() {
         <dt>E-mail</dt>
         <dd data-testid="profile-email">{user?.email ?? 'None'}</dd>
       </dl>
+      <p>
+        <Link href="/tickets" className="button">
+          My tickets
+        </Link>
+      </p>
       {user ? <PhotoPicker user={user} /> : null}
       {user?.emailVerified === false ? (
         <>

@@ -3,11 +3,12 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
 import { client } from '../../client.ts';
 import { Page } from '../../components/page.tsx';
-import { useEvent } from '../../hooks/event.ts';
+import { useCanManage, useEvent } from '../../hooks/event.ts';
 import { useOnline, useSelect } from '../../hooks/store.ts';
 import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
 import { formatPrice } from './price.ts';
+import { TicketTypeForm } from './ticket-type-form.tsx';
 import './tickets.css';
 
 /**
@@ -17,6 +18,7 @@ import './tickets.css';
 export function TicketShopScreen() {
   const { id = '' } = useParams<{ id: string }>();
   const { event } = useEvent(id);
+  const manager = useCanManage(event);
   const online = useOnline();
   const [, navigate] = useLocation();
   const live = useSelect((t) => Object.values(t.ticketTypes).filter((type) => type.eventId === id), [id]);
@@ -129,6 +131,9 @@ export function TicketShopScreen() {
       <p>
         <Link href={`/tickets?event=${id}`}>My tickets</Link>
       </p>
+      {manager ? (
+        <TicketTypeForm eventId={id} onCreated={(type) => setLoaded((list) => [...(list ?? []), type])} />
+      ) : null}
     </Page>
   );
 }
