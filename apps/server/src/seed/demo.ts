@@ -154,6 +154,7 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
   await call('PUT', `/api/v1/sessions/${sessionIds.get('Real-time without tears')}/note`, attendee, {
     body: 'Ask about sequence numbers.',
   });
+  await seedTickets(call, organiser, attendee, event.id);
   return people.map((p) => ({
     email: accounts[p.key]!.email,
     password,
@@ -233,6 +234,32 @@ async function seedProgram(
     if (!ids.has(slot.title)) ids.set(slot.title, session.id);
   }
   return ids;
+}
+
+/**
+ * Tickets, after the RSVPs (a ticketed event admits by ticket from then on): a free pass and a paid
+ * one (refused with a clear message until Stripe is configured), and the attendee's own pass.
+ */
+async function seedTickets(call: Call, organiser: string, attendee: string, eventId: string) {
+  const pass = await call<{ id: string }>('POST', `/api/v1/events/${eventId}/ticket-types`, organiser, {
+    name: 'Conference pass',
+    description: 'Both days, every session, lunch included.',
+    priceCents: 0,
+    currency: 'EUR',
+    quantity: 250,
+    perPersonLimit: 4,
+  });
+  await call('POST', `/api/v1/events/${eventId}/ticket-types`, organiser, {
+    name: 'Supporter pass',
+    description: 'A conference pass that also pays for a student’s place.',
+    priceCents: 4900,
+    currency: 'EUR',
+    quantity: 40,
+    perPersonLimit: 2,
+  });
+  await call('POST', `/api/v1/events/${eventId}/orders`, attendee, {
+    items: [{ ticketTypeId: pass.id, quantity: 1 }],
+  });
 }
 
 /** The announcements channel with the organisers' first few messages. */

@@ -31,6 +31,7 @@ export function DoorScreen() {
   const { event } = useEvent(id);
   const staff = useIsStaff(event);
   const [doorId, setDoorId] = useState(() => localStorage.getItem(doorKey(id)) ?? 'Main entrance');
+  const [doorDraft, setDoorDraft] = useState(doorId);
   const [door, setDoor] = useState<DoorScanner | null>(null);
   const [state, setState] = useState<DoorState | null>(null);
   const [direction, setDirection] = useState<Direction>('in');
@@ -86,13 +87,16 @@ export function DoorScreen() {
       <div className="door">
         <div className="door-controls">
           <label className="door-name">
-            Door
+            Door name
             <input
-              value={doorId}
+              value={doorDraft}
               maxLength={40}
-              onChange={(e) => {
-                setDoorId(e.target.value);
-                localStorage.setItem(doorKey(id), e.target.value);
+              onChange={(e) => setDoorDraft(e.target.value)}
+              // The scanner is re-opened under the new name once it is typed, not on every key.
+              onBlur={() => {
+                const name = doorDraft.trim() || 'Main entrance';
+                localStorage.setItem(doorKey(id), name);
+                setDoorId(name);
               }}
             />
           </label>
