@@ -1,5 +1,6 @@
 /** Every table, for drizzle-kit's migration generator (drizzle.config.ts). Not imported by platform. */
 export * from '../modules/agenda/agenda.tables.ts';
+export * from '../modules/badges/badges.tables.ts';
 export * from '../modules/checkin/checkin.tables.ts';
 export * from '../modules/communities/communities.tables.ts';
 export * from '../modules/events/events.tables.ts';

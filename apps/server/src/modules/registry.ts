@@ -1,6 +1,7 @@
 import { mailJobs } from '../platform/mail/index.ts';
 import type { Module } from '../platform/module.ts';
 import { agendaJobs, agendaRoutes } from './agenda/index.ts';
+import { badgesModule } from './badges/index.ts';
 import { checkinModule } from './checkin/index.ts';
 import { communitiesModule } from './communities/index.ts';
 import { eventsModule } from './events/index.ts';
@@ -37,6 +38,7 @@ export const modules: Module[] = [
   feedbackModule,
   ticketsModule,
   checkinModule,
+  badgesModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

@@ -1,12 +1,5 @@
-import { customType, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { stampedAt } from '../../platform/db/columns.ts';
-
-/** `bytea` as a Buffer: image bytes live in the database so PGlite and PostgreSQL behave alike. */
-const bytes = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  toDriver: (value) => value,
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-});
+import { index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bytes, stampedAt } from '../../platform/db/columns.ts';
 
 /**
  * One processed image, keyed by the SHA-256 of the uploaded bytes: the same upload twice is one

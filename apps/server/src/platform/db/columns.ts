@@ -63,3 +63,13 @@ export function timestamptz(name: string) {
 export function stampedAt(name: string) {
   return timestamptz(name).notNull().defaultNow();
 }
+
+/**
+ * `bytea` as a Buffer: file bytes (image renditions, badge PDFs) live in the database, so PGlite and
+ * PostgreSQL behave alike and every node of a deployment reads what any node wrote.
+ */
+export const bytes = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => value,
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
