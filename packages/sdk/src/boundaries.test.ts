@@ -13,7 +13,8 @@ const sources = (dir: string): string[] =>
 
 /**
  * The SDK runs in browsers, Node and React Native: its code imports only the protocol, its own
- * files and socket.io-client, and touches no DOM or Node global. Browser globals are read only
+ * files, socket.io-client and the pure-JS Ed25519 verifier (`@noble/ed25519` with `@noble/hashes`,
+ * for offline ticket checks), and touches no DOM or Node global. Browser globals are read only
  * by the browser adapters, through `globalThis` and typed by hand.
  */
 describe('dependency direction and portability', () => {
@@ -22,13 +23,15 @@ describe('dependency direction and portability', () => {
     code: fs.readFileSync(file, 'utf8'),
   }));
 
-  it('imports only @muster/protocol, socket.io-client and its own files', () => {
+  it('imports only @muster/protocol, socket.io-client, @noble and its own files', () => {
     for (const { name, code } of files) {
       const imports = [...code.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
       for (const spec of imports) {
         const allowed =
           spec === '@muster/protocol' ||
           spec === 'socket.io-client' ||
+          spec === '@noble/ed25519' ||
+          spec === '@noble/hashes/sha2.js' ||
           (spec.startsWith('.') &&
             !path.resolve(path.dirname(path.join(src, name)), spec).includes(`${path.sep}apps${path.sep}`));
         expect(allowed, `${name} imports ${spec}`).toBe(true);
