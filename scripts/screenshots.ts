@@ -147,7 +147,34 @@ async function main() {
     await organiser.goto(`${new URL(eventUrl).pathname}/moderation`);
     await expect(organiser.getByRole('heading', { name: /^Queue/ })).toBeVisible();
     await shoot(organiser, 'moderation-queue');
-    await organiser.goto(new URL(eventUrl).pathname);
+
+    // Tickets and the door: the attendee's pass, a steward at the door who loses the network.
+    const eventPath = new URL(eventUrl).pathname;
+    await attendee.goto(`${eventPath}/tickets`);
+    await expect(attendee.getByTestId('ticket-type').first()).toBeVisible();
+    await attendee.getByRole('button', { name: 'One more Supporter pass' }).click();
+    await shoot(attendee, 'tickets');
+    await attendee.goto('/tickets');
+    await expect(attendee.getByTestId('ticket-qr')).toBeVisible();
+    await shoot(attendee, 'my-ticket');
+    const code = (await attendee.locator('.ticket-code').first().textContent()) ?? '';
+    const steward = await signedInPage(browser, server.url, logins.staff!);
+    await steward.goto(`${eventPath}/door`);
+    await steward.getByLabel('Door name').fill('North entrance');
+    await steward.getByLabel('Door name').blur();
+    await expect(steward.getByTestId('wedge')).toBeEnabled();
+    await steward.context().setOffline(true);
+    await expect(steward.getByTestId('door-offline')).toBeVisible();
+    await steward.getByTestId('wedge').fill(code);
+    await steward.getByTestId('wedge').press('Enter');
+    await expect(steward.getByTestId('verdict')).toHaveAttribute('data-result', 'admitted');
+    await shoot(steward, 'door-offline');
+    await steward.context().setOffline(false);
+    await expect(steward.getByTestId('door-offline')).toHaveCount(0);
+    await organiser.goto(`${eventPath}/door/dashboard`);
+    await expect(organiser.getByTestId('door-checked-in')).toContainText('1 of');
+    await shoot(organiser, 'door-dashboard');
+    await organiser.goto(eventPath);
     await attendee.goto(sessionPath);
 
     // A direct message from the organiser, read and answered by the attendee.
