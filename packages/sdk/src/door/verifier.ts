@@ -6,6 +6,17 @@ import { sha512 } from '@noble/hashes/sha2.js';
 // venue's Muster over plain http on the local network.
 ed.hashes.sha512 = sha512;
 
+let warmed = false;
+/**
+ * The first Ed25519 operation builds the library's base-point tables (~100 ms on a phone): done when
+ * a door opens, so the first ticket at the door is as quick as the thousandth.
+ */
+function warmUp() {
+  if (warmed) return;
+  warmed = true;
+  ed.getPublicKey(new Uint8Array(32).fill(7));
+}
+
 export type OfflineVerdict = Extract<CheckinOutcome, 'admitted' | 'already_checked_in' | 'invalid' | 'void'>;
 
 export interface OfflineCheck {
@@ -29,6 +40,7 @@ export class OfflineVerifier {
   constructor(keys: CheckinKeys) {
     this.eventId = keys.eventId.toLowerCase();
     this.update(keys);
+    warmUp();
   }
 
   /** Takes fresh keys and a fresh revocation list (what the server said last). */
