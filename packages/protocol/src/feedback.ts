@@ -37,7 +37,7 @@ export type FeedbackSummary = Static<typeof FeedbackSummary>;
 export const FeedbackDueQuery = Type.Object({ eventId: Id }, { additionalProperties: false });
 export type FeedbackDueQuery = Static<typeof FeedbackDueQuery>;
 
-/** Sessions the caller bookmarked that ended in the last 24 hours and that they have not rated. */
+/** Sessions the caller bookmarked or walked into (a room scan) that ended in the last 24 hours, not rated yet. */
 export const FeedbackDue = Type.Object({
   items: Type.Array(Type.Object({ sessionId: Id, title: Type.String(), endsAt: Timestamp })),
 });

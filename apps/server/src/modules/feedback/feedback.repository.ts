@@ -1,6 +1,8 @@
-import { and, desc, eq, gt, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { bookmarks, sessions } from '../agenda/index.ts';
+import { sessionCheckins } from '../checkin/index.ts';
+import { tickets } from '../tickets/index.ts';
 import { sessionFeedback } from './feedback.tables.ts';
 
 export type FeedbackRow = typeof sessionFeedback.$inferSelect;
@@ -53,20 +55,31 @@ export async function comments(q: Queryable, sessionId: string, limit: number) {
     .limit(limit);
 }
 
-/** Bookmarked sessions of `eventId` that ended in (since, now] and that `userId` has not rated. */
+/**
+ * Sessions of `eventId` that ended in (since, now], that `userId` bookmarked or walked into (a room
+ * scan of their ticket), and that they have not rated.
+ */
 export async function feedbackDue(q: Queryable, userId: string, eventId: string, since: Date) {
+  const attended = q
+    .select({ sessionId: sessionCheckins.sessionId })
+    .from(sessionCheckins)
+    .innerJoin(tickets, eq(tickets.id, sessionCheckins.ticketId))
+    .where(and(eq(tickets.holderId, userId), eq(tickets.eventId, eventId)));
+  const bookmarked = q
+    .select({ sessionId: bookmarks.sessionId })
+    .from(bookmarks)
+    .where(and(eq(bookmarks.userId, userId), eq(bookmarks.eventId, eventId)));
   return q
     .select({ sessionId: sessions.id, title: sessions.title, endsAt: sessions.endsAt })
-    .from(bookmarks)
-    .innerJoin(sessions, eq(sessions.id, bookmarks.sessionId))
+    .from(sessions)
     .leftJoin(
       sessionFeedback,
       and(eq(sessionFeedback.sessionId, sessions.id), eq(sessionFeedback.userId, userId)),
     )
     .where(
       and(
-        eq(bookmarks.userId, userId),
-        eq(bookmarks.eventId, eventId),
+        eq(sessions.eventId, eventId),
+        or(inArray(sessions.id, bookmarked), inArray(sessions.id, attended)),
         isNull(sessions.cancelledAt),
         gt(sessions.endsAt, since),
         lte(sessions.endsAt, new Date()),

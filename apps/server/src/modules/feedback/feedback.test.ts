@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Change, FeedbackDue, FeedbackSummary } from '@muster/protocol';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSession } from '../../../test/factories/agenda.ts';
 import { buildEvent, call, grantRole, quickUsers } from '../../../test/factories/events.ts';
 import { scopeChanges } from '../../../test/factories/messaging.ts';
+import { issueTestTickets } from '../../../test/factories/tickets.ts';
 import { injectAs, registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
 import { sessions } from '../agenda/index.ts';
@@ -127,6 +129,23 @@ describe('session feedback', () => {
     await rate(fan!, session.id, { rating: 4 });
     expect((await due()).items).toEqual([]);
     expect((await inject('GET', '/api/v1/me/feedback-due?eventId=nope', fan)).statusCode).toBe(400);
+  });
+
+  it('also lists a session the person walked into (their ticket scanned at the room door)', async () => {
+    const { event, session } = await pastSession(90);
+    const [visitor] = await quickUsers(server, 1, 'Visitor');
+    const [ticket] = await issueTestTickets(server, event.id, visitor!, 1);
+    await call(server, 'POST', `/api/v1/sessions/${session.id}/checkins`, staff, {
+      qr: ticket!.qr,
+      scanId: randomUUID(),
+    });
+    const due = await call<FeedbackDue>(
+      server,
+      'GET',
+      `/api/v1/me/feedback-due?eventId=${event.id}`,
+      visitor!,
+    );
+    expect(due.items.map((i) => i.sessionId)).toEqual([session.id]);
   });
 
   it('keeps one row under concurrent saves by one person, and limits saves to 20 a minute', async () => {
