@@ -107,28 +107,41 @@ export function DoorDashboardScreen() {
   );
 }
 
-/** One line over time in plain SVG, with its numbers as text for screen readers. */
+/** Arrivals per minute as bars in plain SVG (one bar per minute), with the numbers as text too. */
 function Curve({ points, timeZone }: { points: DoorStats['curve']; timeZone: string }) {
   if (points.length === 0) return <p className="muted">No arrivals yet.</p>;
   const max = Math.max(...points.map((p) => p.count), 1);
   const first = Date.parse(points[0]!.minute);
-  const span = Math.max(Date.parse(points.at(-1)!.minute) - first, 60_000);
-  const xy = points.map(
-    (p) => `${((Date.parse(p.minute) - first) / span) * 300},${100 - (p.count / max) * 90}`,
-  );
+  const minutes = Math.max(Math.round((Date.parse(points.at(-1)!.minute) - first) / 60_000) + 1, 10);
+  const width = 300 / minutes;
   const peak = points.reduce((a, b) => (b.count > a.count ? b : a));
+  const total = points.reduce((s, p) => s + p.count, 0);
   return (
     <figure className="door-curve">
       <svg
-        viewBox="-5 0 310 105"
+        viewBox="0 0 300 100"
+        preserveAspectRatio="none"
         role="img"
         aria-label={`Arrivals per minute, peak ${peak.count} at ${formatDateTime(peak.minute, timeZone)}`}
       >
-        <polyline points={xy.join(' ')} fill="none" stroke="currentColor" strokeWidth="2.5" />
+        {points.map((p) => {
+          const height = Math.max(2, (p.count / max) * 96);
+          const x = ((Date.parse(p.minute) - first) / 60_000) * width;
+          return (
+            <rect
+              key={p.minute}
+              x={x + width * 0.1}
+              y={100 - height}
+              width={width * 0.8}
+              height={height}
+              fill="currentColor"
+            />
+          );
+        })}
       </svg>
       <figcaption className="meta">
-        Peak {peak.count}/min at {formatDateTime(peak.minute, timeZone)};{' '}
-        {points.reduce((s, p) => s + p.count, 0)} admitted in the last {Math.round(span / 60_000) + 1} min.
+        Peak {peak.count}/min at {formatDateTime(peak.minute, timeZone)}; {total} admitted in {points.length}{' '}
+        {points.length === 1 ? 'minute' : 'minutes'} with arrivals.
       </figcaption>
     </figure>
   );
