@@ -214,6 +214,14 @@ async function run(params: ReturnType<typeof parseDoorArgs>, cleanup: Cleanup): 
     const seen = stats.find((s) => s.at >= ack && s.checkedIn >= i + 1 - doubles);
     return seen ? seen.at - ack : Number.POSITIVE_INFINITY;
   });
+  // Where the slowest dashboard updates fell (seconds into the run): tells an upload from a stall.
+  const slowest = lags
+    .map((lag, i) => ({
+      atS: Number(((admittedAcks[i]! - start) / 1000).toFixed(2)),
+      lagMs: Math.round(lag),
+    }))
+    .sort((a, b) => b.lagMs - a.lagMs)
+    .slice(0, 5);
   const final = await call<DoorStats>(base, 'GET', `/api/v1/events/${eventId}/door`, {
     token: organiser!.accessToken,
   });
@@ -264,6 +272,7 @@ async function run(params: ReturnType<typeof parseDoorArgs>, cleanup: Cleanup): 
       verdict: verdict(ok.counted),
     },
   ]);
+  console.log(`slowest dashboard updates: ${slowest.map((s) => `${s.lagMs} ms at ${s.atS} s`).join(', ')}`);
   writeResult('door', {
     params,
     online: onlineSummary,
