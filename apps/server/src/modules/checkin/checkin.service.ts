@@ -105,6 +105,9 @@ export async function scanBatch(
     chunk.forEach(({ index }, i) => {
       results[index] = answers[i]!;
     });
+    // PGlite answers in microtasks: without a turn of the event loop between chunks, a long upload
+    // would run to its end before any timer (the dashboard's publication) or other request.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   if (valid.length) doorStatsPublisher(ctx.platform).touch(eventId);
   return { results };
