@@ -1,18 +1,12 @@
 import { type DoorConflict, type DoorStats, entities, scopes } from '@muster/protocol';
 import { sql } from 'drizzle-orm';
-import type { Queryable } from '../../platform/db/client.ts';
+import { type Queryable, queryRows } from '../../platform/db/client.ts';
 import { throttledPublisher } from '../../platform/live/throttled-publisher.ts';
 
 /** How often, at most, the dashboard of one event goes out while scans come in. */
 export const DOOR_STATS_INTERVAL_MS = 500;
 const MAX_CONFLICTS = 200;
 const CURVE_HOURS = 6;
-
-type Rows<T> = { rows: T[] } | T[];
-const rowsOf = <T>(result: unknown): T[] => {
-  const r = result as Rows<T>;
-  return Array.isArray(r) ? r : r.rows;
-};
 
 /**
  * The door dashboard (PRODUCT F4), every figure derived by aggregate SQL from the recorded scans, so
@@ -21,24 +15,31 @@ const rowsOf = <T>(result: unknown): T[] => {
  * admitted twice, with both scans), and admissions per minute over the last six hours.
  */
 export async function doorStats(q: Queryable, eventId: string): Promise<DoorStats> {
-  const [totals] = rowsOf<{ checked_in: number; expected: number }>(
-    await q.execute(sql`
+  const [totals] = await queryRows<{ checked_in: number; expected: number }>(
+    q,
+    sql`
       select
         (select count(distinct ticket_id)::int from checkins
           where event_id = ${eventId} and result = 'admitted' and undone_at is null) as checked_in,
-        (select count(*)::int from tickets where event_id = ${eventId} and status = 'valid') as expected`),
+        (select count(*)::int from tickets where event_id = ${eventId} and status = 'valid') as expected`,
   );
-  const perDoor = rowsOf<{ door_id: string | null; count: number; per_minute: number }>(
-    await q.execute(sql`
+  const perDoor = await queryRows<{ door_id: string | null; count: number; per_minute: number }>(
+    q,
+    sql`
       select door_id, count(*)::int as count,
              count(*) filter (where scanned_at > now() - interval '1 minute')::int as per_minute
         from checkins
        where event_id = ${eventId} and result = 'admitted' and undone_at is null
        group by door_id
-       order by door_id nulls first`),
+       order by door_id nulls first`,
   );
-  const conflicts = rowsOf<{ ticket_id: string; holder_name: string; scans: DoorConflict['checkins'] }>(
-    await q.execute(sql`
+  const conflicts = await queryRows<{
+    ticket_id: string;
+    holder_name: string;
+    scans: DoorConflict['checkins'];
+  }>(
+    q,
+    sql`
       select c.ticket_id, t.holder_name,
              json_agg(json_build_object('id', c.id, 'doorId', c.door_id, 'scannedAt', c.scanned_at)
                       order by c.scanned_at) as scans
@@ -46,15 +47,16 @@ export async function doorStats(q: Queryable, eventId: string): Promise<DoorStat
        where c.event_id = ${eventId} and c.conflict and c.undone_at is null
        group by c.ticket_id, t.holder_name
        order by min(c.scanned_at)
-       limit ${MAX_CONFLICTS}`),
+       limit ${MAX_CONFLICTS}`,
   );
-  const curve = rowsOf<{ minute: Date | string; count: number }>(
-    await q.execute(sql`
+  const curve = await queryRows<{ minute: Date | string; count: number }>(
+    q,
+    sql`
       select date_trunc('minute', scanned_at) as minute, count(*)::int as count
         from checkins
        where event_id = ${eventId} and result = 'admitted' and undone_at is null
          and scanned_at > now() - make_interval(hours => ${CURVE_HOURS})
-       group by 1 order by 1`),
+       group by 1 order by 1`,
   );
   return {
     eventId,
