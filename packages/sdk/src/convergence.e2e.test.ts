@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Event, MessagePage, Note, Rsvp, Schedule, Session } from '@muster/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,7 +121,8 @@ async function perform(run: Run, c: Command) {
         : client.cancelRsvp(world.event.id)));
     case 'send':
       run.sends++;
-      return void (await client.sendMessage(world.channel.id, c.body));
+      // Each text once: the event's moderation refuses the same text again within minutes (K1).
+      return void (await client.sendMessage(world.channel.id, `${c.body} #${run.sends}`));
     case 'react': {
       const target = Object.values(client.store.confirmed().messages).find((m) => !m.deleted);
       if (!target) return;
@@ -131,7 +133,7 @@ async function perform(run: Run, c: Command) {
         room: c.room,
       }));
     case 'remoteSend':
-      return void (await postMessage(server, world.organiser, world.channel.id, c.body));
+      return void (await postMessage(server, world.organiser, world.channel.id, `${c.body} ${randomUUID()}`));
     case 'remoteNote':
       return void (await asUser(server, run.user, 'PUT', `/api/v1/sessions/${session(c.s).id}/note`, {
         body: c.body,
