@@ -45,6 +45,15 @@ const EnvSchema = Type.Object({
   ),
   STRIPE_API_BASE: Type.Optional(Type.String({ pattern: '^https?://' })),
   TICKET_HOLD_MINUTES: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+  VAPID_PUBLIC_KEY: Type.Optional(
+    Type.String({ minLength: 80, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+  ),
+  VAPID_PRIVATE_KEY: Type.Optional(
+    Type.String({ minLength: 40, maxLength: 50, pattern: '^[A-Za-z0-9_-]+$' }),
+  ),
+  VAPID_SUBJECT: Type.Optional(
+    Type.String({ maxLength: 300, pattern: '^(mailto:[^\\s]+|https://[^\\s]+)$' }),
+  ),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
@@ -99,6 +108,8 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | null;
   /** How long a pending paid order holds its seats (default 15 minutes). */
   ticketHoldMinutes: number;
+  /** Web Push signing keys and contact; unset keys are generated once into the database. */
+  vapid: { publicKey?: string; privateKey?: string; subject?: string } | null;
 }
 
 /**
@@ -146,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: set both (payments need the webhook to settle) or neither',
     );
+  if (Boolean(picked.VAPID_PUBLIC_KEY) !== Boolean(picked.VAPID_PRIVATE_KEY))
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both (one key pair) or neither');
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = (picked.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const allowedOrigins = new Set([
@@ -194,6 +207,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
     ticketHoldMinutes: Number(picked.TICKET_HOLD_MINUTES ?? 15),
+    vapid:
+      picked.VAPID_PUBLIC_KEY || picked.VAPID_SUBJECT
+        ? {
+            ...(picked.VAPID_PUBLIC_KEY ? { publicKey: picked.VAPID_PUBLIC_KEY } : {}),
+            ...(picked.VAPID_PRIVATE_KEY ? { privateKey: picked.VAPID_PRIVATE_KEY } : {}),
+            ...(picked.VAPID_SUBJECT ? { subject: picked.VAPID_SUBJECT } : {}),
+          }
+        : null,
   };
 }
 

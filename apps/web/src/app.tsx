@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import { Layout } from './components/layout.tsx';
 import { Notices } from './components/notices.tsx';
+import { PushDevice } from './components/push-device.tsx';
 import { Receipts } from './components/receipts.tsx';
 import { useUser } from './hooks/session.ts';
 import { AgendaScreen } from './screens/agenda.tsx';
@@ -48,6 +49,12 @@ const TicketShopScreen = lazy(() =>
 );
 const MyTicketsScreen = lazy(() =>
   import('./screens/tickets/my-tickets.tsx').then((m) => ({ default: m.MyTicketsScreen })),
+);
+const InboxScreen = lazy(() =>
+  import('./screens/notifications/inbox.tsx').then((m) => ({ default: m.InboxScreen })),
+);
+const NotificationSettingsScreen = lazy(() =>
+  import('./screens/notifications/settings.tsx').then((m) => ({ default: m.NotificationSettingsScreen })),
 );
 const DoorScreen = lazy(() => import('./screens/door/scanner.tsx').then((m) => ({ default: m.DoorScreen })));
 const DoorDashboardScreen = lazy(() =>
@@ -97,6 +104,7 @@ function SignedIn() {
     <>
       <Receipts />
       <Notices />
+      <PushDevice />
       <Suspense fallback={<p role="status">Loading…</p>}>
         <Switch>
           <Route path="/" component={DiscoverScreen} />
@@ -129,6 +137,8 @@ function SignedIn() {
           <Route path="/schedule" component={ScheduleScreen} />
           <Route path="/messages" component={MessagesScreen} />
           <Route path="/profile" component={ProfileScreen} />
+          <Route path="/inbox" component={InboxScreen} />
+          <Route path="/settings/notifications" component={NotificationSettingsScreen} />
           <Route path="/channels/:id" component={ChannelScreen} />
           <Route>
             <section aria-labelledby="page-title">

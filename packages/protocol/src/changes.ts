@@ -9,7 +9,7 @@ import { User } from './identity.ts';
 import { Lead } from './lead.ts';
 import { Channel, Mentioned, Message, ReactionsChanged, ReadState, ReceiptUpdated } from './messaging.ts';
 import { AuditEntry, ModerationItem, Restriction } from './moderation.ts';
-import { Notification } from './notification.ts';
+import { Notification, NotificationsAllRead, NotificationUnread } from './notification.ts';
 import { Ballot, Poll, PollResults } from './poll.ts';
 import { Question, Upvote } from './question.ts';
 import { Rsvp } from './rsvp.ts';
@@ -124,7 +124,10 @@ export const changeCatalogue = {
   'agenda.bookmarkAdded': entry(['user'], Bookmark),
   'agenda.bookmarkRemoved': entry(['user'], Type.Null()),
   'agenda.noteSaved': entry(['user'], Note),
+  // An inbox item, new or changed in place (grouped count, read); the badge; mark-all-read.
   'notifications.created': entry(['user'], Notification),
+  'notifications.unreadChanged': entry(['user'], NotificationUnread),
+  'notifications.allRead': entry(['user'], NotificationsAllRead),
   'events.eventCreated': entry(['event'], Event),
   'events.eventUpdated': entry(['event'], Event),
   'events.statusChanged': entry(['event'], Event),

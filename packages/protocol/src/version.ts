@@ -37,6 +37,10 @@
  *     (`Ticket`, ticket-code.ts `MT1.` format, `CheckinKeys`, `TicketRevocation`), scans (`CheckinBody`,
  *     `CheckinResult`, batches, `Checkin`), the door dashboard (`DoorStats`), staff search, room
  *     attendance (`SessionCheckinBody`, `SessionAttendance`), badges; their change entities. Additive.
+ * 9 — notifications (issue 15): `Notification` gains `url`, `groupKey`, `count`, `updatedAt` (grouped
+ *     items change in place); `NotificationPage` with `unread`; mark read; preferences (categories ×
+ *     push/email/inApp, quiet hours, mutes); push subscriptions and the VAPID key; socket event
+ *     `device.visibility`; change entities `notifications.unreadChanged` and `notifications.allRead`. Additive.
  */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

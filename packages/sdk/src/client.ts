@@ -26,6 +26,7 @@ import {
 import { type SessionEvents, UserSession } from './session.ts';
 import { MemoryStorage } from './storage/memory.ts';
 import type { Store } from './store/store.ts';
+import type { NotificationRecord } from './store/tables.ts';
 import { UnreadableChanges } from './store/unreadable.ts';
 import { putMessages } from './sync/loaders.ts';
 import type { RealtimeOptions } from './sync/realtime.ts';
@@ -213,6 +214,28 @@ export class MusterClient {
   /** Catches up every followed scope now (also what reconnection does). */
   sync(): Promise<void> {
     return this.current.syncer.sync();
+  }
+
+  /**
+   * A page of the inbox from `api.notifications.list` into the store (a fresh device starts with the
+   * server's newest items; live changes keep them current from then on) with the server's count.
+   */
+  loadNotifications(items: readonly NotificationRecord[], unread: number): void {
+    const userId = this.user?.id;
+    this.store.load((draft) => {
+      const table = draft.write('notifications');
+      for (const item of items) {
+        const held = table[item.id];
+        if (!held || (held.updatedAt ?? held.createdAt) <= (item.updatedAt ?? item.createdAt))
+          table[item.id] = item;
+      }
+      if (userId) draft.write('notificationBadge')[userId] = { unread };
+    });
+  }
+
+  /** This device's Web Push subscription id (null: none): it gets no push while the app is on screen. */
+  setPushDevice(subscriptionId: string | null): void {
+    this.session?.realtime.setPushDevice(subscriptionId);
   }
 
   /** Stop the connection (app hidden) and come back with one sync for all scopes. */

@@ -22,3 +22,4 @@ export * from '../platform/http/idempotency.tables.ts';
 export * from '../platform/jobs/processed-jobs.tables.ts';
 export * from '../platform/live/live.tables.ts';
 export * from '../platform/mail/mail-quota.tables.ts';
+export * from '../platform/push/push.tables.ts';

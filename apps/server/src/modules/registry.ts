@@ -12,6 +12,7 @@ import { leadsModule } from './leads/index.ts';
 import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
 import { moderationModule } from './moderation/index.ts';
+import { notificationsModule } from './notifications/index.ts';
 import { pollsModule } from './polls/index.ts';
 import { questionsModule } from './questions/index.ts';
 import { queuesModule } from './queues/index.ts';
@@ -39,6 +40,7 @@ export const modules: Module[] = [
   ticketsModule,
   checkinModule,
   badgesModule,
+  notificationsModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

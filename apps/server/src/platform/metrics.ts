@@ -5,6 +5,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   changesPublished: Counter;
   jobsProcessed: Counter<'queue' | 'result'>;
+  /** Web Pushes by outcome: sent, gone (subscription removed), failed. */
+  pushesSent: Counter<'outcome'>;
 }
 
 /** One registry per server instance, so tests can run several servers in one process. */
@@ -29,6 +31,12 @@ export function createMetrics(): Metrics {
       name: 'muster_jobs_processed_total',
       help: 'Jobs handled by this worker',
       labelNames: ['queue', 'result'],
+      registers: [registry],
+    }),
+    pushesSent: new Counter({
+      name: 'muster_pushes_total',
+      help: 'Web Push requests by outcome',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useConnection, useOnline, usePendingCount } from '../hooks/store.ts';
+import { InboxBell } from './inbox-bell.tsx';
 import { UnreadBadge } from './unread-badge.tsx';
 
 /**
@@ -28,6 +29,7 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
         <Link href="/" className="brand">
           Muster
         </Link>
+        {signedIn ? <InboxBell /> : null}
         {signedIn ? <ConnectionDot /> : null}
       </header>
       {signedIn ? <OfflineBanner /> : null}

@@ -40,6 +40,7 @@ import type {
   FeedbackBody,
   FeedbackSummary,
   LoginBody,
+  MarkNotificationsRead,
   Member,
   MemberListQuery,
   Message,
@@ -49,6 +50,10 @@ import type {
   ModerationQueue,
   ModerationSettings,
   Note,
+  NotificationListQuery,
+  NotificationPage,
+  NotificationPreferences,
+  NotificationPreferencesBody,
   Order,
   PageQuery,
   PasswordResetBody,
@@ -56,6 +61,8 @@ import type {
   Poll,
   PollList,
   PollView,
+  PushSubscriptionBody,
+  PushSubscriptionView,
   Question,
   QuestionList,
   QuestionListQuery,
@@ -92,6 +99,7 @@ import type {
   UpdateSessionBody,
   UpdateTicketTypeBody,
   User,
+  VapidKey,
   VerifyEmailBody,
   VoteBody,
 } from '@muster/protocol';
@@ -358,6 +366,19 @@ export function createApi(http: Transport) {
         write<SessionCheckinResult>('POST', path`/api/v1/sessions/${sessionId}/checkins`, body),
       attendance: (sessionId: string) =>
         get<SessionAttendance>(path`/api/v1/sessions/${sessionId}/attendance`),
+    },
+    notifications: {
+      list: (query: NotificationListQuery = {}) => get<NotificationPage>('/api/v1/me/notifications', query),
+      /** Some items (`ids`) or every item (`all: true`). */
+      markRead: (body: MarkNotificationsRead) =>
+        write<{ unread: number }>('POST', '/api/v1/me/notifications/read', body),
+      preferences: () => get<NotificationPreferences>('/api/v1/me/notification-preferences'),
+      setPreferences: (body: NotificationPreferencesBody) =>
+        write<NotificationPreferences>('PUT', '/api/v1/me/notification-preferences', body),
+      vapidKey: () => get<VapidKey>('/api/v1/push/vapid-key'),
+      subscribe: (body: PushSubscriptionBody) =>
+        write<PushSubscriptionView>('POST', '/api/v1/me/push-subscriptions', body),
+      unsubscribe: (id: string) => write<null>('DELETE', path`/api/v1/me/push-subscriptions/${id}`),
     },
     /** `scopes` maps each scope to the last seq the caller has (0 for none). */
     sync: (scopes: Record<string, number>, limit?: number) =>

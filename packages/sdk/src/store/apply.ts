@@ -148,6 +148,12 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
     isNotificationRecord(c.data)
       ? put(d, 'notifications', c.id, c.data)
       : ctx.onUnreadable?.(c, 'invalid_data'),
+  [entities.notifications.unreadChanged]: (d, c) => put(d, 'notificationBadge', c.id, c.data),
+  [entities.notifications.allRead]: (d, { data }) => {
+    for (const [id, item] of Object.entries(d.read('notifications')))
+      if (!item.readAt && item.createdAt <= data.upTo)
+        put(d, 'notifications', id, { ...item, readAt: data.readAt });
+  },
   [entities.identity.profileUpdated]: (_d, c, ctx) => {
     if (c.id === ctx.userId) ctx.onProfile?.(c.data);
   },
@@ -268,6 +274,7 @@ export function dropScope(draft: Draft, scope: string): void {
       'readStates',
       'mentions',
       'notifications',
+      'notificationBadge',
       'ballots',
       'upvotes',
       'feedback',

@@ -47,6 +47,10 @@ const notificationShape: Shape<NotificationRecord> = {
   data: () => true,
   createdAt: isString,
   readAt: isStringOrNull,
+  url: (value) => value === undefined || isStringOrNull(value),
+  groupKey: (value) => value === undefined || isStringOrNull(value),
+  count: (value) => value === undefined || (Number.isInteger(value) && (value as number) >= 1),
+  updatedAt: (value) => value === undefined || isString(value),
 };
 
 /** `session` of an `agenda.sessionChangedForYou` notice, when it is a whole session. */

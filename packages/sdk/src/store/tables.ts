@@ -46,6 +46,12 @@ export interface NotificationRecord {
   data: unknown;
   createdAt: string;
   readAt: string | null;
+  /** App path it opens. */
+  url?: string | null;
+  /** The thing it is about (a scope); a grouped item's `count` and `title` change in place. */
+  groupKey?: string | null;
+  count?: number;
+  updatedAt?: string;
 }
 
 /**
@@ -74,6 +80,8 @@ export interface Tables {
   receipts: Record<string, ReceiptUpdated>;
   mentions: Record<string, Mentioned>;
   notifications: Record<string, NotificationRecord>;
+  /** The inbox's unread count (the server's, live), under my user id. */
+  notificationBadge: Record<string, { unread: number }>;
   /** Polls of followed sessions (opened and closed; drafts too for presenters who loaded them). */
   polls: Record<string, Poll>;
   /** Results per poll id, as far as the caller may see them; never older than what is held. */
@@ -128,6 +136,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'receipts',
   'mentions',
   'notifications',
+  'notificationBadge',
   'polls',
   'pollResults',
   'ballots',

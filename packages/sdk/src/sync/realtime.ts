@@ -14,6 +14,9 @@ import { SocketAuth } from './socket-auth.ts';
 import type { Syncer } from './syncer.ts';
 import type { ScopeTracker } from './tracker.ts';
 
+/** The server forgets a device's visibility after 75 s; renewed well within. */
+const VISIBLE_RENEW_MS = 60_000;
+
 export type ConnectionStatus = 'stopped' | 'connecting' | 'connected' | 'waiting' | 'paused' | 'offline';
 
 export interface RealtimeEvents {
@@ -65,6 +68,9 @@ export class Realtime {
   private syncFailures = 0;
   /** Paused by the app (`pause()`), as opposed to hidden or offline by the signals. */
   private paused = false;
+  /** This device's push subscription: while connected (the app on screen) it gets no pushes. */
+  private pushDevice: string | null = null;
+  private visibleRenewal: ReturnType<typeof setInterval> | null = null;
   private readonly options: RealtimeOptions;
   private readonly deps: RealtimeDeps;
   private readonly unsubscribers: (() => void)[] = [];
@@ -147,6 +153,28 @@ export class Realtime {
     if (this.socket?.connected) this.socketAuth.emit('typing', { channelId }).catch(() => undefined);
   }
 
+  /**
+   * Names this device's push subscription (null: none). While the socket is up the app is on
+   * screen, so the server is told, and reminded every minute, to push elsewhere only.
+   */
+  setPushDevice(subscriptionId: string | null): void {
+    if (this.pushDevice && this.pushDevice !== subscriptionId) this.tellVisibility(false);
+    this.pushDevice = subscriptionId;
+    this.tellVisibility(true);
+  }
+
+  private tellVisibility(visible: boolean) {
+    if (!visible && this.visibleRenewal) {
+      clearInterval(this.visibleRenewal);
+      this.visibleRenewal = null;
+    }
+    if (!this.pushDevice || !this.socket?.connected) return;
+    const payload = { visible, pushSubscriptionId: this.pushDevice };
+    this.socketAuth.emit('device.visibility', payload).catch(() => undefined);
+    if (visible && !this.visibleRenewal)
+      this.visibleRenewal = setInterval(() => this.tellVisibility(true), VISIBLE_RENEW_MS);
+  }
+
   /** Hands a fresh access token to the connected socket (see `SocketAuth`). */
   reauthenticate(token: string): Promise<boolean> {
     return this.socketAuth.hand(token);
@@ -160,6 +188,8 @@ export class Realtime {
     if (down) {
       this.clearTimer();
       this.clearConnectionTimers();
+      // Best effort: the push service may reach this device again at once (else in ~75 s).
+      this.tellVisibility(false);
       this.socket?.disconnect();
       this.setStatus(down);
       return;
@@ -215,6 +245,7 @@ export class Realtime {
     this.attempt = 0;
     this.setStatus('connected');
     this.socketAuth.connected();
+    this.tellVisibility(true);
     try {
       await this.subscribe(this.deps.followed());
     } catch {
@@ -242,6 +273,8 @@ export class Realtime {
 
   private onDisconnect(reason: string) {
     this.clearConnectionTimers();
+    if (this.visibleRenewal) clearInterval(this.visibleRenewal);
+    this.visibleRenewal = null;
     if (reason === 'io client disconnect' || this.isDown()) return;
     this.scheduleReconnect();
   }

@@ -2,10 +2,11 @@ import type { Session } from '@muster/protocol';
 import { entities, scopes } from '@muster/protocol';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
-import { withTx } from '../../platform/db/unit-of-work.ts';
+import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import type { JobDefinition, JobResult } from '../../platform/jobs/jobs.ts';
 import { claimOnce } from '../../platform/jobs/once.ts';
 import { rsvps } from '../events/index.ts';
+import { type NotificationIntent, raiseNotifications } from '../notifications/index.ts';
 import { bookmarks } from './agenda.tables.ts';
 
 export const SESSION_CHANGE_FANNED_OUT = 'agenda.sessionChangeFannedOut';
@@ -34,7 +35,8 @@ const CHUNK = 1000;
  * audience; the event scope already carried the change to every live subscriber.
  */
 export async function fanOutSessionChange(platform: Platform, job: SessionChangeFanout): Promise<JobResult> {
-  return withTx(platform, async ({ tx, appendMany }) => {
+  return withTx(platform, async (work) => {
+    const { tx, appendMany } = work;
     if (!(await claimOnce(tx, `${SESSION_CHANGE_FANNED_OUT}:${job.sessionId}:${job.seq}`))) return 'skipped';
     const bookmarked = await tx
       .select({ userId: bookmarks.userId })
@@ -65,8 +67,69 @@ export async function fanOutSessionChange(platform: Platform, job: SessionChange
         })),
       );
     }
+    await raiseSessionChangeNotifications(work, job, users, bookmarkedIds);
     return users.length ? 'done' : 'skipped';
   });
+}
+
+/** Critical when it concerns a bookmarked session starting within this long (E4). */
+const SOON_MS = 2 * 3600_000;
+
+function describeChange(job: SessionChangeFanout): string {
+  if (job.kind === 'cancelled') return 'Cancelled.';
+  const parts: string[] = [];
+  if (job.changed.includes('startsAt') || job.changed.includes('endsAt')) parts.push('new time');
+  if (job.changed.includes('room')) parts.push(job.after.room ? `now in ${job.after.room}` : 'no room yet');
+  if (job.changed.includes('title')) parts.push(`renamed from "${String(job.before?.title ?? '')}"`);
+  const text = parts.join(', ') || 'details changed';
+  return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+}
+
+/**
+ * The same change as notifications: critical (at once, also in quiet hours) for people who
+ * bookmarked a session that starts within 2 hours (or started before the change moved it),
+ * normal for everyone else affected. Grouped per session, so a session edited three times in a
+ * minute is one item that says so.
+ */
+async function raiseSessionChangeNotifications(
+  work: Work,
+  job: SessionChangeFanout,
+  users: readonly string[],
+  bookmarked: ReadonlySet<string>,
+) {
+  const startsAt = Date.parse(job.after.startsAt);
+  const before = typeof job.before?.startsAt === 'string' ? Date.parse(job.before.startsAt) : startsAt;
+  const soon = Math.min(startsAt, before) - Date.now() < SOON_MS;
+  const urgent = users.filter((id) => soon && bookmarked.has(id));
+  const rest = users.filter((id) => !(soon && bookmarked.has(id)));
+  const groupKey = scopes.session(job.sessionId);
+  const common = {
+    category: 'agenda' as const,
+    kind: job.kind === 'cancelled' ? 'agenda.cancelled' : 'agenda.changed',
+    groupKey,
+    title: job.kind === 'cancelled' ? `Cancelled: ${job.after.title}` : `Changed: ${job.after.title}`,
+    groupTitle: `${job.after.title}: {count} changes`,
+    body: describeChange(job),
+    url: `/sessions/${job.sessionId}`,
+    muteScopes: [groupKey, scopes.event(job.eventId)],
+    data: { eventId: job.eventId, sessionId: job.sessionId, changed: job.changed },
+  };
+  const intents: NotificationIntent[] = [];
+  if (urgent.length)
+    intents.push({
+      ...common,
+      key: `agenda.sessionChange:${job.sessionId}:${job.seq}:soon`,
+      priority: 'critical',
+      audience: { users: urgent },
+    });
+  if (rest.length)
+    intents.push({
+      ...common,
+      key: `agenda.sessionChange:${job.sessionId}:${job.seq}`,
+      priority: 'normal',
+      audience: { users: rest },
+    });
+  await raiseNotifications(work, intents);
 }
 
 export function agendaJobs(platform: Platform): JobDefinition<SessionChangeFanout>[] {

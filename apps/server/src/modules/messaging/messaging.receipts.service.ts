@@ -4,6 +4,7 @@ import { readHeads } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { invalid } from '../../platform/errors.ts';
+import { markGroupRead } from '../notifications/index.ts';
 import { requireChannel } from './messaging.access.ts';
 import * as channels from './messaging.channels.repository.ts';
 import { checkUuid } from './messaging.input.ts';
@@ -79,6 +80,8 @@ export async function markChannel(
         data: state,
         actorId: me,
       });
+    // Opening the chat reads what the inbox says about it (and cancels its pending pushes).
+    if (after.lastReadSeq !== read) await markGroupRead(work, me, scope);
     return state;
   });
 }

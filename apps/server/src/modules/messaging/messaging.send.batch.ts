@@ -13,6 +13,7 @@ import { contentRefused, type ScreenInput, screenTexts } from '../moderation/ind
 import { channelFactsAcross } from './messaging.access.batch.ts';
 import { type ChannelRow, findChannels } from './messaging.channels.repository.ts';
 import * as repo from './messaging.messages.repository.ts';
+import { raiseMessageNotifications } from './messaging.notify.ts';
 import { type ChannelFacts, canPostInChannel, canReadChannel } from './messaging.policy.ts';
 import { presentMention, presentMessage } from './messaging.presenter.ts';
 import type { messages } from './messaging.tables.ts';
@@ -190,8 +191,9 @@ async function screenSends(
 }
 
 /**
- * Each channel's `messaging.messageSent` records and the mentioned readers' own records; a mention
- * across a block (either way) is stored in the body but told to nobody.
+ * Each channel's `messaging.messageSent` records, the mentioned readers' own records and the
+ * round's notification intents (`messaging.notify.ts`); a mention across a block (either way) is
+ * stored in the body but told to nobody.
  */
 async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows: repo.MessageRow[]) {
   if (!rows.length) return;
@@ -214,7 +216,10 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
       .filter((userId) => userId !== row.senderId)
       .map((userId) => ({ channelId: row.channelId, userId })),
   );
-  if (!mentioned.length) return;
+  if (!mentioned.length) {
+    await raiseMessageNotifications(work, channelById, rows, new Map());
+    return;
+  }
   const factsOf = await channelFactsAcross(work.tx, [...channelById.values()], mentioned);
   const blocked = await blockedPairs(
     work.tx,
@@ -222,23 +227,29 @@ async function recordSent(work: Work, channelById: Map<string, ChannelRow>, rows
       row.senderId ? row.mentions.map((userId): [string, string] => [row.senderId!, userId]) : [],
     ),
   );
+  const mentionedUsers = new Map(
+    rows.map((row) => [
+      row.id,
+      row.mentions
+        .filter(
+          (userId) =>
+            userId !== row.senderId &&
+            !(row.senderId && blocked.has(blockPairKey(row.senderId, userId))) &&
+            canReadChannel(factsOf(row.channelId, userId)),
+        )
+        .sort(),
+    ]),
+  );
   const mentions = rows.flatMap((row) =>
-    row.mentions
-      .filter(
-        (userId) =>
-          userId !== row.senderId &&
-          !(row.senderId && blocked.has(blockPairKey(row.senderId, userId))) &&
-          canReadChannel(factsOf(row.channelId, userId)),
-      )
-      .sort()
-      .map((userId) => ({
-        scope: scopes.user(userId),
-        entity: entities.messaging.mentioned,
-        op: 'upsert' as const,
-        id: row.id,
-        data: presentMention(row, channelById.get(row.channelId)!.eventId),
-        actorId: row.senderId,
-      })),
+    (mentionedUsers.get(row.id) ?? []).map((userId) => ({
+      scope: scopes.user(userId),
+      entity: entities.messaging.mentioned,
+      op: 'upsert' as const,
+      id: row.id,
+      data: presentMention(row, channelById.get(row.channelId)!.eventId),
+      actorId: row.senderId,
+    })),
   );
   if (mentions.length) await work.appendMany(mentions);
+  await raiseMessageNotifications(work, channelById, rows, mentionedUsers);
 }

@@ -4,12 +4,14 @@ import type {
   BulkModerationResult,
   ModerationActionBody,
 } from '@muster/protocol';
+import { scopes } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts';
 import { canViewEvent, isEventStaff, loadEventAccess } from '../events/index.ts';
 import { findUserById } from '../identity/index.ts';
+import { raiseNotifications } from '../notifications/index.ts';
 import { recordAudit } from './moderation.audit.ts';
 import { resolveItems } from './moderation.queue.ts';
 import { lift, restrict } from './moderation.restrictions.ts';
@@ -45,6 +47,59 @@ function untilOf(body: ModerationActionBody): Date | null {
   if (body.action === 'mute' && until.getTime() - Date.now() > MAX_MUTE_MS)
     throw invalid('body.until', 'must be at most 30 days ahead');
   return until;
+}
+
+const TOLD: Partial<Record<ModerationActionBody['action'], string>> = {
+  hide: 'A moderator hid your post',
+  delete: 'A moderator removed your post',
+  restore: 'A moderator restored your post',
+  approve: 'Your post was approved and is visible',
+  mute: 'You are muted in this event',
+  unmute: 'You may post again in this event',
+  ban: 'You were removed from this event',
+  unban: 'You may take part in this event again',
+};
+
+/**
+ * The person whose content or standing changed is told (social), once per audit-worthy action:
+ * a moderation they never hear of feels like a bug. Dismissing a report tells nobody.
+ */
+async function tellAuthor(
+  work: Work,
+  facts: TargetFacts,
+  body: ModerationActionBody,
+  actorId: string,
+  until: Date | null,
+) {
+  const title = TOLD[body.action];
+  if (!title || !facts.authorId || facts.authorId === actorId) return;
+  await raiseNotifications(work, [
+    {
+      key: `moderation.action/${body.action}:${body.targetType}:${body.targetId}:${Date.now()}`,
+      category: 'social',
+      priority: 'normal',
+      kind: `moderation.${body.action}`,
+      audience: { users: [facts.authorId] },
+      groupKey: scopes.moderation(facts.eventId),
+      title,
+      body:
+        [
+          facts.excerpt ? `"${facts.excerpt}"` : null,
+          body.reason ?? null,
+          until ? `Until ${until.toISOString()}` : null,
+        ]
+          .filter(Boolean)
+          .join(' — ') || null,
+      url: `/events/${facts.eventId}`,
+      muteScopes: [scopes.event(facts.eventId)],
+      data: {
+        eventId: facts.eventId,
+        action: body.action,
+        targetType: body.targetType,
+        targetId: body.targetId,
+      },
+    },
+  ]);
 }
 
 /** One action in its own transaction: authorised on the target's event (staff), applied, audited. */
@@ -89,6 +144,7 @@ async function applyIn(work: Work, actorId: string, body: ModerationActionBody):
   }
   if (body.action !== 'unmute' && body.action !== 'unban')
     await resolveItems(work, body.targetType, body.targetId, actorId);
+  await tellAuthor(work, facts, body, actorId, until);
   return recordAudit(work, {
     eventId: facts.eventId,
     actorId,

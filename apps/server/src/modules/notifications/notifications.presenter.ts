@@ -8,8 +8,12 @@ export function presentNotification(row: NotificationRow): Notification {
     kind: row.kind,
     title: row.title,
     body: row.body,
+    url: row.url ?? null,
+    groupKey: row.groupKey ?? null,
+    count: row.count,
     data: row.data ?? null,
     createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
     readAt: row.readAt?.toISOString() ?? null,
   };
 }

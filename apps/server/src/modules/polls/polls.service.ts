@@ -17,6 +17,7 @@ import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts
 import { requireSession } from '../agenda/index.ts';
 import type { EventAccess } from '../events/index.ts';
 import { normaliseWord } from './polls.input.ts';
+import { raisePollOpened } from './polls.notify.ts';
 import { canSeePoll, canSeeResults, isPresenter } from './polls.policy.ts';
 import { presentBallot, presentPoll, presentResults } from './polls.presenter.ts';
 import * as repo from './polls.repository.ts';
@@ -142,6 +143,7 @@ export async function transition(ctx: AuthedCtx, pollId: string, to: 'open' | 'c
       actorId: ctx.actor.userId,
     });
     if (to === 'closed') await publishResults(work, row);
+    else await raisePollOpened(work, row, ctx.actor.userId);
     return data;
   });
 }

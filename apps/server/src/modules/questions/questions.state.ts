@@ -1,9 +1,10 @@
-import type { Question, QuestionState, UpdateQuestionBody } from '@muster/protocol';
+import { type Question, type QuestionState, scopes, type UpdateQuestionBody } from '@muster/protocol';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
 import { resolveModerationItems } from '../moderation/index.ts';
+import { raiseNotifications } from '../notifications/index.ts';
 import { requireQuestion } from './questions.access.ts';
 import { isPublic, recordQuestion } from './questions.live.ts';
 import { presentQuestion } from './questions.presenter.ts';
@@ -55,6 +56,23 @@ export async function setQuestionState(
   if (!unchanged) await repo.updateQuestion(work.tx, row.id, next);
   const updated = (await repo.questionWithAsker(work.tx, row.id, null))!;
   if (!unchanged) await recordQuestion(work, updated, isPublic(row.state));
+  if (!unchanged && action === 'answered' && row.askerId && row.askerId !== _actorId)
+    await raiseNotifications(work, [
+      {
+        key: `questions.answered:${row.id}:${Date.now()}`,
+        category: 'mentions',
+        priority: 'normal',
+        kind: 'questions.answered',
+        audience: { users: [row.askerId] },
+        actorId: _actorId,
+        groupKey: scopes.session(row.sessionId),
+        title: 'Your question was answered',
+        body: row.body,
+        url: `/sessions/${row.sessionId}/live`,
+        muteScopes: [scopes.session(row.sessionId)],
+        data: { questionId: row.id, sessionId: row.sessionId },
+      },
+    ]);
   return updated;
 }
 

@@ -3,6 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Queryable } from '../../platform/db/client.ts';
 import type { Work } from '../../platform/db/unit-of-work.ts';
+import { raiseNotifications } from '../notifications/index.ts';
 import { eventSigningKey, signTicketCode } from './tickets.signing.ts';
 import { tickets, ticketTypes } from './tickets.tables.ts';
 
@@ -51,6 +52,21 @@ export async function issueTickets(work: Work, order: TicketsToIssue): Promise<T
       data: ticket,
     })),
   );
+  await raiseNotifications(work, [
+    {
+      key: `tickets.issued:${order.orderId}`,
+      category: 'agenda',
+      priority: 'normal',
+      kind: 'tickets.issued',
+      audience: { users: [order.holderId] },
+      groupKey: scopes.event(order.eventId),
+      title: presented.length === 1 ? 'Your ticket is ready' : `Your ${presented.length} tickets are ready`,
+      body: 'Open it at the door; it works offline.',
+      url: '/tickets',
+      muteScopes: [scopes.event(order.eventId)],
+      data: { eventId: order.eventId, orderId: order.orderId },
+    },
+  ]);
   return presented;
 }
 

@@ -1,0 +1,233 @@
+import type { NotificationCategory, PushPayload } from '@muster/protocol';
+import { and, asc, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Platform } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/client.ts';
+import { withTx } from '../../platform/db/unit-of-work.ts';
+import { type PushSender, pushTopic } from '../../platform/push/web-push.ts';
+import { DELIVERY, quietUntil, switchesFor } from './notifications.policy.ts';
+import { isMuted, loadPreferences } from './notifications.preferences.ts';
+import type { NotificationRow } from './notifications.repository.ts';
+import { notificationPushCounts, notifications, pushSubscriptions } from './notifications.tables.ts';
+
+/** Due items per claim; the sweep claims again at once while claims come back full. */
+const CLAIM = 200;
+/** Pushes in flight at once from one node. */
+const PARALLEL = 16;
+
+type Verdict =
+  | { push: true }
+  /** Nothing to push now or later (read, pushes off, muted, no device): the count is settled. */
+  | { settle: true }
+  | { deferTo: Date };
+
+interface Send {
+  subscriptionId: string;
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  payload: PushPayload;
+  category: NotificationCategory;
+}
+
+/** The next whole hour, when a frequency cap resets. */
+const nextHour = (now: Date) => new Date(Math.floor(now.getTime() / 3_600_000 + 1) * 3_600_000);
+
+/**
+ * Charges one push to the person's hourly cap for the category: one conditional upsert, so nodes
+ * racing for the last allowed push cannot both win. False when the cap is reached.
+ */
+async function chargeCap(tx: Tx, userId: string, category: NotificationCategory, now: Date) {
+  const t = notificationPushCounts;
+  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  const rows = await tx
+    .insert(t)
+    .values({ userId, category, hour, count: 1 })
+    .onConflictDoUpdate({
+      target: [t.userId, t.category, t.hour],
+      set: { count: sql`${t.count} + 1` },
+      setWhere: sql`${t.count} < ${DELIVERY[category].capPerHour}`,
+    })
+    .returning({ count: t.count });
+  return rows.length === 1;
+}
+
+async function judge(
+  tx: Tx,
+  row: NotificationRow,
+  prefs: Awaited<ReturnType<typeof loadPreferences>>,
+  now: Date,
+): Promise<Verdict> {
+  if (row.readAt || row.count <= row.pushedCount) return { settle: true };
+  const category = row.category as NotificationCategory;
+  const mine = prefs.get(row.userId);
+  if (!switchesFor(mine, category).push || isMuted(mine, row.muteScopes)) return { settle: true };
+  if (row.priority === 'critical') return { push: true };
+  const quietEnds = quietUntil(mine?.quietHours, now);
+  if (quietEnds) return { deferTo: quietEnds };
+  if (!(await chargeCap(tx, row.userId, category, now))) return { deferTo: nextHour(now) };
+  return { push: true };
+}
+
+function payloadOf(row: NotificationRow): PushPayload {
+  return {
+    id: row.id,
+    title: row.title,
+    body: row.body,
+    url: row.url ?? '/',
+    tag: pushTopic(`${row.category}:${row.groupKey ?? row.id}`),
+    count: row.count,
+  };
+}
+
+/**
+ * Claims due items (`FOR UPDATE SKIP LOCKED`: another node's sweep takes the others), judges each
+ * against the person's preferences, quiet hours, mutes and caps, settles what it pushes in the same
+ * transaction (`pushedCount` = what the push shows) and answers the pushes to send after commit.
+ * Devices whose app is on screen right now get none: the person is looking at it.
+ */
+async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[]; claimed: number }> {
+  return withTx(platform, async ({ tx }) => {
+    const t = notifications;
+    const due = await tx
+      .select()
+      .from(t)
+      .where(lte(t.nextPushAt, now))
+      .orderBy(asc(t.nextPushAt))
+      .limit(CLAIM)
+      .for('update', { skipLocked: true });
+    if (!due.length) return { sends: [], claimed: 0 };
+    const users = [...new Set(due.map((row) => row.userId))];
+    const prefs = await loadPreferences(tx, users, now);
+    const devices = await tx
+      .select()
+      .from(pushSubscriptions)
+      .where(
+        and(
+          inArray(pushSubscriptions.userId, users),
+          or(isNull(pushSubscriptions.visibleUntil), lte(pushSubscriptions.visibleUntil, now)),
+        ),
+      );
+    const sends: Send[] = [];
+    const settled: string[] = [];
+    const deferred = new Map<number, string[]>();
+    for (const row of due) {
+      const verdict = await judge(tx, row, prefs, now);
+      if ('deferTo' in verdict) {
+        const at = verdict.deferTo.getTime();
+        deferred.set(at, [...(deferred.get(at) ?? []), row.id]);
+        continue;
+      }
+      settled.push(row.id);
+      if (!('push' in verdict)) continue;
+      const payload = payloadOf(row);
+      for (const device of devices)
+        if (device.userId === row.userId)
+          sends.push({
+            subscriptionId: device.id,
+            endpoint: device.endpoint,
+            keys: { p256dh: device.p256dh, auth: device.auth },
+            payload,
+            category: row.category as NotificationCategory,
+          });
+    }
+    if (settled.length)
+      await tx
+        .update(t)
+        .set({ pushedCount: sql`${t.count}`, lastPushedAt: now, nextPushAt: null })
+        .where(inArray(t.id, settled));
+    for (const [at, ids] of deferred)
+      await tx
+        .update(t)
+        .set({ nextPushAt: new Date(at) })
+        .where(inArray(t.id, ids));
+    return { sends, claimed: due.length };
+  });
+}
+
+/** Sends after commit; a dead subscription (404/410) is removed, a live one noted. */
+async function sendAll(platform: Platform, sender: PushSender, sends: Send[]) {
+  const gone: string[] = [];
+  const delivered: string[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < sends.length) {
+      const send = sends[next++]!;
+      const { ttlSeconds, urgency } = DELIVERY[send.category];
+      const outcome = await sender.send({ endpoint: send.endpoint, keys: send.keys }, send.payload, {
+        topic: send.payload.tag,
+        ttlSeconds,
+        urgency,
+      });
+      platform.metrics.pushesSent.inc({ outcome: outcome.status });
+      if (outcome.status === 'gone') gone.push(send.subscriptionId);
+      else if (outcome.status === 'sent') delivered.push(send.subscriptionId);
+      else platform.log.warn({ endpoint: new URL(send.endpoint).origin, outcome }, 'push failed');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, sends.length) }, lane));
+  if (gone.length) await platform.db.delete(pushSubscriptions).where(inArray(pushSubscriptions.id, gone));
+  if (delivered.length)
+    await platform.db
+      .update(pushSubscriptions)
+      .set({ lastSuccessAt: new Date() })
+      .where(inArray(pushSubscriptions.id, [...new Set(delivered)]));
+}
+
+export interface PushSweep {
+  /** Runs a sweep soon (an intent made something due now). */
+  wake(): void;
+  /** One full sweep: claims until nothing is due. Answers the pushes sent. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every node with the worker role sweeps every `intervalMs` and when woken; claims make the nodes
+ * share the work without any per-node memory of who gets what.
+ */
+export function startPushSweep(platform: Platform, sender: PushSender, intervalMs = 1000): PushSweep {
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = false;
+  const runOnce = async () => {
+    let sent = 0;
+    for (;;) {
+      const { sends, claimed } = await claimDue(platform, new Date());
+      if (sends.length) await sendAll(platform, sender, sends);
+      sent += sends.length;
+      if (claimed < CLAIM) return sent;
+    }
+  };
+  const sweep = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runOnce()
+      .catch((error) => {
+        platform.log.error({ err: error }, 'push sweep failed');
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          sweep();
+        }
+      });
+  };
+  const timer = setInterval(sweep, intervalMs);
+  timer.unref();
+  return {
+    wake: sweep,
+    runOnce: async () => {
+      while (running) await running;
+      return runOnce();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
