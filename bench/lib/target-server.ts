@@ -22,7 +22,7 @@ export async function startTargetServer(
   db: BenchDb,
   cleanup: Cleanup,
   env: Record<string, string> = {},
-): Promise<BenchServer> {
+): Promise<BenchServer & { databaseUrl?: string }> {
   const dataDir = makeTempDir(name);
   cleanup.add('remove the data directory', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   const serverEnv: Record<string, string> = { MUSTER_SEED: 'never', ...env };
@@ -34,5 +34,5 @@ export async function startTargetServer(
   }
   const server = await startServer({ dataDir, env: serverEnv });
   cleanup.add('stop the server', () => server.stop());
-  return server;
+  return serverEnv.DATABASE_URL ? { ...server, databaseUrl: serverEnv.DATABASE_URL } : server;
 }

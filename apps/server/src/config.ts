@@ -54,6 +54,7 @@ const EnvSchema = Type.Object({
   VAPID_SUBJECT: Type.Optional(
     Type.String({ maxLength: 300, pattern: '^(mailto:[^\\s]+|https://[^\\s]+)$' }),
   ),
+  NOTIFY_TIME_SCALE: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
@@ -108,6 +109,8 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | null;
   /** How long a pending paid order holds its seats (default 15 minutes). */
   ticketHoldMinutes: number;
+  /** Benchmarks only: the notification clock (windows, caps, digests) runs this many times faster. */
+  notifyTimeScale: number;
   /** Web Push signing keys and contact; unset keys are generated once into the database. */
   vapid: { publicKey?: string; privateKey?: string; subject?: string } | null;
 }
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
     ticketHoldMinutes: Number(picked.TICKET_HOLD_MINUTES ?? 15),
+    notifyTimeScale: Number(picked.NOTIFY_TIME_SCALE ?? 1),
     vapid:
       picked.VAPID_PUBLIC_KEY || picked.VAPID_SUBJECT
         ? {

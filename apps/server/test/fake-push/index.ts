@@ -12,6 +12,8 @@ export interface ReceivedPush {
   urgency: string | undefined;
   contentEncoding: string | undefined;
   body: Buffer;
+  /** Date.now() when it arrived. */
+  receivedAt: number;
 }
 
 export interface FakePushService {
@@ -96,6 +98,7 @@ export async function startFakePushService(): Promise<FakePushService> {
       urgency: header('urgency'),
       contentEncoding: header('content-encoding'),
       body,
+      receivedAt: Date.now(),
     });
     response.writeHead(statuses.get(name) ?? 201).end();
   });

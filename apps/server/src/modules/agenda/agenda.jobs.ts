@@ -88,7 +88,7 @@ function describeChange(job: SessionChangeFanout): string {
 /**
  * The same change as notifications: critical (at once, also in quiet hours) for people who
  * bookmarked a session that starts within 2 hours (or started before the change moved it),
- * normal for everyone else affected. Grouped per session, so a session edited three times in a
+ * normal for the other bookmarkers, low (inbox and digest) for the rest of the event's people. Grouped per session, so a session edited three times in a
  * minute is one item that says so.
  */
 async function raiseSessionChangeNotifications(
@@ -101,7 +101,9 @@ async function raiseSessionChangeNotifications(
   const before = typeof job.before?.startsAt === 'string' ? Date.parse(job.before.startsAt) : startsAt;
   const soon = Math.min(startsAt, before) - Date.now() < SOON_MS;
   const urgent = users.filter((id) => soon && bookmarked.has(id));
-  const rest = users.filter((id) => !(soon && bookmarked.has(id)));
+  const planned = users.filter((id) => !soon && bookmarked.has(id));
+  // Going to the event without this session in their plan: the inbox and the next digest.
+  const rest = users.filter((id) => !bookmarked.has(id));
   const groupKey = scopes.session(job.sessionId);
   const common = {
     category: 'agenda' as const,
@@ -122,11 +124,18 @@ async function raiseSessionChangeNotifications(
       priority: 'critical',
       audience: { users: urgent },
     });
-  if (rest.length)
+  if (planned.length)
     intents.push({
       ...common,
       key: `agenda.sessionChange:${job.sessionId}:${job.seq}`,
       priority: 'normal',
+      audience: { users: planned },
+    });
+  if (rest.length)
+    intents.push({
+      ...common,
+      key: `agenda.sessionChange:${job.sessionId}:${job.seq}:rest`,
+      priority: 'low',
       audience: { users: rest },
     });
   await raiseNotifications(work, intents);

@@ -4,6 +4,7 @@ import { loadVapidKeys } from '../../platform/push/vapid.ts';
 import { createPushSender } from '../../platform/push/web-push.ts';
 import { deliveryJob } from './notifications.deliver.ts';
 import { sendEmailDigests } from './notifications.email.ts';
+import { hourMs, setNotifyTimeScale } from './notifications.policy.ts';
 import { type PushSweep, startPushSweep } from './notifications.push.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { notificationSocket } from './notifications.socket.ts';
@@ -36,16 +37,20 @@ export const notificationsModule: Module = {
   socket: (gateway) => notificationSocket(gateway),
   jobs: (platform) => [deliveryJob(platform, () => sweeps.get(platform)?.push.wake())],
   start(platform) {
+    setNotifyTimeScale(platform.config.notifyTimeScale);
     if (!platform.config.roles.has('worker')) return;
     const push = startPushSweep(
       platform,
       createPushSender(() => loadVapidKeys(platform.config, platform.db)),
     );
-    const digest = setInterval(() => {
-      sendEmailDigests(platform).catch((error) =>
-        platform.log.error({ err: error }, 'e-mail digests failed'),
-      );
-    }, DIGEST_EVERY_MS);
+    const digest = setInterval(
+      () => {
+        sendEmailDigests(platform).catch((error) =>
+          platform.log.error({ err: error }, 'e-mail digests failed'),
+        );
+      },
+      Math.min(DIGEST_EVERY_MS, hourMs() / 60),
+    );
     digest.unref();
     sweeps.set(platform, { push, digest });
   },

@@ -38,7 +38,10 @@ export async function deliverIntent(
     const recipients = audience.filter((id) => !seen.has(id)).sort();
     if (!recipients.length) return { result: 'skipped', pushDue: false };
     const now = new Date();
-    const later = new Date(now.getTime() + coalesceMs('low', intent.category));
+    // Low priority waits for the digest: the end of the current digest window, the same instant
+    // for everyone's low items, so the sweep sends each person one push for all of them.
+    const window = coalesceMs('low', intent.category);
+    const later = new Date(Math.ceil((now.getTime() + 1) / window) * window);
     let pushDue = false;
     for (let i = 0; i < recipients.length; i += CHUNK) {
       const chunk = recipients.slice(i, i + CHUNK);

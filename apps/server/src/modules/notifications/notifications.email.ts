@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { defineMailTemplate, enqueueMail, mailSafeText } from '../../platform/mail/index.ts';
 import { users } from '../identity/index.ts';
-import { switchesFor } from './notifications.policy.ts';
+import { hourMs, switchesFor } from './notifications.policy.ts';
 import { isMuted, loadPreferences } from './notifications.preferences.ts';
 import { notificationPushCounts, notifications } from './notifications.tables.ts';
 
@@ -42,7 +42,7 @@ async function chargeHourly(
   now: Date,
 ) {
   const t = notificationPushCounts;
-  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  const hour = new Date(Math.floor(now.getTime() / hourMs()) * hourMs());
   const rows = await tx
     .insert(t)
     .values({ userId, category: 'email-digest', hour, count: 1 })
@@ -67,7 +67,7 @@ export async function sendEmailDigests(platform: Platform, now = new Date()): Pr
     isNull(t.readAt),
     eq(t.listed, true),
     gt(t.count, t.emailedCount),
-    lt(t.updatedAt, new Date(now.getTime() - EMAIL_AFTER_MS)),
+    lt(t.updatedAt, new Date(now.getTime() - EMAIL_AFTER_MS * (hourMs() / 3_600_000))),
     gt(t.createdAt, new Date(now.getTime() - EMAIL_WITHIN_MS)),
   );
   const people = await platform.db.selectDistinct({ userId: t.userId }).from(t).where(window).limit(PEOPLE);

@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/client.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { type PushSender, pushTopic } from '../../platform/push/web-push.ts';
-import { DELIVERY, quietUntil, switchesFor } from './notifications.policy.ts';
+import { DELIVERY, hourMs, quietUntil, switchesFor } from './notifications.policy.ts';
 import { isMuted, loadPreferences } from './notifications.preferences.ts';
 import type { NotificationRow } from './notifications.repository.ts';
 import { notificationPushCounts, notifications, pushSubscriptions } from './notifications.tables.ts';
@@ -25,11 +25,12 @@ interface Send {
   endpoint: string;
   keys: { p256dh: string; auth: string };
   payload: PushPayload;
-  category: NotificationCategory;
+  ttlSeconds: number;
+  urgency: (typeof DELIVERY)[NotificationCategory]['urgency'];
 }
 
 /** The next whole hour, when a frequency cap resets. */
-const nextHour = (now: Date) => new Date(Math.floor(now.getTime() / 3_600_000 + 1) * 3_600_000);
+const nextHour = (now: Date) => new Date(Math.floor(now.getTime() / hourMs() + 1) * hourMs());
 
 /**
  * Charges one push to the person's hourly cap for the category: one conditional upsert, so nodes
@@ -37,7 +38,7 @@ const nextHour = (now: Date) => new Date(Math.floor(now.getTime() / 3_600_000 + 
  */
 async function chargeCap(tx: Tx, userId: string, category: NotificationCategory, now: Date) {
   const t = notificationPushCounts;
-  const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  const hour = new Date(Math.floor(now.getTime() / hourMs()) * hourMs());
   const rows = await tx
     .insert(t)
     .values({ userId, category, hour, count: 1 })
@@ -78,6 +79,26 @@ function payloadOf(row: NotificationRow): PushPayload {
   };
 }
 
+const DIGEST_TTL_SECONDS = 12 * 3600;
+
+/** One push for the low-priority items that waited: "5 updates", their titles, the inbox. */
+function digestOf(userId: string, rows: NotificationRow[]): PushPayload {
+  if (rows.length === 1) return { ...payloadOf(rows[0]!), tag: pushTopic(`digest:${userId}`) };
+  const count = rows.reduce((sum, row) => sum + row.count, 0);
+  return {
+    id: rows[0]!.id,
+    title: `${count} updates`,
+    body: rows
+      .slice(0, 3)
+      .map((row) => row.title)
+      .join(' · ')
+      .slice(0, 300),
+    url: '/inbox',
+    tag: pushTopic(`digest:${userId}`),
+    count,
+  };
+}
+
 /**
  * Claims due items (`FOR UPDATE SKIP LOCKED`: another node's sweep takes the others), judges each
  * against the person's preferences, quiet hours, mutes and caps, settles what it pushes in the same
@@ -109,6 +130,25 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
     const sends: Send[] = [];
     const settled: string[] = [];
     const deferred = new Map<number, string[]>();
+    /** Low-priority items due together become one digest push per person, not one per item. */
+    const digests = new Map<string, NotificationRow[]>();
+    const toDevices = (
+      userId: string,
+      payload: PushPayload,
+      ttlSeconds: number,
+      urgency: Send['urgency'],
+    ) => {
+      for (const device of devices)
+        if (device.userId === userId)
+          sends.push({
+            subscriptionId: device.id,
+            endpoint: device.endpoint,
+            keys: { p256dh: device.p256dh, auth: device.auth },
+            payload,
+            ttlSeconds,
+            urgency,
+          });
+    };
     for (const row of due) {
       const verdict = await judge(tx, row, prefs, now);
       if ('deferTo' in verdict) {
@@ -118,17 +158,15 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
       }
       settled.push(row.id);
       if (!('push' in verdict)) continue;
-      const payload = payloadOf(row);
-      for (const device of devices)
-        if (device.userId === row.userId)
-          sends.push({
-            subscriptionId: device.id,
-            endpoint: device.endpoint,
-            keys: { p256dh: device.p256dh, auth: device.auth },
-            payload,
-            category: row.category as NotificationCategory,
-          });
+      if (row.priority === 'low') {
+        digests.set(row.userId, [...(digests.get(row.userId) ?? []), row]);
+        continue;
+      }
+      const { ttlSeconds, urgency } = DELIVERY[row.category as NotificationCategory];
+      toDevices(row.userId, payloadOf(row), ttlSeconds, urgency);
     }
+    for (const [userId, rows] of digests)
+      toDevices(userId, digestOf(userId, rows), DIGEST_TTL_SECONDS, 'low');
     if (settled.length)
       await tx
         .update(t)
@@ -151,11 +189,10 @@ async function sendAll(platform: Platform, sender: PushSender, sends: Send[]) {
   const lane = async () => {
     while (next < sends.length) {
       const send = sends[next++]!;
-      const { ttlSeconds, urgency } = DELIVERY[send.category];
       const outcome = await sender.send({ endpoint: send.endpoint, keys: send.keys }, send.payload, {
         topic: send.payload.tag,
-        ttlSeconds,
-        urgency,
+        ttlSeconds: send.ttlSeconds,
+        urgency: send.urgency,
       });
       platform.metrics.pushesSent.inc({ outcome: outcome.status });
       if (outcome.status === 'gone') gone.push(send.subscriptionId);

@@ -1,0 +1,464 @@
+/**
+ * `notify`: a busy hour for 1,000 attendees through the notification pipeline, played 30× faster
+ * (NOTIFY_TIME_SCALE=30: every window, cap and digest of the pipeline shrinks alike, so an hour
+ * takes two minutes) — 20,000 chat messages in four channels (10 % mention someone), 2,000 DMs in
+ * 200 conversations (in bursts of five), 5 announcements, 20 agenda changes (half to sessions that
+ * start within 2 hours). Everyone is going and has one device subscribed at a local push service
+ * (the fake that checks VAPID); each bookmarked two sessions; 10 % have quiet hours now; a quarter
+ * have the app open (a visible socket). Points do not exist yet (issue 16). (QUALITY.md: ≥ 70 % fewer pushes than naive, every critical item pushed
+ * ≤ 5 s p95, nothing but critical in quiet hours, 0 duplicates.)
+ *
+ * Peer, in the same run after Muster's hour: a naive pipeline that pushes every one of those events
+ * to every interested device at once (a DM to its recipient, a mention to the mentioned, an
+ * announcement and an agenda change to everyone going), encrypted and signed the same way.
+ *
+ * Critical latency: from the answer to the write (a DM, a session change) to the first push that
+ * covers it — for the k-th DM of a conversation, the first push under its tag whose count is ≥ k.
+ * E-mail: digests go to verified addresses only; on PostgreSQL the bench verifies everyone through
+ * SQL and counts the digest mails queued; on PGlite (inside the server process) it cannot.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PushPayload } from '@muster/protocol';
+import pg from 'pg';
+import webpush from 'web-push';
+import { createSubscriptionKeys, startFakePushService } from '../apps/server/test/fake-push/index.ts';
+import { call, pool } from './lib/api.ts';
+import { Cleanup } from './lib/cleanup.ts';
+import { nowMs } from './lib/clock.ts';
+import { benchSocket, whenConnected } from './lib/connect.ts';
+import { printTable, verdict, writeResult } from './lib/results.ts';
+import { type BenchUser, registerUsers } from './lib/setup.ts';
+import { ms, summarize } from './lib/stats.ts';
+import { benchDb, startTargetServer } from './lib/target-server.ts';
+
+const SCALE = 30;
+const CHANNELS = 4;
+const SESSIONS = 20;
+const CONCURRENCY = 16;
+
+function parseNotifyArgs(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      attendees: { type: 'string', default: '1000' },
+      messages: { type: 'string', default: '20000' },
+      dms: { type: 'string', default: '2000' },
+      db: { type: 'string', default: 'pglite' },
+    },
+  });
+  const n = Number(values.attendees);
+  const messages = Number(values.messages);
+  const dms = Number(values.dms);
+  if (!Number.isInteger(n) || n < 20 || n > 5000) throw new Error('--attendees must be 20..5000');
+  if (!Number.isInteger(messages) || messages < 0) throw new Error('--messages must be ≥ 0');
+  if (!Number.isInteger(dms) || dms < 0 || dms % 10) throw new Error('--dms must be a multiple of 10');
+  return { n, messages, dms, db: benchDb(values.db), durationMs: 3_600_000 / SCALE };
+}
+
+/** The server's Topic for a group (notifications.push.ts): sha256 of `<category>:<group>`, 32 chars. */
+const topicOf = (category: string, group: string) =>
+  createHash('sha256').update(`${category}:${group}`).digest('base64url').slice(0, 32);
+
+interface Device {
+  user: BenchUser;
+  decrypt(body: Buffer): string;
+  keys: { p256dh: string; auth: string };
+  quiet: boolean;
+  subscriptionId: string;
+}
+
+/** One thing the hour makes happen, at `at` ms from the start. */
+type Happening =
+  | { at: number; kind: 'chat'; sender: number; channel: number; mention: number | null }
+  | { at: number; kind: 'dm'; pair: number; from: 0 | 1 }
+  | { at: number; kind: 'announcement' }
+  | { at: number; kind: 'agenda'; session: number };
+
+const rand = (n: number) => Math.floor(Math.random() * n);
+
+function schedule(p: ReturnType<typeof parseNotifyArgs>): Happening[] {
+  const d = p.durationMs;
+  const out: Happening[] = [];
+  for (let i = 0; i < p.messages; i++)
+    out.push({
+      at: (i / p.messages) * d,
+      kind: 'chat',
+      sender: rand(p.n),
+      channel: rand(CHANNELS),
+      mention: Math.random() < 0.1 ? rand(p.n) : null,
+    });
+  const pairs = p.dms / 10;
+  for (let pair = 0; pair < pairs; pair++)
+    for (const burst of [0.1 + Math.random() * 0.35, 0.5 + Math.random() * 0.4])
+      for (let k = 0; k < 5; k++)
+        out.push({ at: burst * d + k * 300, kind: 'dm', pair, from: (k % 2) as 0 | 1 });
+  for (let i = 0; i < 5; i++) out.push({ at: ((i + 0.5) / 5) * d, kind: 'announcement' });
+  for (let s = 0; s < SESSIONS; s++) out.push({ at: ((s + 0.3) / SESSIONS) * d, kind: 'agenda', session: s });
+  return out.sort((a, b) => a.at - b.at);
+}
+
+export async function main(args: string[]): Promise<number> {
+  const params = parseNotifyArgs(args);
+  const cleanup = new Cleanup();
+  try {
+    return await run(params, cleanup);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+async function run(p: ReturnType<typeof parseNotifyArgs>, cleanup: Cleanup): Promise<number> {
+  const push = await startFakePushService();
+  cleanup.add('stop the push service', () => push.close());
+  const server = await startTargetServer('notify', p.db, cleanup, { NOTIFY_TIME_SCALE: String(SCALE) });
+  const base = server.url;
+  const label = `notify-${randomUUID().slice(0, 8)}`;
+  console.log(`setting up ${p.n} attendees on ${p.db}…`);
+  const [organiser, ...people] = await registerUsers(base, label, 0, 1 + p.n);
+  const token = organiser!.accessToken;
+  const community = await call<{ id: string }>(base, 'POST', '/api/v1/communities', {
+    token,
+    body: { name: `${label} community` },
+  });
+  const now = Date.now();
+  const event = await call<{ id: string }>(base, 'POST', '/api/v1/events', {
+    token,
+    body: {
+      communityId: community.id,
+      title: 'Busy hour',
+      startsAt: new Date(now - 3_600_000).toISOString(),
+      endsAt: new Date(now + 30 * 3_600_000).toISOString(),
+      timezone: 'UTC',
+      visibility: 'public',
+    },
+  });
+  await call(base, 'POST', `/api/v1/events/${event.id}/publish`, { token });
+  // Half the sessions start within the hour (a change to them is critical for who saved them).
+  const sessions = await pool([...Array(SESSIONS).keys()], 4, (s) =>
+    call<{ id: string }>(base, 'POST', `/api/v1/events/${event.id}/sessions`, {
+      token,
+      body: {
+        title: `Session ${s}`,
+        startsAt: new Date(now + (s % 2 ? 20 : 1) * 3_600_000 + s * 60_000).toISOString(),
+        endsAt: new Date(now + (s % 2 ? 21 : 2) * 3_600_000 + s * 60_000).toISOString(),
+        room: `Room ${s}`,
+      },
+    }),
+  );
+  const channels = await pool([...Array(CHANNELS).keys()], 2, (c) =>
+    call<{ id: string }>(base, 'POST', `/api/v1/events/${event.id}/channels`, {
+      token,
+      body: { kind: 'topic', name: `topic-${c}` },
+    }),
+  );
+  const news = await call<{ id: string }>(base, 'POST', `/api/v1/events/${event.id}/channels`, {
+    token,
+    body: { kind: 'announcements', name: 'news' },
+  });
+  const devices: Device[] = await pool(people, CONCURRENCY, async (user, i) => {
+    const auth = { token: user.accessToken };
+    await call(base, 'PUT', `/api/v1/events/${event.id}/rsvp`, { ...auth, body: { status: 'going' } });
+    const device = createSubscriptionKeys();
+    const subscription = await call<{ id: string }>(base, 'POST', '/api/v1/me/push-subscriptions', {
+      ...auth,
+      body: { endpoint: push.endpointFor(`m-${i}`), keys: device.keys },
+    });
+    for (const s of [rand(SESSIONS), rand(SESSIONS)])
+      await call(base, 'PUT', `/api/v1/sessions/${sessions[s]!.id}/bookmark`, auth).catch(() => undefined);
+    const quiet = i % 10 === 0;
+    if (quiet) {
+      const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+      await call(base, 'PUT', '/api/v1/me/notification-preferences', {
+        ...auth,
+        body: {
+          quietHours: { start: hhmm(now - 3_600_000), end: hhmm(now + 3 * 3_600_000), timezone: 'UTC' },
+        },
+      });
+    }
+    return { user, decrypt: device.decrypt, keys: device.keys, quiet, subscriptionId: subscription.id };
+  });
+  // A quarter of the room has the app open on its phone: a live, visible socket says so.
+  const onScreen = devices.filter((_, i) => i % 4 === 1);
+  const sockets = await pool(onScreen, CONCURRENCY, async (device) => {
+    const socket = benchSocket(base, device.user.accessToken);
+    await whenConnected(socket);
+    const tell = () =>
+      socket
+        .timeout(5000)
+        .emitWithAck('device.visibility', { visible: true, pushSubscriptionId: device.subscriptionId });
+    await tell();
+    return { socket, tell };
+  });
+  const renew = setInterval(() => {
+    for (const s of sockets) s.tell().catch(() => undefined);
+  }, 60_000);
+  cleanup.add('close the on-screen sockets', () => {
+    clearInterval(renew);
+    for (const s of sockets) s.socket.close();
+  });
+  // The moderation filters judge real time: 20 messages a person in two minutes is a flood to
+  // them, while it is the hour's pace here. They are not what this bench measures.
+  await call(base, 'PUT', `/api/v1/events/${event.id}/moderation/settings`, {
+    token,
+    body: {
+      filters: { profanity: false, links: false, flood: false },
+      blockedWords: [],
+      qnaPremoderation: false,
+    },
+  });
+  const bookmarks = new Map<number, Set<number>>(); // session → attendee indexes, from the server
+  await pool(people, CONCURRENCY, async (user, i) => {
+    const schedule = await call<{ items: { session: { id: string } }[] }>(
+      base,
+      'GET',
+      '/api/v1/me/schedule',
+      {
+        token: user.accessToken,
+      },
+    );
+    for (const item of schedule.items) {
+      const s = sessions.findIndex((x) => x.id === item.session.id);
+      if (!bookmarks.has(s)) bookmarks.set(s, new Set());
+      bookmarks.get(s)!.add(i);
+    }
+  });
+  const pairs = await pool([...Array(p.dms / 10).keys()], CONCURRENCY, async (pair) => {
+    const a = (pair * 2) % p.n;
+    const b = (pair * 2 + 1) % p.n;
+    const dm = await call<{ id: string }>(base, 'POST', '/api/v1/dms', {
+      token: people[a]!.accessToken,
+      body: { userIds: [people[b]!.id] },
+    });
+    return { a, b, channelId: dm.id };
+  });
+  if (server.databaseUrl) await verifyEveryone(server.databaseUrl);
+
+  const happenings = schedule(p);
+  console.log(`playing ${happenings.length} happenings over ${p.durationMs / 1000} s…`);
+  const critical: { user: number; tag: string; ordinal: number; at: number }[] = [];
+  const dmOrdinal = new Map<string, number>();
+  const start = nowMs();
+  const wallStart = Date.now();
+  let errors = 0;
+  await pool(happenings, 64, async (h) => {
+    const wait = start + h.at - nowMs();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      if (h.kind === 'chat') {
+        const mention = h.mention === null ? '' : ` @[A ${h.mention}](${people[h.mention]!.id})`;
+        await call(base, 'POST', `/api/v1/channels/${channels[h.channel]!.id}/messages`, {
+          token: people[h.sender]!.accessToken,
+          body: {
+            body: `chat message ${h.at.toFixed(0)} from ${h.sender}${mention}`,
+            clientMsgId: randomUUID(),
+          },
+        });
+      } else if (h.kind === 'dm') {
+        const pair = pairs[h.pair]!;
+        const [from, to] = h.from === 0 ? [pair.a, pair.b] : [pair.b, pair.a];
+        const key = `${pair.channelId}:${to}`;
+        const ordinal = (dmOrdinal.get(key) ?? 0) + 1;
+        dmOrdinal.set(key, ordinal);
+        await call(base, 'POST', `/api/v1/channels/${pair.channelId}/messages`, {
+          token: people[from]!.accessToken,
+          body: { body: `direct message ${h.at.toFixed(0)}`, clientMsgId: randomUUID() },
+        });
+        critical.push({ user: to, tag: topicOf('dms', `channel:${pair.channelId}`), ordinal, at: nowMs() });
+      } else if (h.kind === 'announcement') {
+        await call(base, 'POST', `/api/v1/channels/${news.id}/messages`, {
+          token,
+          body: { body: `announcement at ${h.at.toFixed(0)}`, clientMsgId: randomUUID() },
+        });
+      } else {
+        const session = sessions[h.session]!;
+        await call(base, 'PATCH', `/api/v1/sessions/${session.id}`, {
+          token,
+          body: { room: `Hall ${h.session}-${randomUUID().slice(0, 4)}` },
+        });
+        const at = nowMs();
+        if (h.session % 2 === 0)
+          for (const user of bookmarks.get(h.session) ?? [])
+            critical.push({ user, tag: topicOf('agenda', `session:${session.id}`), ordinal: 1, at });
+      }
+    } catch (error) {
+      errors++;
+      if (errors <= 5) console.error(`happening failed: ${(error as Error).message}`);
+    }
+  });
+  const playedMs = nowMs() - start;
+  // What the hour still owes is counted too: the summaries still due and the hourly digest, which
+  // goes at the next boundary of the (scaled) hour, as the server's windows are.
+  const hour = 3_600_000 / SCALE;
+  await new Promise((resolve) => setTimeout(resolve, hour - (Date.now() % hour) + 5_000));
+  const mineReceived = push.received.filter((r) => r.endpointName.startsWith('m-'));
+
+  // Who got what: decrypt every push once.
+  const byUser = new Map<number, { payload: PushPayload; at: number; topic: string }[]>();
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const r of mineReceived) {
+    const user = Number(r.endpointName.slice(2));
+    const payload = JSON.parse(devices[user]!.decrypt(r.body)) as PushPayload;
+    const key = `${user}:${r.topic}:${payload.count}:${payload.id}:${payload.title}`;
+    if (seen.has(key)) duplicates++;
+    seen.add(key);
+    if (!byUser.has(user)) byUser.set(user, []);
+    byUser.get(user)!.push({ payload, at: r.receivedAt - wallStart + start, topic: r.topic ?? '' });
+  }
+  const criticalTags = new Set(critical.map((c) => c.tag));
+  const kindOf = (url: string) =>
+    url === '/inbox'
+      ? 'digest'
+      : url.startsWith('/sessions/')
+        ? 'agenda'
+        : url === `/channels/${news.id}`
+          ? 'announcements'
+          : pairs.some((pair) => url === `/channels/${pair.channelId}`)
+            ? 'dms'
+            : 'mentions';
+  const perKind = new Map<string, number>();
+  for (const pushes of byUser.values())
+    for (const x of pushes) perKind.set(kindOf(x.payload.url), (perKind.get(kindOf(x.payload.url)) ?? 0) + 1);
+  const naivePerKind = new Map<string, number>();
+  for (const h of happenings) {
+    const k =
+      h.kind === 'chat'
+        ? h.mention === null
+          ? null
+          : 'mentions'
+        : h.kind === 'dm'
+          ? 'dms'
+          : h.kind === 'announcement'
+            ? 'announcements'
+            : 'agenda';
+    if (k)
+      naivePerKind.set(k, (naivePerKind.get(k) ?? 0) + (k === 'announcements' || k === 'agenda' ? p.n : 1));
+  }
+  const breakdown = ['dms', 'mentions', 'announcements', 'agenda', 'digest']
+    .map((k) => `${k} ${perKind.get(k) ?? 0}/${naivePerKind.get(k) ?? 0}`)
+    .join(', ');
+  const quietViolations = [...byUser].filter(
+    ([user, pushes]) => devices[user]!.quiet && pushes.some((x) => !criticalTags.has(x.topic)),
+  ).length;
+  const latencies: number[] = [];
+  let uncovered = 0;
+  const visible = new Set(onScreen.map((d) => devices.indexOf(d)));
+  for (const c of critical) {
+    if (visible.has(c.user)) continue; // on screen: they see it in the app, no push by design
+    const hit = (byUser.get(c.user) ?? []).find(
+      (x) => x.topic === c.tag && x.payload.count >= c.ordinal && x.at >= c.at - 50,
+    );
+    if (hit) latencies.push(Math.max(0, hit.at - c.at));
+    else uncovered++;
+  }
+  const mails = server.databaseUrl ? digestMails(server.dataDir) : null;
+
+  // The naive peer: the same happenings, each pushed to every interested device, encrypted and signed.
+  const vapid = webpush.generateVAPIDKeys();
+  const naiveTargets: number[] = [];
+  for (const h of happenings) {
+    if (h.kind === 'chat' && h.mention !== null) naiveTargets.push(h.mention);
+    else if (h.kind === 'dm') naiveTargets.push(h.from === 0 ? pairs[h.pair]!.b : pairs[h.pair]!.a);
+    else if (h.kind === 'announcement' || h.kind === 'agenda')
+      for (let u = 0; u < p.n; u++) naiveTargets.push(u);
+  }
+  const naiveStart = nowMs();
+  await pool(naiveTargets, 32, async (user) => {
+    const request = webpush.generateRequestDetails(
+      { endpoint: push.endpointFor(`n-${user}`), keys: devices[user]!.keys },
+      JSON.stringify({ title: 'naive', body: 'something happened', url: '/' }),
+      { vapidDetails: { subject: 'mailto:bench@muster.test', ...vapid }, TTL: 2_419_200 },
+    );
+    await fetch(request.endpoint, {
+      method: 'POST',
+      headers: request.headers as Record<string, string>,
+      body: request.body as Buffer,
+    });
+  });
+  const naiveMs = nowMs() - naiveStart;
+  const naive = push.received.filter((r) => r.endpointName.startsWith('n-')).length;
+  const mine = mineReceived.length;
+  const reduction = 1 - mine / naive;
+  const lat = summarize(latencies);
+  const ok = {
+    reduction: reduction >= 0.7,
+    critical: uncovered === 0 && lat.p95 <= 5000,
+    quiet: quietViolations === 0,
+    duplicates: duplicates === 0,
+  };
+  printTable([
+    { metric: 'pushes: Muster / naive', value: `${mine} / ${naive}`, target: '', verdict: '' },
+    {
+      metric: 'fewer pushes than naive',
+      value: `${(reduction * 100).toFixed(1)} %`,
+      target: '≥ 70 %',
+      verdict: verdict(ok.reduction),
+    },
+    {
+      metric: `critical pushed (${critical.length} items) p50/p95/max`,
+      value: `${ms(lat.p50)} / ${ms(lat.p95)} / ${ms(lat.max)}${uncovered ? `, ${uncovered} never` : ''}`,
+      target: 'p95 ≤ 5 s',
+      verdict: verdict(ok.critical),
+    },
+    {
+      metric: 'non-critical pushes in quiet hours',
+      value: quietViolations,
+      target: '0',
+      verdict: verdict(ok.quiet),
+    },
+    { metric: 'duplicate pushes', value: duplicates, target: '0', verdict: verdict(ok.duplicates) },
+    {
+      metric: 'e-mails: Muster digests / naive',
+      value: mails === null ? 'not measured on PGlite' : `${mails} / ${naive}`,
+      target: '',
+      verdict: '',
+    },
+    {
+      metric: 'hour played in / naive sent in',
+      value: `${(playedMs / 1000).toFixed(1)} s / ${(naiveMs / 1000).toFixed(1)} s`,
+      target: '',
+      verdict: errors ? `${errors} errors` : '',
+    },
+  ]);
+  writeResult('notify', {
+    ...p,
+    pushes: mine,
+    naive,
+    reduction,
+    critical: lat,
+    uncovered,
+    quietViolations,
+    duplicates,
+    mails,
+    errors,
+  });
+  return Object.values(ok).every(Boolean) && errors === 0 ? 0 : 1;
+}
+
+/** PostgreSQL only: marks every address verified, as digests go to verified addresses only. */
+async function verifyEveryone(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('UPDATE users SET email_verified_at = now() WHERE email_verified_at IS NULL');
+  } finally {
+    await client.end();
+  }
+}
+
+/** Digest mails the server wrote to its dev mailbox (no SMTP configured). */
+function digestMails(dataDir: string): number {
+  const dir = path.join(dataDir, 'mailbox');
+  if (!fs.existsSync(dir)) return 0;
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .filter((name) =>
+      (JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { subject?: string }).subject?.endsWith(
+        ' new on Muster',
+      ),
+    ).length;
+}
