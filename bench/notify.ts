@@ -391,6 +391,7 @@ async function run(p: ReturnType<typeof parseNotifyArgs>, cleanup: Cleanup): Pro
   };
   printTable([
     { metric: 'pushes: Muster / naive', value: `${mine} / ${naive}`, target: '', verdict: '' },
+    { metric: 'by kind (Muster/naive)', value: breakdown, target: '', verdict: '' },
     {
       metric: 'fewer pushes than naive',
       value: `${(reduction * 100).toFixed(1)} %`,
@@ -424,6 +425,7 @@ async function run(p: ReturnType<typeof parseNotifyArgs>, cleanup: Cleanup): Pro
     },
   ]);
   writeResult('notify', {
+    breakdown,
     ...p,
     pushes: mine,
     naive,

@@ -187,6 +187,14 @@ async function main() {
     await attendee.getByRole('link', { name: /^Messages/ }).click();
     await expect(attendee.getByTestId('unread-count').first()).toBeVisible();
     await shoot(attendee, 'messages');
+    // The inbox: the DM arrived as a notification; and the settings that decide what reaches you.
+    await attendee.goto('/inbox');
+    await expect(attendee.getByText('Olivia Okafor').first()).toBeVisible();
+    await shoot(attendee, 'inbox');
+    await attendee.goto('/settings/notifications');
+    await expect(attendee.getByRole('heading', { name: 'What reaches you' })).toBeVisible();
+    await shoot(attendee, 'notification-settings');
+    await attendee.goto('/messages');
     await attendee.getByRole('link', { name: /Olivia Okafor/ }).click();
     await attendee.getByRole('textbox', { name: 'Message' }).fill('Thanks, on my way!');
     await attendee.getByRole('button', { name: 'Send' }).click();

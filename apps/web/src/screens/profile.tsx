@@ -77,6 +77,9 @@ export function ProfileScreen() {
       <p>
         <Link href="/tickets" className="button">
           My tickets
+        </Link>{' '}
+        <Link href="/settings/notifications" className="button">
+          Notifications
         </Link>
       </p>
       {user ? <PhotoPicker user={user} /> : null}

@@ -31,13 +31,14 @@ function ago(iso: string): string {
   return Math.abs(hours) < 24 ? when.format(hours, 'hour') : when.format(Math.round(hours / 24), 'day');
 }
 
+/** Glyphs any system font draws (no emoji font is assumed). */
 const ICONS: Record<string, string> = {
-  dms: '💬',
+  dms: 'DM',
   mentions: '@',
-  announcements: '📣',
-  agenda: '🗓',
-  social: '🛡',
-  gamification: '🏅',
+  announcements: '!',
+  agenda: '◷',
+  social: '✓',
+  gamification: '★',
   marketing: '✉',
 };
 
