@@ -24,4 +24,8 @@ describe('text checks', () => {
     expect(normalise('  Ｈｅｌｌｏ\n  Wörld ')).toBe('hello world');
     expect(textHash('Hello  world')).toBe(textHash('hello world'));
   });
+
+  it('does not read a mentioned person’s id as words', () => {
+    expect(hasProfanity('look @[Bo](0190a0a0-a55e-7000-8000-000000000001)', [])).toBe(false);
+  });
 });

@@ -46,10 +46,14 @@ function matcherFor(allowedWords: readonly string[]): RegExpMatcher {
  * plain numbers into words ("room 455", "call 717"): a match made of digits alone is not counted.
  */
 export function hasProfanity(text: string, allowedWords: readonly string[]): boolean {
+  // A mention's markup carries the person's id, whose hex can read as a word ("a55e…"): not text.
+  const said = text.replace(MENTION_ID, '] ');
   return matcherFor(allowedWords)
-    .getAllMatches(text)
-    .some((m) => /\p{L}/u.test(text.slice(m.startIndex, m.endIndex + 1)));
+    .getAllMatches(said)
+    .some((m) => /\p{L}/u.test(said.slice(m.startIndex, m.endIndex + 1)));
 }
+
+const MENTION_ID = /\]\([0-9a-fA-F-]{36}\)/g;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
