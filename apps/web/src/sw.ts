@@ -4,6 +4,7 @@
  * socket and the operational endpoints are never intercepted: the SDK keeps data offline in
  * IndexedDB, not here.
  */
+import type { PushPayload } from '@muster/protocol';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
@@ -23,20 +24,10 @@ registerRoute(
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
-/** What the server pushes (`PushPayload` in @muster/protocol); kept local so the worker stays small. */
-interface PushPayload {
-  id: string;
-  title: string;
-  body: string | null;
-  url: string;
-  tag: string;
-  count: number;
-}
-
 /**
  * A push shows one notification per tag (a chat, a session): a newer one replaces the older
- * instead of stacking ("12 new messages in #general" once, not 12 times), and replacing does not
- * buzz again (`renotify: false`). The server sends none to a device whose app is on screen.
+ * instead of stacking ("12 new messages in #general" once, not 12 times). The server sends none
+ * to a device whose app is on screen.
  */
 self.addEventListener('push', (event) => {
   const payload = event.data?.json() as PushPayload | undefined;
