@@ -4,9 +4,10 @@ import type { Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { defineMailTemplate, enqueueMail, mailSafeText } from '../../platform/mail/index.ts';
 import { users } from '../identity/index.ts';
+import { takeHourly } from './notifications.caps.ts';
 import { hourMs, switchesFor } from './notifications.policy.ts';
 import { isMuted, loadPreferences } from './notifications.preferences.ts';
-import { notificationPushCounts, notifications } from './notifications.tables.ts';
+import { notifications } from './notifications.tables.ts';
 
 /** An item unread this long is mailed (one seen in the app by then never is). */
 export const EMAIL_AFTER_MS = 15 * 60_000;
@@ -34,26 +35,6 @@ Choose what reaches you by e-mail: {{settings}}
 <ul>{{#items}}<li><a href="{{link}}">{{title}}</a>{{#body}}<br>{{body}}{{/body}}</li>{{/items}}</ul>
 <p><a href="{{settings}}">Choose what reaches you by e-mail</a></p>`,
 });
-
-/** One digest per person per hour at most: charged like a push cap, atomically. */
-async function chargeHourly(
-  tx: Parameters<Parameters<typeof withTx>[1]>[0]['tx'],
-  userId: string,
-  now: Date,
-) {
-  const t = notificationPushCounts;
-  const hour = new Date(Math.floor(now.getTime() / hourMs()) * hourMs());
-  const rows = await tx
-    .insert(t)
-    .values({ userId, category: 'email-digest', hour, count: 1 })
-    .onConflictDoUpdate({
-      target: [t.userId, t.category, t.hour],
-      set: { count: sql`${t.count} + 1` },
-      setWhere: sql`${t.count} < 1`,
-    })
-    .returning({ count: t.count });
-  return rows.length === 1;
-}
 
 /**
  * Mails each person one digest of their unread items that waited `EMAIL_AFTER_MS`, in the
@@ -90,7 +71,7 @@ export async function sendEmailDigests(platform: Platform, now = new Date()): Pr
         (item) =>
           switchesFor(prefs, item.category as NotificationCategory).email && !isMuted(prefs, item.muteScopes),
       );
-      const mail = user && wanted.length > 0 && (await chargeHourly(work.tx, userId, now));
+      const mail = user && wanted.length > 0 && (await takeHourly(work.tx, userId, 'email-digest', 1, now));
       if (wanted.length && user && !mail) return false; // capped: the next hour's digest takes them
       await work.tx
         .update(t)

@@ -4,10 +4,11 @@ import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/client.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { type PushSender, pushTopic } from '../../platform/push/web-push.ts';
+import { takeHourly } from './notifications.caps.ts';
 import { DELIVERY, hourMs, quietUntil, switchesFor } from './notifications.policy.ts';
 import { isMuted, loadPreferences } from './notifications.preferences.ts';
 import type { NotificationRow } from './notifications.repository.ts';
-import { notificationPushCounts, notifications, pushSubscriptions } from './notifications.tables.ts';
+import { notifications, pushSubscriptions } from './notifications.tables.ts';
 
 /** Due items per claim; the sweep claims again at once while claims come back full. */
 const CLAIM = 200;
@@ -32,25 +33,6 @@ interface Send {
 /** The next whole hour, when a frequency cap resets. */
 const nextHour = (now: Date) => new Date(Math.floor(now.getTime() / hourMs() + 1) * hourMs());
 
-/**
- * Charges one push to the person's hourly cap for the category: one conditional upsert, so nodes
- * racing for the last allowed push cannot both win. False when the cap is reached.
- */
-async function chargeCap(tx: Tx, userId: string, category: NotificationCategory, now: Date) {
-  const t = notificationPushCounts;
-  const hour = new Date(Math.floor(now.getTime() / hourMs()) * hourMs());
-  const rows = await tx
-    .insert(t)
-    .values({ userId, category, hour, count: 1 })
-    .onConflictDoUpdate({
-      target: [t.userId, t.category, t.hour],
-      set: { count: sql`${t.count} + 1` },
-      setWhere: sql`${t.count} < ${DELIVERY[category].capPerHour}`,
-    })
-    .returning({ count: t.count });
-  return rows.length === 1;
-}
-
 async function judge(
   tx: Tx,
   row: NotificationRow,
@@ -64,7 +46,8 @@ async function judge(
   if (row.priority === 'critical') return { push: true };
   const quietEnds = quietUntil(mine?.quietHours, now);
   if (quietEnds) return { deferTo: quietEnds };
-  if (!(await chargeCap(tx, row.userId, category, now))) return { deferTo: nextHour(now) };
+  if (!(await takeHourly(tx, row.userId, category, DELIVERY[category].capPerHour, now)))
+    return { deferTo: nextHour(now) };
   return { push: true };
 }
 
