@@ -1,15 +1,12 @@
 import { Link } from 'wouter';
 import { client } from '../client.ts';
 import { useSelect } from '../hooks/store.ts';
-import { formatCount } from '../lib/unread.ts';
+import { formatCount, unreadNotifications } from '../lib/unread.ts';
 
 /** The header's way to the inbox, with the live unread count (the server's, kept on `user:`). */
 export function InboxBell() {
   const me = client.user?.id ?? '';
-  const unread = useSelect(
-    (t) => t.notificationBadge[me]?.unread ?? Object.values(t.notifications).filter((n) => !n.readAt).length,
-    [me],
-  );
+  const unread = useSelect((t) => unreadNotifications(t, me), [me]);
   return (
     <Link href="/inbox" className="inbox-bell" data-testid="inbox-bell">
       <svg

@@ -38,3 +38,11 @@ export function newestFromOthers(tables: Tables, channelId: string, me: string):
 }
 
 export const formatCount = (count: number) => (count >= 1000 ? '999+' : String(count));
+
+/** The inbox's unread count: the server's live one when it has told it, else what this device holds. */
+export function unreadNotifications(tables: Tables, me: string): number {
+  return (
+    tables.notificationBadge[me]?.unread ??
+    Object.values(tables.notifications).filter((n) => !n.readAt).length
+  );
+}

@@ -5,21 +5,14 @@ import { client } from '../../client.ts';
 import { Page } from '../../components/page.tsx';
 import { useSelect } from '../../hooks/store.ts';
 import { describeError } from '../../lib/errors.ts';
+import { unreadNotifications } from '../../lib/unread.ts';
 
 type Item = Tables['notifications'][string];
 
 /** Newest change first: a grouped item that grew comes back to the top. */
-export function inboxItems(tables: Tables): Item[] {
+function inboxItems(tables: Tables): Item[] {
   return Object.values(tables.notifications).sort((a, b) =>
     (b.updatedAt ?? b.createdAt).localeCompare(a.updatedAt ?? a.createdAt),
-  );
-}
-
-/** The server's live count when it has told one; otherwise what this device holds. */
-export function unreadNotifications(tables: Tables, userId: string): number {
-  return (
-    tables.notificationBadge[userId]?.unread ??
-    Object.values(tables.notifications).filter((n) => !n.readAt).length
   );
 }
 
