@@ -87,9 +87,21 @@ const label = (channel: ChannelRow) => (channel.name ? `#${channel.name}` : 'a c
 export async function raiseMessageNotifications(
   work: Work,
   channelById: Map<string, ChannelRow>,
-  rows: readonly MessageRow[],
+  sent: readonly MessageRow[],
   mentioned: ReadonlyMap<string, readonly string[]>,
 ): Promise<void> {
+  // Plain chatter tells nobody: a round of it costs no statement here (the chat hot path).
+  const rows = sent.filter((row) => {
+    const kind = channelById.get(row.channelId)?.kind;
+    return (
+      row.senderId &&
+      (kind === 'dm' ||
+        kind === 'group' ||
+        kind === 'announcements' ||
+        row.replyToId ||
+        mentioned.get(row.id)?.length)
+    );
+  });
   if (!rows.length) return;
   const senderIds = [...new Set(rows.flatMap((r) => (r.senderId ? [r.senderId] : [])))];
   const names = new Map(
