@@ -17,26 +17,31 @@
  * E-mail: digests go to verified addresses only; on PostgreSQL the bench verifies everyone through
  * SQL and counts the digest mails queued; on PGlite (inside the server process) it cannot.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { PushPayload } from '@muster/protocol';
-import pg from 'pg';
 import webpush from 'web-push';
 import { createSubscriptionKeys, startFakePushService } from '../apps/server/test/fake-push/index.ts';
 import { call, pool } from './lib/api.ts';
 import { Cleanup } from './lib/cleanup.ts';
 import { nowMs } from './lib/clock.ts';
 import { benchSocket, whenConnected } from './lib/connect.ts';
+import { analysePushes } from './lib/notify-analysis.ts';
+import { digestMails, verifyEveryone } from './lib/notify-mail.ts';
+import {
+  CHANNELS,
+  naiveRecipients,
+  type PushKind,
+  rand,
+  SESSIONS,
+  schedule,
+  topicOf,
+} from './lib/notify-workload.ts';
 import { printTable, verdict, writeResult } from './lib/results.ts';
 import { type BenchUser, registerUsers } from './lib/setup.ts';
 import { ms, summarize } from './lib/stats.ts';
 import { benchDb, startTargetServer } from './lib/target-server.ts';
 
 const SCALE = 30;
-const CHANNELS = 4;
-const SESSIONS = 20;
 const CONCURRENCY = 16;
 
 function parseNotifyArgs(args: string[]) {
@@ -58,46 +63,12 @@ function parseNotifyArgs(args: string[]) {
   return { n, messages, dms, db: benchDb(values.db), durationMs: 3_600_000 / SCALE };
 }
 
-/** The server's Topic for a group (notifications.push.ts): sha256 of `<category>:<group>`, 32 chars. */
-const topicOf = (category: string, group: string) =>
-  createHash('sha256').update(`${category}:${group}`).digest('base64url').slice(0, 32);
-
 interface Device {
   user: BenchUser;
   decrypt(body: Buffer): string;
   keys: { p256dh: string; auth: string };
   quiet: boolean;
   subscriptionId: string;
-}
-
-/** One thing the hour makes happen, at `at` ms from the start. */
-type Happening =
-  | { at: number; kind: 'chat'; sender: number; channel: number; mention: number | null }
-  | { at: number; kind: 'dm'; pair: number; from: 0 | 1 }
-  | { at: number; kind: 'announcement' }
-  | { at: number; kind: 'agenda'; session: number };
-
-const rand = (n: number) => Math.floor(Math.random() * n);
-
-function schedule(p: ReturnType<typeof parseNotifyArgs>): Happening[] {
-  const d = p.durationMs;
-  const out: Happening[] = [];
-  for (let i = 0; i < p.messages; i++)
-    out.push({
-      at: (i / p.messages) * d,
-      kind: 'chat',
-      sender: rand(p.n),
-      channel: rand(CHANNELS),
-      mention: Math.random() < 0.1 ? rand(p.n) : null,
-    });
-  const pairs = p.dms / 10;
-  for (let pair = 0; pair < pairs; pair++)
-    for (const burst of [0.1 + Math.random() * 0.35, 0.5 + Math.random() * 0.4])
-      for (let k = 0; k < 5; k++)
-        out.push({ at: burst * d + k * 300, kind: 'dm', pair, from: (k % 2) as 0 | 1 });
-  for (let i = 0; i < 5; i++) out.push({ at: ((i + 0.5) / 5) * d, kind: 'announcement' });
-  for (let s = 0; s < SESSIONS; s++) out.push({ at: ((s + 0.3) / SESSIONS) * d, kind: 'agenda', session: s });
-  return out.sort((a, b) => a.at - b.at);
 }
 
 export async function main(args: string[]): Promise<number> {
@@ -295,21 +266,8 @@ async function run(p: ReturnType<typeof parseNotifyArgs>, cleanup: Cleanup): Pro
   await new Promise((resolve) => setTimeout(resolve, hour - (Date.now() % hour) + 5_000));
   const mineReceived = push.received.filter((r) => r.endpointName.startsWith('m-'));
 
-  // Who got what: decrypt every push once.
-  const byUser = new Map<number, { payload: PushPayload; at: number; topic: string }[]>();
-  const seen = new Set<string>();
-  let duplicates = 0;
-  for (const r of mineReceived) {
-    const user = Number(r.endpointName.slice(2));
-    const payload = JSON.parse(devices[user]!.decrypt(r.body)) as PushPayload;
-    const key = `${user}:${r.topic}:${payload.count}:${payload.id}:${payload.title}`;
-    if (seen.has(key)) duplicates++;
-    seen.add(key);
-    if (!byUser.has(user)) byUser.set(user, []);
-    byUser.get(user)!.push({ payload, at: r.receivedAt - wallStart + start, topic: r.topic ?? '' });
-  }
-  const criticalTags = new Set(critical.map((c) => c.tag));
-  const kindOf = (url: string) =>
+  const devicesOnScreen = new Set(onScreen.map((d) => devices.indexOf(d)));
+  const kindOf = (url: string): PushKind =>
     url === '/inbox'
       ? 'digest'
       : url.startsWith('/sessions/')
@@ -319,52 +277,30 @@ async function run(p: ReturnType<typeof parseNotifyArgs>, cleanup: Cleanup): Pro
           : pairs.some((pair) => url === `/channels/${pair.channelId}`)
             ? 'dms'
             : 'mentions';
-  const perKind = new Map<string, number>();
-  for (const pushes of byUser.values())
-    for (const x of pushes) perKind.set(kindOf(x.payload.url), (perKind.get(kindOf(x.payload.url)) ?? 0) + 1);
-  const naivePerKind = new Map<string, number>();
-  for (const h of happenings) {
-    const k =
-      h.kind === 'chat'
-        ? h.mention === null
-          ? null
-          : 'mentions'
-        : h.kind === 'dm'
-          ? 'dms'
-          : h.kind === 'announcement'
-            ? 'announcements'
-            : 'agenda';
-    if (k)
-      naivePerKind.set(k, (naivePerKind.get(k) ?? 0) + (k === 'announcements' || k === 'agenda' ? p.n : 1));
-  }
-  const breakdown = ['dms', 'mentions', 'announcements', 'agenda', 'digest']
-    .map((k) => `${k} ${perKind.get(k) ?? 0}/${naivePerKind.get(k) ?? 0}`)
-    .join(', ');
-  const quietViolations = [...byUser].filter(
-    ([user, pushes]) => devices[user]!.quiet && pushes.some((x) => !criticalTags.has(x.topic)),
-  ).length;
-  const latencies: number[] = [];
-  let uncovered = 0;
-  const visible = new Set(onScreen.map((d) => devices.indexOf(d)));
-  for (const c of critical) {
-    if (visible.has(c.user)) continue; // on screen: they see it in the app, no push by design
-    const hit = (byUser.get(c.user) ?? []).find(
-      (x) => x.topic === c.tag && x.payload.count >= c.ordinal && x.at >= c.at - 50,
-    );
-    if (hit) latencies.push(Math.max(0, hit.at - c.at));
-    else uncovered++;
-  }
+  const { duplicates, quietViolations, latencies, uncovered, perKind } = analysePushes({
+    received: mineReceived,
+    decrypt: (user, body) => devices[user]!.decrypt(body),
+    toMonotonic: (wallMs) => wallMs - wallStart + start,
+    critical,
+    quiet: new Set(devices.flatMap((d, i) => (d.quiet ? [i] : []))),
+    onScreen: devicesOnScreen,
+    kindOf,
+  });
   const mails = server.databaseUrl ? digestMails(server.dataDir) : null;
 
   // The naive peer: the same happenings, each pushed to every interested device, encrypted and signed.
   const vapid = webpush.generateVAPIDKeys();
   const naiveTargets: number[] = [];
+  const naivePerKind = new Map<PushKind, number>();
   for (const h of happenings) {
-    if (h.kind === 'chat' && h.mention !== null) naiveTargets.push(h.mention);
-    else if (h.kind === 'dm') naiveTargets.push(h.from === 0 ? pairs[h.pair]!.b : pairs[h.pair]!.a);
-    else if (h.kind === 'announcement' || h.kind === 'agenda')
-      for (let u = 0; u < p.n; u++) naiveTargets.push(u);
+    const told = naiveRecipients(h, pairs, p.n);
+    if (!told) continue;
+    naiveTargets.push(...told.users);
+    naivePerKind.set(told.kind, (naivePerKind.get(told.kind) ?? 0) + told.users.length);
   }
+  const breakdown = (['dms', 'mentions', 'announcements', 'agenda', 'digest'] as const)
+    .map((k) => `${k} ${perKind.get(k) ?? 0}/${naivePerKind.get(k) ?? 0}`)
+    .join(', ');
   const naiveStart = nowMs();
   await pool(naiveTargets, 32, async (user) => {
     const request = webpush.generateRequestDetails(
@@ -438,29 +374,4 @@ async function run(p: ReturnType<typeof parseNotifyArgs>, cleanup: Cleanup): Pro
     errors,
   });
   return Object.values(ok).every(Boolean) && errors === 0 ? 0 : 1;
-}
-
-/** PostgreSQL only: marks every address verified, as digests go to verified addresses only. */
-async function verifyEveryone(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('UPDATE users SET email_verified_at = now() WHERE email_verified_at IS NULL');
-  } finally {
-    await client.end();
-  }
-}
-
-/** Digest mails the server wrote to its dev mailbox (no SMTP configured). */
-function digestMails(dataDir: string): number {
-  const dir = path.join(dataDir, 'mailbox');
-  if (!fs.existsSync(dir)) return 0;
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .filter((name) =>
-      (JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { subject?: string }).subject?.endsWith(
-        ' new on Muster',
-      ),
-    ).length;
 }
