@@ -10,8 +10,8 @@ import { isMuted, loadPreferences } from './notifications.preferences.ts';
 import type { NotificationRow } from './notifications.repository.ts';
 import { notifications, pushSubscriptions } from './notifications.tables.ts';
 
-/** Due items per claim; the sweep claims again at once while claims come back full. */
-const CLAIM = 200;
+/** People per claim (with all their due items); the sweep claims again while claims come back full. */
+const CLAIM = 100;
 /** Pushes in flight at once from one node. */
 const PARALLEL = 16;
 
@@ -46,6 +46,8 @@ async function judge(
   if (row.priority === 'critical') return { push: true };
   const quietEnds = quietUntil(mine?.quietHours, now);
   if (quietEnds) return { deferTo: quietEnds };
+  // Low items travel in the hourly digest, one push for all of them: no per-item cap to charge.
+  if (row.priority === 'low') return { push: true };
   if (!(await takeHourly(tx, row.userId, category, DELIVERY[category].capPerHour, now)))
     return { deferTo: nextHour(now) };
   return { push: true };
@@ -91,14 +93,28 @@ function digestOf(userId: string, rows: NotificationRow[]): PushPayload {
 async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[]; claimed: number }> {
   return withTx(platform, async ({ tx }) => {
     const t = notifications;
+    // Whole people, not a number of rows: all of a person's due low items make one digest push,
+    // which a claim cut through the middle of their rows would split in two.
+    const people = await tx
+      .selectDistinct({ userId: t.userId })
+      .from(t)
+      .where(lte(t.nextPushAt, now))
+      .limit(CLAIM);
+    if (!people.length) return { sends: [], claimed: 0 };
     const due = await tx
       .select()
       .from(t)
-      .where(lte(t.nextPushAt, now))
+      .where(
+        and(
+          lte(t.nextPushAt, now),
+          inArray(
+            t.userId,
+            people.map((p) => p.userId),
+          ),
+        ),
+      )
       .orderBy(asc(t.nextPushAt))
-      .limit(CLAIM)
       .for('update', { skipLocked: true });
-    if (!due.length) return { sends: [], claimed: 0 };
     const users = [...new Set(due.map((row) => row.userId))];
     const prefs = await loadPreferences(tx, users, now);
     const devices = await tx
@@ -160,7 +176,7 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
         .update(t)
         .set({ nextPushAt: new Date(at) })
         .where(inArray(t.id, ids));
-    return { sends, claimed: due.length };
+    return { sends, claimed: people.length };
   });
 }
 

@@ -159,6 +159,25 @@ describe('the digest', () => {
       .where(eq(notifications.userId, user.id));
     expect(row!.count).toBe(1);
   });
+  it('low items due together make one digest push per person, however many there are', async () => {
+    const people = await Promise.all(['Pia', 'Quinn', 'Rae'].map((name) => withDevice(name)));
+    // Interleaved, as real traffic is: each person's items are spread among the others'.
+    for (let i = 0; i < 90; i++)
+      for (const { user } of people)
+        await deliverIntent(
+          server.platform,
+          intent(user.id, { priority: 'low', category: 'agenda', groupKey: scopes.session(uuidv7()) }),
+        );
+    await server.platform.db
+      .update(notifications)
+      .set({ nextPushAt: new Date(Date.now() - 1000) })
+      .where(sql`${notifications.nextPushAt} IS NOT NULL`);
+    await sweepPushesNow(server.platform);
+    for (const { user } of people) {
+      const pushes = pushesTo(user);
+      expect(pushes).toHaveLength(1);
+    }
+  });
 });
 
 describe('preferences', () => {
