@@ -352,6 +352,21 @@ describe('push subscriptions', () => {
     ).toBe(404);
   });
 
+  it('answers a stranger with no session 401 on every inbox, preference and device route', async () => {
+    const anonymous = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+      server.app.inject({ method, url, ...(payload ? { payload } : {}) });
+    const keys = createSubscriptionKeys().keys;
+    for (const res of [
+      await anonymous('GET', '/api/v1/me/notifications'),
+      await anonymous('POST', '/api/v1/me/notifications/read', { all: true }),
+      await anonymous('GET', '/api/v1/me/notification-preferences'),
+      await anonymous('PUT', '/api/v1/me/notification-preferences', { quietHours: null }),
+      await anonymous('POST', '/api/v1/me/push-subscriptions', { endpoint: push.endpointFor('anon'), keys }),
+      await anonymous('DELETE', `/api/v1/me/push-subscriptions/${uuidv7()}`),
+    ])
+      expect(res.statusCode).toBe(401);
+  });
+
   it('serves the VAPID public key', async () => {
     const res = await server.app.inject({ method: 'GET', url: '/api/v1/push/vapid-key' });
     expect(res.json().publicKey).toMatch(/^[A-Za-z0-9_-]{80,}$/);
