@@ -1,18 +1,29 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../../../test/harness.ts';
+import { queryRows } from '../db/client.ts';
 import { throttledPublisher } from './throttled-publisher.ts';
 
 const server = useTestServer();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A publisher that records when it ran and which "state" (a counter) it read. */
+/**
+ * A publisher that records which "state" (a counter) it read and when its claim was made: the
+ * database's `now()` in the publishing transaction, the instant the interval is kept between (the
+ * wall clock when `publish` runs also counts whatever delayed the transaction, e.g. a busy pool).
+ */
 function recording(name: string, state: { value: number }) {
   const runs: { at: number; read: number }[] = [];
   const of = throttledPublisher({
     name,
     intervalMs: 250,
-    async publish() {
-      runs.push({ at: Date.now(), read: state.value });
+    async publish(work) {
+      const read = state.value;
+      const [claim] = await queryRows<{ at: number }>(
+        work.tx,
+        sql`SELECT (extract(epoch from now()) * 1000)::float8 AS at`,
+      );
+      runs.push({ at: Number(claim!.at), read });
     },
   });
   return { runs, publisher: of(server.platform) };
