@@ -9,6 +9,9 @@ export interface CriticalItem {
   tag: string;
   ordinal: number;
   at: number;
+  kind: 'dms' | 'agenda';
+  /** The person had the app on screen when it was written: no push is expected (by design). */
+  onScreen: boolean;
 }
 
 export interface AnalysisInput {
@@ -19,14 +22,13 @@ export interface AnalysisInput {
   toMonotonic(wallMs: number): number;
   critical: readonly CriticalItem[];
   quiet: ReadonlySet<number>;
-  onScreen: ReadonlySet<number>;
   kindOf(url: string): PushKind;
 }
 
 /**
  * Decrypts every push once. A duplicate is a second push with the same user, topic, count and
  * content. A critical item is covered by the first push under its tag whose count reaches it; one
- * for a device on screen is not expected (no push by design).
+ * for someone with the app on screen is not expected (no push by design).
  */
 export function analysePushes(input: AnalysisInput) {
   const byUser = new Map<number, { payload: PushPayload; at: number; topic: string }[]>();
@@ -49,14 +51,18 @@ export function analysePushes(input: AnalysisInput) {
     ([user, pushes]) => input.quiet.has(user) && pushes.some((x) => !criticalTags.has(x.topic)),
   ).length;
   const latencies: number[] = [];
+  const latencyByKind = new Map<CriticalItem['kind'], number[]>();
   let uncovered = 0;
   for (const c of input.critical) {
-    if (input.onScreen.has(c.user)) continue;
+    if (c.onScreen) continue;
     const hit = (byUser.get(c.user) ?? []).find(
       (x) => x.topic === c.tag && x.payload.count >= c.ordinal && x.at >= c.at - 50,
     );
-    if (hit) latencies.push(Math.max(0, hit.at - c.at));
-    else uncovered++;
+    if (hit) {
+      const latency = Math.max(0, hit.at - c.at);
+      latencies.push(latency);
+      latencyByKind.set(c.kind, [...(latencyByKind.get(c.kind) ?? []), latency]);
+    } else uncovered++;
   }
-  return { duplicates, quietViolations, latencies, uncovered, perKind };
+  return { duplicates, quietViolations, latencies, latencyByKind, uncovered, perKind };
 }

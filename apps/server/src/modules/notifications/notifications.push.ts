@@ -1,10 +1,11 @@
 import type { NotificationCategory, PushPayload } from '@muster/protocol';
-import { and, asc, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/client.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { type PushSender, pushTopic } from '../../platform/push/web-push.ts';
 import { takeHourly } from './notifications.caps.ts';
+import { createPushOutbox, type Send } from './notifications.outbox.ts';
 import { DELIVERY, hourMs, quietUntil, switchesFor } from './notifications.policy.ts';
 import { isMuted, loadPreferences } from './notifications.preferences.ts';
 import type { NotificationRow } from './notifications.repository.ts';
@@ -12,23 +13,12 @@ import { notifications, pushSubscriptions } from './notifications.tables.ts';
 
 /** People per claim (with all their due items); the sweep claims again while claims come back full. */
 const CLAIM = 100;
-/** Pushes in flight at once from one node. */
-const PARALLEL = 16;
 
 type Verdict =
   | { push: true }
   /** Nothing to push now or later (read, pushes off, muted, no device): the count is settled. */
   | { settle: true }
   | { deferTo: Date };
-
-interface Send {
-  subscriptionId: string;
-  endpoint: string;
-  keys: { p256dh: string; auth: string };
-  payload: PushPayload;
-  ttlSeconds: number;
-  urgency: (typeof DELIVERY)[NotificationCategory]['urgency'];
-}
 
 /** The next whole hour, when a frequency cap resets. */
 const nextHour = (now: Date) => new Date(Math.floor(now.getTime() / hourMs() + 1) * hourMs());
@@ -95,10 +85,14 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
     const t = notifications;
     // Whole people, not a number of rows: all of a person's due low items make one digest push,
     // which a claim cut through the middle of their rows would split in two.
+    // People with a critical item due come first: behind a thousand announcement pushes, a DM
+    // would otherwise wait for as many claims.
     const people = await tx
-      .selectDistinct({ userId: t.userId })
+      .select({ userId: t.userId })
       .from(t)
       .where(lte(t.nextPushAt, now))
+      .groupBy(t.userId)
+      .orderBy(desc(sql`bool_or(${t.priority} = 'critical')`), asc(min(t.nextPushAt)))
       .limit(CLAIM);
     if (!people.length) return { sends: [], claimed: 0 };
     const due = await tx
@@ -134,8 +128,7 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
     const toDevices = (
       userId: string,
       payload: PushPayload,
-      ttlSeconds: number,
-      urgency: Send['urgency'],
+      how: Omit<Send, 'subscriptionId' | 'endpoint' | 'keys' | 'payload'>,
     ) => {
       for (const device of devices)
         if (device.userId === userId)
@@ -144,8 +137,7 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
             endpoint: device.endpoint,
             keys: { p256dh: device.p256dh, auth: device.auth },
             payload,
-            ttlSeconds,
-            urgency,
+            ...how,
           });
     };
     for (const row of due) {
@@ -162,10 +154,14 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
         continue;
       }
       const { ttlSeconds, urgency } = DELIVERY[row.category as NotificationCategory];
-      toDevices(row.userId, payloadOf(row), ttlSeconds, urgency);
+      toDevices(row.userId, payloadOf(row), { ttlSeconds, urgency, critical: row.priority === 'critical' });
     }
     for (const [userId, rows] of digests)
-      toDevices(userId, digestOf(userId, rows), DIGEST_TTL_SECONDS, 'low');
+      toDevices(userId, digestOf(userId, rows), {
+        ttlSeconds: DIGEST_TTL_SECONDS,
+        urgency: 'low',
+        critical: false,
+      });
     if (settled.length)
       await tx
         .update(t)
@@ -180,38 +176,10 @@ async function claimDue(platform: Platform, now: Date): Promise<{ sends: Send[];
   });
 }
 
-/** Sends after commit; a dead subscription (404/410) is removed, a live one noted. */
-async function sendAll(platform: Platform, sender: PushSender, sends: Send[]) {
-  const gone: string[] = [];
-  const delivered: string[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < sends.length) {
-      const send = sends[next++]!;
-      const outcome = await sender.send({ endpoint: send.endpoint, keys: send.keys }, send.payload, {
-        topic: send.payload.tag,
-        ttlSeconds: send.ttlSeconds,
-        urgency: send.urgency,
-      });
-      platform.metrics.pushesSent.inc({ outcome: outcome.status });
-      if (outcome.status === 'gone') gone.push(send.subscriptionId);
-      else if (outcome.status === 'sent') delivered.push(send.subscriptionId);
-      else platform.log.warn({ endpoint: new URL(send.endpoint).origin, outcome }, 'push failed');
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, sends.length) }, lane));
-  if (gone.length) await platform.db.delete(pushSubscriptions).where(inArray(pushSubscriptions.id, gone));
-  if (delivered.length)
-    await platform.db
-      .update(pushSubscriptions)
-      .set({ lastSuccessAt: new Date() })
-      .where(inArray(pushSubscriptions.id, [...new Set(delivered)]));
-}
-
 export interface PushSweep {
   /** Runs a sweep soon (an intent made something due now). */
   wake(): void;
-  /** One full sweep: claims until nothing is due. Answers the pushes sent. */
+  /** One full sweep: claims until nothing is due, then waits for the answers. Answers the pushes sent. */
   runOnce(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -224,11 +192,12 @@ export function startPushSweep(platform: Platform, sender: PushSender, intervalM
   let running: Promise<number> | null = null;
   let again = false;
   let stopped = false;
-  const runOnce = async () => {
+  const outbox = createPushOutbox(platform, sender);
+  const claimAll = async () => {
     let sent = 0;
     for (;;) {
       const { sends, claimed } = await claimDue(platform, new Date());
-      if (sends.length) await sendAll(platform, sender, sends);
+      await outbox.dispatch(sends);
       sent += sends.length;
       if (claimed < CLAIM) return sent;
     }
@@ -239,7 +208,7 @@ export function startPushSweep(platform: Platform, sender: PushSender, intervalM
       again = true;
       return;
     }
-    running = runOnce()
+    running = claimAll()
       .catch((error) => {
         platform.log.error({ err: error }, 'push sweep failed');
         return 0;
@@ -258,12 +227,15 @@ export function startPushSweep(platform: Platform, sender: PushSender, intervalM
     wake: sweep,
     runOnce: async () => {
       while (running) await running;
-      return runOnce();
+      const sent = await claimAll();
+      await outbox.idle();
+      return sent;
     },
     async stop() {
       stopped = true;
       clearInterval(timer);
       await running;
+      await outbox.idle();
     },
   };
 }

@@ -180,6 +180,46 @@ describe('the digest', () => {
   });
 });
 
+describe('the push sweep', () => {
+  it('sends a critical item first, ahead of a crowd of earlier announcement pushes', async () => {
+    const crowd = await Promise.all(Array.from({ length: 150 }, (_, i) => withDevice(`Crowd ${i}`)));
+    const { user: dana } = await withDevice('Dana Critical');
+    // Both wait (low) so no sweep takes them before the stage is set; then all fall due at once,
+    // the crowd's a minute earlier than the DM.
+    await deliverIntent(
+      server.platform,
+      intent('', {
+        category: 'announcements',
+        priority: 'low',
+        audience: { users: crowd.map((c) => c.user.id) },
+      }),
+    );
+    await deliverIntent(server.platform, intent(dana.id, { category: 'dms', priority: 'low' }));
+    // One statement: a background sweep must not find the crowd due before the DM is.
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await server.platform.db
+      .update(notifications)
+      .set({
+        nextPushAt: sql`CASE WHEN ${notifications.userId} = ${dana.id} THEN now() ELSE ${minuteAgo} END`,
+        priority: sql`CASE WHEN ${notifications.userId} = ${dana.id} THEN 'critical' ELSE 'normal' END`,
+      })
+      .where(sql`${notifications.userId} IN ${[dana.id, ...crowd.map((c) => c.user.id)]}`);
+    await sweepPushesNow(server.platform);
+    const everyone = new Set([dana.id, ...crowd.map((c) => c.user.id)]);
+    expect(push.received.filter((r) => everyone.has(r.endpointName))).toHaveLength(151);
+    // Each claim stamps the items it pushes with its own instant: the DM went in the first claim
+    // (100 people at most), some of the crowd in a later one.
+    const rows = await server.platform.db
+      .select({ userId: notifications.userId, at: notifications.lastPushedAt })
+      .from(notifications)
+      .where(sql`${notifications.userId} IN ${[dana.id, ...crowd.map((c) => c.user.id)]}`);
+    const stamps = rows.map((r) => r.at!.getTime());
+    const danaAt = rows.find((r) => r.userId === dana.id)!.at!.getTime();
+    expect(danaAt).toBe(Math.min(...stamps));
+    expect(stamps.filter((at) => at > danaAt).length).toBeGreaterThanOrEqual(51);
+  });
+});
+
 describe('preferences', () => {
   it('are honoured per category and channel: push off still lists, in-app off does not', async () => {
     const { user } = await withDevice('Fay');
