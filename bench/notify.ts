@@ -378,7 +378,7 @@ async function run(p: ReturnType<typeof parseNotifyArgs>, cleanup: Cleanup): Pro
     },
     { metric: 'duplicate pushes', value: duplicates, target: '0', verdict: verdict(ok.duplicates) },
     {
-      metric: 'e-mails: Muster digests / naive',
+      metric: 'e-mails: Muster digests / naive (a mail per push)',
       value: mails === null ? 'not measured on PGlite' : `${mails} / ${naive}`,
       target: '',
       verdict: '',
