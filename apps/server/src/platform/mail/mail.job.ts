@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Platform } from '../context.ts';
-import type { BatchOutcome, JobDefinition, JobResult } from '../jobs/jobs.ts';
+import type { BatchOutcome, JobDefinition, JobResult, LeasedJob } from '../jobs/jobs.ts';
 import { claimOnce } from '../jobs/once.ts';
 import { processedJobs } from '../jobs/processed-jobs.tables.ts';
 import { MAIL_BULK, MAIL_SEND, type MailJob } from './enqueue.ts';
@@ -51,8 +51,7 @@ export async function sendMailJob(platform: Platform, job: MailJob): Promise<Job
 
 /**
  * Two queues, each with its own worker, so account mail never waits behind bulk mail. `mail.send`
- * (account mail) takes one job at a time as soon as it is due; a minute of visibility covers the
- * SMTP timeouts of one attempt. `mail.bulk` takes at most `MAIL_BULK_PER_SECOND` jobs a second per
+ * (account mail) leases a few jobs at a time as soon as they are due and sends them in sequence. `mail.bulk` takes at most `MAIL_BULK_PER_SECOND` jobs a second per
  * node and sends them one after another, so at most one bulk mail at a time holds one of the
  * transport's two connections and an account mail always finds the other.
  */
@@ -62,9 +61,14 @@ export function mailJobs(platform: Platform): JobDefinition<MailJob>[] {
   return [
     {
       name: MAIL_SEND,
-      visibilityTimeoutSeconds: 60,
+      // One attempt may take 30 s (SMTP timeouts) and the batch is sent in sequence.
+      visibilityTimeoutSeconds: 30 * ACCOUNT_BATCH,
       maxReceives: 8,
-      handle: (data) => sendMailJob(platform, data),
+      // A batch, not one job per lease: pg-boss polls a one-job worker every half second, which
+      // held account mail to 2 a second per node — a thousand sign-ups waited eight minutes for
+      // their verification mails. Full batches fetch again at once.
+      batchSize: ACCOUNT_BATCH,
+      handleBatch: (jobs) => sendInSequence(platform, jobs),
     },
     {
       name: MAIL_BULK,
@@ -73,14 +77,20 @@ export function mailJobs(platform: Platform): JobDefinition<MailJob>[] {
       maxReceives: 8,
       batchSize: perSecond,
       pacedEverySeconds: 1,
-      handleBatch: async (jobs) => {
-        const outcomes: BatchOutcome[] = [];
-        for (const job of jobs)
-          outcomes.push(await sendMailJob(platform, job.data).catch((error: unknown) => asError(error)));
-        return outcomes;
-      },
+      handleBatch: (jobs) => sendInSequence(platform, jobs),
     },
   ];
+}
+
+/** Account mails leased at once; sent one after another on one of the transport's connections. */
+const ACCOUNT_BATCH = 5;
+
+/** One mail after another (one connection), each its own outcome: one bad address fails alone. */
+async function sendInSequence(platform: Platform, jobs: LeasedJob<MailJob>[]): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = [];
+  for (const job of jobs)
+    outcomes.push(await sendMailJob(platform, job.data).catch((error: unknown) => asError(error)));
+  return outcomes;
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
