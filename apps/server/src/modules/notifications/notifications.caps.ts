@@ -3,6 +3,9 @@ import type { Tx } from '../../platform/db/client.ts';
 import { hourMs } from './notifications.policy.ts';
 import { notificationPushCounts } from './notifications.tables.ts';
 
+/** The (scaled) hour a cap counts in. */
+export const hourOf = (now: Date) => new Date(Math.floor(now.getTime() / hourMs()) * hourMs());
+
 /**
  * Takes one of `limit` per (user, what, hour) — a category's pushes, the e-mail digest — with one
  * conditional upsert, so nodes racing for the last one cannot both win. False when none is left.
@@ -15,7 +18,7 @@ export async function takeHourly(
   now: Date,
 ): Promise<boolean> {
   const t = notificationPushCounts;
-  const hour = new Date(Math.floor(now.getTime() / hourMs()) * hourMs());
+  const hour = hourOf(now);
   const rows = await tx
     .insert(t)
     .values({ userId, category: what, hour, count: 1 })

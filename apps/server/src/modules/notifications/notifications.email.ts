@@ -4,10 +4,10 @@ import type { Platform } from '../../platform/context.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { defineMailTemplate, enqueueMail, mailSafeText } from '../../platform/mail/index.ts';
 import { users } from '../identity/index.ts';
-import { takeHourly } from './notifications.caps.ts';
+import { hourOf, takeHourly } from './notifications.caps.ts';
 import { hourMs, switchesFor } from './notifications.policy.ts';
 import { isMuted, loadPreferences } from './notifications.preferences.ts';
-import { notifications } from './notifications.tables.ts';
+import { notificationPushCounts, notifications } from './notifications.tables.ts';
 
 /** An item unread this long is mailed (one seen in the app by then never is). */
 export const EMAIL_AFTER_MS = 15 * 60_000;
@@ -16,6 +16,8 @@ const EMAIL_WITHIN_MS = 2 * 24 * 3600_000;
 /** People per sweep; the next sweep takes the rest. */
 const PEOPLE = 50;
 const ITEMS_PER_MAIL = 20;
+/** The hourly cap a person's e-mail digest takes. */
+export const DIGEST_CAP = 'email-digest';
 
 export const digestMail = defineMailTemplate({
   name: 'notifications.digest',
@@ -42,7 +44,11 @@ Choose what reaches you by e-mail: {{settings}}
  * someone else's address when signing up; nobody gets Muster's mail for an account they never
  * confirmed). The mail is enqueued in the transaction that marks the items mailed, so it goes once.
  */
-export async function sendEmailDigests(platform: Platform, now = new Date()): Promise<number> {
+export async function sendEmailDigests(
+  platform: Platform,
+  now = new Date(),
+  batch = PEOPLE,
+): Promise<number> {
   const t = notifications;
   const window = and(
     isNull(t.readAt),
@@ -51,7 +57,16 @@ export async function sendEmailDigests(platform: Platform, now = new Date()): Pr
     lt(t.updatedAt, new Date(now.getTime() - EMAIL_AFTER_MS * (hourMs() / 3_600_000))),
     gt(t.createdAt, new Date(now.getTime() - EMAIL_WITHIN_MS)),
   );
-  const people = await platform.db.selectDistinct({ userId: t.userId }).from(t).where(window).limit(PEOPLE);
+  // Someone who had this hour's digest waits for the next hour; left in the pick, the people with
+  // new items since would take every place of every sweep and nobody else would get theirs.
+  const c = notificationPushCounts;
+  const hadDigest = sql`EXISTS (SELECT 1 FROM ${c} WHERE ${c.userId} = ${t.userId}
+    AND ${c.category} = ${DIGEST_CAP} AND ${c.hour} = ${hourOf(now)} AND ${c.count} >= 1)`;
+  const people = await platform.db
+    .selectDistinct({ userId: t.userId })
+    .from(t)
+    .where(and(window, sql`NOT ${hadDigest}`))
+    .limit(batch);
   let mailed = 0;
   for (const { userId } of people) {
     const sent = await withTx(platform, async (work) => {
@@ -71,7 +86,7 @@ export async function sendEmailDigests(platform: Platform, now = new Date()): Pr
         (item) =>
           switchesFor(prefs, item.category as NotificationCategory).email && !isMuted(prefs, item.muteScopes),
       );
-      const mail = user && wanted.length > 0 && (await takeHourly(work.tx, userId, 'email-digest', 1, now));
+      const mail = user && wanted.length > 0 && (await takeHourly(work.tx, userId, DIGEST_CAP, 1, now));
       if (wanted.length && user && !mail) return false; // capped: the next hour's digest takes them
       await work.tx
         .update(t)

@@ -14,8 +14,12 @@ import {
 } from '../../../test/fake-push/index.ts';
 import { useFixture } from '../../../test/fixture.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { withTx } from '../../platform/db/unit-of-work.ts';
+import { users } from '../identity/index.ts';
 import { sweepPushesNow } from './index.ts';
+import { takeHourly } from './notifications.caps.ts';
 import { deliverIntent } from './notifications.deliver.ts';
+import { DIGEST_CAP, sendEmailDigests } from './notifications.email.ts';
 import type { NotificationIntent } from './notifications.intents.ts';
 import { notifications, pushSubscriptions } from './notifications.tables.ts';
 
@@ -217,6 +221,52 @@ describe('the push sweep', () => {
     const danaAt = rows.find((r) => r.userId === dana.id)!.at!.getTime();
     expect(danaAt).toBe(Math.min(...stamps));
     expect(stamps.filter((at) => at > danaAt).length).toBeGreaterThanOrEqual(51);
+  });
+});
+
+describe('e-mail digests', () => {
+  const later = () => new Date(Date.now() + 20 * 60_000); // past the 15 minutes an item waits unread
+  const verified = async (name: string) => {
+    const { user } = await withDevice(name);
+    await server.platform.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    return user;
+  };
+  /** Sweeps until a sweep mails nobody: other tests' people are in the database too. */
+  const sweepAllDigests = async (now: Date) => {
+    for (let i = 0; i < 50 && (await sendEmailDigests(server.platform, now, 500)) > 0; i++);
+  };
+  const mailsTo = async (email: string) =>
+    (await server.platform.mail.mailbox!.list({ limit: 2000 })).items.filter(
+      (m) => m.to === email && m.subject.endsWith(' new on Muster'),
+    );
+
+  it('mails one digest of what waited unread, to a verified address only', async () => {
+    const ola = await verified('Ola');
+    const { user: una } = await withDevice('Una Unverified');
+    for (const user of [ola, una]) await deliverIntent(server.platform, intent(user.id));
+    await sweepAllDigests(later());
+    const mails = await eventually(async () => {
+      const got = await mailsTo(ola.email);
+      return got.length ? got : undefined;
+    });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('1 new on Muster');
+    expect(await mailsTo(una.email)).toHaveLength(0);
+  });
+
+  it('does not let people who had this hour’s digest keep everyone else waiting', async () => {
+    const now = later();
+    await sweepAllDigests(now); // what earlier tests left is settled first
+    const capped = await Promise.all(['Cap 1', 'Cap 2', 'Cap 3', 'Cap 4', 'Cap 5'].map(verified));
+    for (const user of capped) {
+      await deliverIntent(server.platform, intent(user.id));
+      await withTx(server.platform, (work) => takeHourly(work.tx, user.id, DIGEST_CAP, 1, now));
+    }
+    const fay = await verified('Fay Fresh');
+    await deliverIntent(server.platform, intent(fay.id));
+    // One person per sweep: the one picked must be Fay, the only one whose digest is due.
+    expect(await sendEmailDigests(server.platform, now, 1)).toBe(1);
+    await eventually(async () => ((await mailsTo(fay.email)).length === 1 ? true : undefined));
   });
 });
 
