@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call } from '../../../test/factories/events.ts';
 import { eventually } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { createSubscriptionKeys } from '../../../test/fake-push/index.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { connectSocket } from '../../../test/realtime-client.ts';
 import { pushSubscriptions } from './notifications.tables.ts';
 
 const server = useTestServer({ listen: true });
@@ -14,15 +15,7 @@ afterAll(() => {
   for (const socket of sockets) socket.close();
 });
 
-async function connect(user: TestUser): Promise<Socket> {
-  const socket = io(server.url, { auth: { token: user.accessToken }, transports: ['websocket'] });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
+const connect = (user: TestUser) => connectSocket(server.url, user.accessToken, sockets);
 
 async function withDevice() {
   const user = await registerUser(server, { name: 'Vera' });
