@@ -108,10 +108,9 @@ describe('change log', () => {
       publisher.afterCommit = original;
     }
     expect(server.published.some((c) => c.scope === 'test:relay')).toBe(false);
-    // Other tests' rows may still await their background clear; relay until nothing is left.
-    let relayed = 0;
-    for (let n = await publisher.relayOnce(0); n > 0; n = await publisher.relayOnce(0)) relayed += n;
-    expect(relayed).toBeGreaterThanOrEqual(1);
+    // Other tests' rows may still await their background clear; relay until nothing is left. The
+    // server's own relay timer may get there first on a loaded machine: either way it is one publish.
+    while ((await publisher.relayOnce(0)) > 0);
     expect(server.published.filter((c) => c.scope === 'test:relay').map((c) => c.seq)).toEqual([1]);
     expect(await publisher.relayOnce(0)).toBe(0);
   });
