@@ -9,9 +9,10 @@ export const badgesModule: Module = {
   name: 'badges',
   routes: badgeRoutes,
   jobs: (platform) => [
-    // Rendering thousands of pages is slow work: one at a time, a generous lease.
+    // Rendering thousands of pages is slow, CPU-bound work: one at a time per node, a generous lease.
     {
       name: RENDER_BADGES,
+      concurrency: 1,
       maxReceives: 3,
       visibilityTimeoutSeconds: 600,
       handle: (data: { jobId: string }) => renderBadgeJob(platform, data.jobId),

@@ -9,12 +9,16 @@ import { readDeadJobs, readQueueStats, replayDeadJob } from './queue-stats.ts';
 /**
  * The queue semantics the rest of the code relies on, checked against pg-boss itself: a lease is
  * a visibility timeout, a job is received at most N times and then dead-lettered, a replay gives
- * it a fresh count, and a batch handler settles each job on its own.
+ * it a fresh count, a one-job handler runs several jobs side by side (pg-boss polls every 0.5 s:
+ * one job per poll was 2 jobs a second per node), and a batch handler settles each job on its own.
  */
 let database: Database;
 let jobs: Jobs;
 const receives = new Map<string, number[]>();
 let poisonFixed = false;
+let running = 0;
+let mostAtOnce = 0;
+let finished = 0;
 
 beforeAll(async () => {
   ({ database } = await createTestDatabase());
@@ -27,7 +31,7 @@ beforeAll(async () => {
     retryBackoff: false,
     retryDelaySeconds: 0,
     handle: async (_data, job) => {
-      seen('poison', job.retryCount + 1);
+      seen('poison', job.receive);
       if (!poisonFixed) throw new Error('poison');
       return 'done';
     },
@@ -36,7 +40,19 @@ beforeAll(async () => {
     name: 'test.lease',
     visibilityTimeoutSeconds: 2,
     handle: async (_data, job) => {
-      seen('lease', job.retryCount + 1);
+      seen('lease', job.receive);
+      return 'done';
+    },
+  });
+  jobs.define<{ n: number }>({
+    name: 'test.concurrent',
+    concurrency: 3,
+    handle: async () => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      running -= 1;
+      finished += 1;
       return 'done';
     },
   });
@@ -96,6 +112,17 @@ describe('queue semantics on pg-boss', () => {
     await eventually(async () => (receives.get('lease')?.length ? true : undefined), 15_000);
     expect(receives.get('lease')).toEqual([2]);
     expect(await stats('test.lease')).toMatchObject({ inFlight: 0, depth: 0 });
+  });
+
+  it('runs a one-job queue several jobs at a time, never more than its concurrency', async () => {
+    await enqueue(
+      'test.concurrent',
+      Array.from({ length: 12 }, (_, n) => ({ n })),
+    );
+    await eventually(async () => (finished === 12 ? true : undefined));
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(3);
+    expect(await stats('test.concurrent')).toMatchObject({ inFlight: 0, depth: 0, dead: 0 });
   });
 
   it('settles each job of a batch on its own: one poison job does not fail the others', async () => {

@@ -1,4 +1,4 @@
-import { fromPglite, type Job, PgBoss } from 'pg-boss';
+import { fromPglite, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { type Database, positionalSql, queryRows, type Tx } from '../db/client.ts';
 import { startWorker } from './jobs.worker.ts';
@@ -32,12 +32,19 @@ interface QueueSettings {
 
 /**
  * A queue and its handler. Handlers must be idempotent: a job can run more than once (a crash
- * after the work, before the acknowledgement). `handle` takes one job at a time; `handleBatch`
- * leases up to `batchSize` jobs at once and answers one outcome per job, in order.
+ * after the work, before the acknowledgement). `handle` takes one job, with up to `concurrency`
+ * running side by side; `handleBatch` leases up to `batchSize` jobs at once and answers one
+ * outcome per job, in order.
  */
 export type JobDefinition<T> = QueueSettings &
   (
-    | { handle(data: T, job: Job<T>): Promise<JobResult>; handleBatch?: never; batchSize?: never }
+    | {
+        handle(data: T, job: LeasedJob<T>): Promise<JobResult>;
+        /** Jobs of this queue one node runs at once (default 4); each still settles on its own. */
+        concurrency?: number;
+        handleBatch?: never;
+        batchSize?: never;
+      }
     | {
         batchSize: number;
         handleBatch(jobs: LeasedJob<T>[]): Promise<BatchOutcome[]>;

@@ -1,16 +1,21 @@
 import type { JobResult as BossJobResult, Job, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { AnyJobDefinition, BatchOutcome, SettledResult } from './jobs.ts';
+import type { AnyJobDefinition, BatchOutcome, LeasedJob, SettledResult } from './jobs.ts';
 
 interface WorkerDeps {
   log: Logger;
   settle(queue: string, result: SettledResult): void;
 }
 
+/** Jobs of a one-job queue a node runs side by side unless its definition says otherwise. */
+const DEFAULT_CONCURRENCY = 4;
+
 /**
- * Starts this node's worker for one queue. A single-job handler that throws fails its receive
- * (pg-boss retries it with backoff, then dead-letters it). A batch handler answers per job, so one
- * poison job fails alone while the rest of its batch completes.
+ * Starts this node's worker for one queue. Every queue is leased in batches: pg-boss polls a
+ * worker every 0.5 s, so a worker that took one job per poll ran 2 jobs a second per node whatever
+ * the backlog. A one-job handler runs `concurrency` jobs side by side; each job, in a batch or not,
+ * settles on its own (pg-boss retries a failed one with backoff, then dead-letters it), so one
+ * poison job fails alone.
  */
 export async function startWorker(
   boss: PgBoss,
@@ -18,46 +23,35 @@ export async function startWorker(
   maxReceives: number,
   deps: WorkerDeps,
 ): Promise<string> {
-  if (def.handleBatch) {
-    const handleBatch = def.handleBatch;
-    return boss.work<unknown>(
-      def.name,
-      {
-        batchSize: def.batchSize,
-        perJobResults: true,
-        pollingIntervalSeconds: def.pacedEverySeconds ?? 0.5,
-        burstWhenBatchFull: def.pacedEverySeconds === undefined,
-      },
-      async (jobs: Job<unknown>[]): Promise<BossJobResult[]> => {
-        const leased = jobs.map((job) => ({
-          id: job.id,
-          data: job.data,
-          receive: job.retryCount + 1,
-          lastReceive: job.retryCount + 1 >= maxReceives,
-        }));
-        let outcomes: BatchOutcome[];
-        try {
-          outcomes = await handleBatch(leased);
-        } catch (error) {
-          outcomes = jobs.map(() => asError(error));
-        }
-        return jobs.map((job, i) => settled(def.name, job.id, outcomes[i], deps));
-      },
-    );
-  }
   const handle = def.handle;
-  return boss.work<unknown>(def.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-    if (!job) return;
-    try {
-      const result = await handle(job.data, job);
-      deps.settle(def.name, result);
-      deps.log.debug({ job: def.name, id: job.id, result }, 'job finished');
-    } catch (error) {
-      deps.settle(def.name, 'failed');
-      deps.log.warn({ job: def.name, id: job.id, err: error }, 'job failed');
-      throw error;
-    }
-  });
+  const handleBatch: (jobs: LeasedJob<unknown>[]) => Promise<BatchOutcome[]> = handle
+    ? (jobs) => Promise.all(jobs.map((job) => handle(job.data, job).catch(asError)))
+    : def.handleBatch;
+  const paced = def.handleBatch ? def.pacedEverySeconds : undefined;
+  return boss.work<unknown>(
+    def.name,
+    {
+      batchSize: def.batchSize ?? def.concurrency ?? DEFAULT_CONCURRENCY,
+      perJobResults: true,
+      pollingIntervalSeconds: paced ?? 0.5,
+      burstWhenBatchFull: paced === undefined,
+    },
+    async (jobs: Job<unknown>[]): Promise<BossJobResult[]> => {
+      const leased = jobs.map((job) => ({
+        id: job.id,
+        data: job.data,
+        receive: job.retryCount + 1,
+        lastReceive: job.retryCount + 1 >= maxReceives,
+      }));
+      let outcomes: BatchOutcome[];
+      try {
+        outcomes = await handleBatch(leased);
+      } catch (error) {
+        outcomes = jobs.map(() => asError(error));
+      }
+      return jobs.map((job, i) => settled(def.name, job.id, outcomes[i], deps));
+    },
+  );
 }
 
 function settled(
