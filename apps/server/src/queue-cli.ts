@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { deadJobsOf, queuesOf, replayOf } from './modules/queues/index.ts';
-import { modules } from './modules/registry.ts';
+import { defineModuleJobs } from './modules/registry.ts';
 import { AppError } from './platform/errors.ts';
 import { openPlatform } from './platform/runtime.ts';
 import { startServer } from './server.ts';
@@ -26,7 +26,7 @@ export async function queueCommand(args: string[], config: Config, log: Logger):
   const opened = await openPlatform(config, log);
   const { platform } = opened;
   try {
-    for (const module of modules) for (const job of module.jobs?.(platform) ?? []) platform.jobs.define(job);
+    defineModuleJobs(platform.jobs, platform);
     if (action === 'ls') printQueues(await queuesOf(platform));
     else if (action === 'dead') await printDead(platform, name!);
     else {

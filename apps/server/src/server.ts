@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { modules } from './modules/registry.ts';
+import { defineModuleJobs, modules } from './modules/registry.ts';
 import { socketAccess } from './modules/sync/index.ts';
 import type { Platform } from './platform/context.ts';
 import { registerHealth } from './platform/health.ts';
@@ -43,7 +43,7 @@ export async function startServer(
   let draining = false;
   let app: App | undefined;
   try {
-    for (const module of modules) for (const job of module.jobs?.(platform) ?? []) platform.jobs.define(job);
+    defineModuleJobs(platform.jobs, platform);
     await platform.jobs.provision();
     registerQueueMetrics(platform);
 

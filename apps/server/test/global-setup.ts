@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { pino } from 'pino';
-import { modules } from '../src/modules/registry.ts';
+import { defineModuleJobs } from '../src/modules/registry.ts';
 import type { Platform } from '../src/platform/context.ts';
 import { type Database, openPglite, openPostgres } from '../src/platform/db/client.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
@@ -23,7 +23,7 @@ interface Project {
 async function prepare(database: Database) {
   await migrate(database);
   const jobs = await createJobs(database, pino({ level: 'silent' }));
-  for (const module of modules) for (const job of module.jobs?.({} as Platform) ?? []) jobs.define(job);
+  defineModuleJobs(jobs, {} as Platform);
   await jobs.provision();
   await jobs.stop();
 }

@@ -2,6 +2,7 @@ import { type Static, type TSchema, Type } from 'typebox';
 import { Bookmark, Note, Session, SessionChangedForYou, SessionUpdatedData } from './agenda.ts';
 import { Community, Member } from './community.ts';
 import { Checkin, DoorStats, SessionAttendance } from './door.ts';
+import { LeaderboardChanged, PointsChanged, Team } from './engagement.ts';
 import { Event, EventRoleGrant } from './event.ts';
 import { Feedback } from './feedback.ts';
 import { Form, FormSubmissionCounted } from './form.ts';
@@ -177,6 +178,11 @@ export const changeCatalogue = {
   'checkin.doorStatsChanged': entry(['door'], DoorStats),
   // Room occupancy of a session (F6), for its audience and the room's scanners.
   'checkin.attendanceChanged': entry(['session'], SessionAttendance),
+  // Engagement (issue 16): my total at an event after each award or withdrawal; a tick on the
+  // event at most once a second while its boards move (clients read the board again); teams.
+  'engagement.pointsChanged': entry(['user'], PointsChanged),
+  'engagement.leaderboardChanged': entry(['event'], LeaderboardChanged),
+  'engagement.teamChanged': entry(['event'], Team),
 } as const;
 
 export type ChangeCatalogue = typeof changeCatalogue;

@@ -5,6 +5,7 @@ export * from './common.ts';
 export * from './community.ts';
 export * from './directory.ts';
 export * from './door.ts';
+export * from './engagement.ts';
 export * from './errors.ts';
 export * from './event.ts';
 export * from './feedback.ts';

@@ -41,6 +41,10 @@
  *     items change in place); `NotificationPage` with `unread`; mark read; preferences (categories ×
  *     push/email/inApp, quiet hours, mutes); push subscriptions and the VAPID key; socket event
  *     `device.visibility`; change entities `notifications.unreadChanged` and `notifications.allRead`. Additive.
+ * 10 — engagement (issue 16): points ledger (`PointsEntry`, `MyPoints`), boards (`Leaderboard`,
+ *     `Standing`, teams first), teams (`Team`, `CreateTeamBody`, `TeamList`), game settings
+ *     (`EngagementSettings`), individual-board opt-out; change entities `engagement.pointsChanged`,
+ *     `engagement.leaderboardChanged`, `engagement.teamChanged`. Additive.
  */
-export const PROTOCOL_VERSION = 9;
+export const PROTOCOL_VERSION = 10;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

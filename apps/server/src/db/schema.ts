@@ -3,6 +3,7 @@ export * from '../modules/agenda/agenda.tables.ts';
 export * from '../modules/badges/badges.tables.ts';
 export * from '../modules/checkin/checkin.tables.ts';
 export * from '../modules/communities/communities.tables.ts';
+export * from '../modules/engagement/engagement.tables.ts';
 export * from '../modules/events/events.tables.ts';
 export * from '../modules/feedback/feedback.tables.ts';
 export * from '../modules/forms/forms.tables.ts';

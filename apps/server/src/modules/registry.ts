@@ -1,9 +1,13 @@
+import { defineReactor } from '../platform/changes/reactors.ts';
+import type { Platform } from '../platform/context.ts';
+import type { Jobs } from '../platform/jobs/jobs.ts';
 import { mailJobs } from '../platform/mail/index.ts';
 import type { Module } from '../platform/module.ts';
 import { agendaJobs, agendaRoutes } from './agenda/index.ts';
 import { badgesModule } from './badges/index.ts';
 import { checkinModule } from './checkin/index.ts';
 import { communitiesModule } from './communities/index.ts';
+import { engagementModule } from './engagement/index.ts';
 import { eventsModule } from './events/index.ts';
 import { feedbackModule } from './feedback/index.ts';
 import { formsModule } from './forms/index.ts';
@@ -41,8 +45,20 @@ export const modules: Module[] = [
   checkinModule,
   badgesModule,
   notificationsModule,
+  engagementModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.
   { name: 'mail', jobs: mailJobs },
 ];
+
+/**
+ * Defines every module's queues and change reactors on `jobs` (every node: an API-only node still
+ * enqueues the reactions of what it writes). `platform` is read only when a job runs.
+ */
+export function defineModuleJobs(jobs: Jobs, platform: Platform): void {
+  for (const module of modules) {
+    for (const job of module.jobs?.(platform) ?? []) jobs.define(job);
+    for (const reactor of module.reactors?.(platform) ?? []) defineReactor(jobs, reactor);
+  }
+}

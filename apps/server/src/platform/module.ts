@@ -1,3 +1,4 @@
+import type { ChangeReactor } from './changes/reactors.ts';
 import type { Platform } from './context.ts';
 import type { App } from './http/server.ts';
 import type { JobDefinition } from './jobs/jobs.ts';
@@ -16,6 +17,8 @@ export interface Module {
   socket?(gateway: Gateway, platform: Platform): void;
   // biome-ignore lint/suspicious/noExplicitAny: each module defines jobs of its own payload types
   jobs?(platform: Platform): JobDefinition<any>[];
+  /** Queues fed with other modules' committed changes (points for a check-in); see `defineReactor`. */
+  reactors?(platform: Platform): ChangeReactor[];
   start?(platform: Platform): Promise<void> | void;
   drain?(platform: Platform): Promise<void> | void;
   stop?(platform: Platform): Promise<void> | void;

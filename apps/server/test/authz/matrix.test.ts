@@ -88,6 +88,53 @@ const routes: Route[] = [
     url: (t) => `/api/v1/events/${t.eventId}/directory`,
     allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
   },
+  // The game (issue 16) is for the same people taking part; its settings are read by anyone who
+  // can see the event and changed by its managers.
+  {
+    name: 'leaderboard',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/leaderboard?kind=individual`,
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
+    name: 'my points',
+    method: 'GET',
+    url: (t) => `/api/v1/me/points?eventId=${t.eventId}`,
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
+    name: 'teams',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/teams`,
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
+    name: 'create team',
+    method: 'POST',
+    url: (t) => `/api/v1/events/${t.eventId}/teams`,
+    body: () => ({ name: `Team ${Math.random().toString(36).slice(2, 8)}` }),
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
+    name: 'individual board visibility',
+    method: 'PUT',
+    url: (t) => `/api/v1/events/${t.eventId}/leaderboard/me`,
+    body: () => ({ visible: true }),
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
+    name: 'game settings',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/engagement`,
+    allowed: viewers,
+  },
+  {
+    name: 'edit game settings',
+    method: 'PATCH',
+    url: (t) => `/api/v1/events/${t.eventId}/engagement`,
+    body: () => ({ teamSizeCap: 12 }),
+    allowed: managers,
+  },
   {
     name: 'event calendar',
     method: 'GET',

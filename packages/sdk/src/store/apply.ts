@@ -199,6 +199,13 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
       put(d, 'doorStats', c.data.eventId, c.data);
   },
   [entities.checkin.attendanceChanged]: (d, c) => put(d, 'attendance', c.data.sessionId, c.data),
+  [entities.engagement.pointsChanged]: (d, c) => put(d, 'points', c.data.eventId, c.data),
+  [entities.engagement.teamChanged]: (d, c) =>
+    c.op === 'delete' ? remove(d, 'teams', c.id) : put(d, 'teams', c.id, c.data),
+  [entities.engagement.leaderboardChanged]: (d, c) => {
+    if (notOlder(c.data.changedAt, d.read('boardTicks')[c.data.eventId]?.changedAt))
+      put(d, 'boardTicks', c.data.eventId, c.data);
+  },
   [entities.forms.formChanged]: ignored('forms are read over REST when opened'),
   [entities.forms.submissionCounted]: ignored('submission counts are read over REST when opened'),
 };
@@ -246,6 +253,8 @@ export function dropScope(draft: Draft, scope: string): void {
     dropWhere('ticketTypes', (t) => t.eventId === id);
     dropWhere('sessions', (s) => s.eventId === id);
     dropWhere('channels', (c) => c.eventId === id);
+    dropWhere('teams', (t) => t.eventId === id);
+    remove(draft, 'boardTicks', id);
     for (const key of Object.keys(draft.read('sessionMarks')))
       if (!(key in draft.read('sessions'))) remove(draft, 'sessionMarks', key);
   } else if (kind === 'channel') {
@@ -281,6 +290,7 @@ export function dropScope(draft: Draft, scope: string): void {
       'restrictions',
       'orders',
       'tickets',
+      'points',
     ] as const)
       for (const key of Object.keys(draft.read(table))) remove(draft, table, key);
     dropWhere('channels', (c) => c.eventId === null);

@@ -7,11 +7,13 @@ import type {
   Event,
   EventRoleGrant,
   Feedback,
+  LeaderboardChanged,
   Mentioned,
   Message,
   ModerationItem,
   Note,
   Order,
+  PointsChanged,
   Poll,
   PollResults,
   Question,
@@ -21,6 +23,7 @@ import type {
   Rsvp,
   Session,
   SessionAttendance,
+  Team,
   Ticket,
   TicketRevocation,
   TicketType,
@@ -112,6 +115,12 @@ export interface Tables {
   doorStats: Record<string, DoorStats>;
   /** Room occupancy per session id. */
   attendance: Record<string, SessionAttendance>;
+  /** My points per event id (live; the ledger behind them is read over REST). */
+  points: Record<string, PointsChanged>;
+  /** Teams of followed events, by id. */
+  teams: Record<string, Team>;
+  /** The last board tick per event id: a board on screen reads itself again when it moves. */
+  boardTicks: Record<string, LeaderboardChanged>;
 }
 
 /** A ballot as the store holds it; `local` marks one still in the outbox (optimistic). */
@@ -152,6 +161,9 @@ export const TABLE_NAMES: readonly TableName[] = [
   'revocations',
   'doorStats',
   'attendance',
+  'points',
+  'teams',
+  'boardTicks',
 ];
 
 export function emptyTables(): Tables {

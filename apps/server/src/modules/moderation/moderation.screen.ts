@@ -14,7 +14,7 @@ import { eventModerationSettings } from './moderation.settings.ts';
 import { moderationRecentTexts } from './moderation.tables.ts';
 import { countLinks, hasBlockedWord, hasProfanity, MAX_LINKS, textHash } from './moderation.text.ts';
 
-export type ScreenPath = 'message' | 'question' | 'word' | 'post';
+export type ScreenPath = 'message' | 'question' | 'word' | 'post' | 'team';
 
 export interface ScreenInput {
   eventId: string;

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Change } from '@muster/protocol';
 import { appendChange, appendChanges, type ChangeInput } from '../changes/change-log.ts';
 import type { Publisher } from '../changes/publisher.ts';
+import { enqueueReactions } from '../changes/reactors.ts';
 import type { EnqueueOptions, Jobs } from '../jobs/jobs.ts';
 import type { Db, Tx } from './client.ts';
 
@@ -45,7 +46,8 @@ export function withoutInTx<T>(fn: () => T): T {
 }
 
 /**
- * Runs `fn` in one short transaction; state, change records and jobs commit together. Changes are
+ * Runs `fn` in one short transaction; state, change records, jobs and the reactions other modules
+ * registered to those changes (`defineReactor`) commit together. Changes are
  * published only after commit (never from inside), so no client can see what might still roll back.
  */
 export async function withTx<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): Promise<T> {
@@ -91,6 +93,7 @@ async function runOnce<T>(deps: TxDeps, fn: (work: Work) => Promise<T>): Promise
       },
     };
     const value = await fn(work);
+    await enqueueReactions(deps.jobs, tx, appended);
     await inTxScope.getStore()?.(tx, value);
     return value;
   });

@@ -92,6 +92,10 @@ export interface Jobs {
   ): Promise<void>;
   /** Every defined queue with the settings it runs with. */
   queues(): EffectiveQueue[];
+  /** Makes `queue` (already defined) receive a job for every committed change of `entities`. */
+  reactTo(queue: string, entities: readonly string[]): void;
+  /** The queues reacting to changes of `entity`, in the order they were registered. */
+  reactorsOf(entity: string): readonly string[];
   /** Creates or updates queues (and their dead-letter queues) for every definition; safe on each boot. */
   provision(): Promise<void>;
   startWorkers(): Promise<void>;
@@ -154,6 +158,7 @@ export async function createJobs(
   await boss.start();
 
   const definitions = new Map<string, AnyJobDefinition>();
+  const reactors = new Map<string, string[]>();
   const listeners: ((queue: string, result: SettledResult) => void)[] = [];
   const settle = (queue: string, result: SettledResult) => {
     for (const listener of listeners) listener(queue, result);
@@ -189,6 +194,14 @@ export async function createJobs(
       );
     },
     queues: () => [...definitions.values()].map(effective),
+    reactTo(queue, entities) {
+      if (!definitions.has(queue)) throw new Error(`reactor ${queue} is not a defined queue`);
+      for (const entity of entities) {
+        const queues = reactors.get(entity) ?? [];
+        if (!queues.includes(queue)) reactors.set(entity, [...queues, queue]);
+      }
+    },
+    reactorsOf: (entity) => reactors.get(entity) ?? [],
     async provision() {
       for (const def of definitions.values()) await provisionQueue(boss, def, effective(def));
     },

@@ -1,0 +1,133 @@
+import {
+  CreateTeamBody,
+  EngagementSettings,
+  EngagementSettingsBody,
+  IdParams,
+  Leaderboard,
+  LeaderboardQuery,
+  LeaderboardVisibilityBody,
+  MyPoints,
+  MyPointsQuery,
+  Team,
+  TeamList,
+} from '@muster/protocol';
+import { Type } from 'typebox';
+import type { Platform } from '../../platform/context.ts';
+import { authedCtx } from '../../platform/http/request-context.ts';
+import type { App } from '../../platform/http/server.ts';
+import { leaderboard, myPoints, setBoardVisibility } from './engagement.service.ts';
+import { readSettings, updateSettings } from './engagement.settings.ts';
+import { createTeam, join, leave, listTeams } from './engagement.teams.ts';
+
+const tags = ['engagement'];
+const security = [{ bearer: [] }];
+
+export function engagementRoutes(app: App, platform: Platform) {
+  app.get(
+    '/api/v1/events/:id/leaderboard',
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          'The team board (default) or the individual board, with the caller’s own place; for people taking part. ' +
+          'Ties go to whoever reached the score first; a frozen board shows standings at `freezeAt`.',
+        params: IdParams,
+        querystring: LeaderboardQuery,
+        response: { 200: Leaderboard },
+      },
+    },
+    async (request) => leaderboard(authedCtx(platform, request), request.params.id, request.query),
+  );
+
+  app.put(
+    '/api/v1/events/:id/leaderboard/me',
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          'Whether the caller appears on the individual board; their points still count for their team.',
+        params: IdParams,
+        body: LeaderboardVisibilityBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await setBoardVisibility(authedCtx(platform, request), request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me/points',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'The caller’s points at an event with the ledger behind them, newest first.',
+        querystring: MyPointsQuery,
+        response: { 200: MyPoints },
+      },
+    },
+    async (request) => myPoints(authedCtx(platform, request), request.query),
+  );
+
+  app.get(
+    '/api/v1/events/:id/engagement',
+    { schema: { tags, security, params: IdParams, response: { 200: EngagementSettings } } },
+    async (request) => readSettings(authedCtx(platform, request), request.params.id),
+  );
+
+  app.patch(
+    '/api/v1/events/:id/engagement',
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          'Organisers: points per action (until the event is live), team scoring and size, the freeze time.',
+        params: IdParams,
+        body: EngagementSettingsBody,
+        response: { 200: EngagementSettings },
+      },
+    },
+    async (request) => updateSettings(authedCtx(platform, request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/v1/events/:id/teams',
+    { schema: { tags, security, params: IdParams, response: { 200: TeamList } } },
+    async (request) => listTeams(authedCtx(platform, request), request.params.id),
+  );
+
+  app.post(
+    '/api/v1/events/:id/teams',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'A new team, captained by the caller, who joins it (leaving their previous team).',
+        params: IdParams,
+        body: CreateTeamBody,
+        response: { 200: Team },
+      },
+    },
+    async (request) => createTeam(authedCtx(platform, request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/v1/teams/:id/join',
+    { schema: { tags, security, params: IdParams, response: { 200: Team } } },
+    async (request) => join(authedCtx(platform, request), request.params.id),
+  );
+
+  app.post(
+    '/api/v1/teams/:id/leave',
+    { schema: { tags, security, params: IdParams, response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      await leave(authedCtx(platform, request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

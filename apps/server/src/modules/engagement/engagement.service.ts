@@ -1,0 +1,144 @@
+import type {
+  Leaderboard,
+  LeaderboardQuery,
+  LeaderboardVisibilityBody,
+  MyPoints,
+  MyPointsQuery,
+  PointAction,
+  Standing,
+} from '@muster/protocol';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Limit } from '../../platform/auth/rate-limiter.ts';
+import type { AuthedCtx, Platform } from '../../platform/context.ts';
+import { perNode } from '../../platform/node-state.ts';
+import { decodeCursor, pageOf } from '../../platform/paging.ts';
+import { requirePlayer } from './engagement.access.ts';
+import { boardTicks } from './engagement.board.live.ts';
+import { individualStanding, individualTop, teamOf, teamStandings } from './engagement.board.ts';
+import { gameSettings } from './engagement.settings.ts';
+import { leaderboardOptOuts, pointScores, pointsLedger } from './engagement.tables.ts';
+
+/** Board reads per person: a screen that refreshes on every tick, with room to spare. */
+export const BOARD_READ_LIMIT: Limit = { name: 'board-read', points: 120, durationSeconds: 60 };
+export const VISIBILITY_WRITE_LIMIT: Limit = { name: 'board-visibility', points: 10, durationSeconds: 60 };
+/** How long a node serves a board it computed; ticks come at most once a second anyway. */
+const BOARD_CACHE_MS = 1000;
+const BOARD_DEPTH = 100;
+
+/**
+ * Each node's boards, computed at most once a second per event and kind whoever asks: a room of
+ * 5,000 phones refreshing on a tick costs one query per node, not 5,000.
+ */
+const boardCache = perNode(() => new Map<string, { at: number; items: Promise<Standing[]> }>());
+
+function cachedBoard(
+  platform: Platform,
+  key: string,
+  compute: () => Promise<Standing[]>,
+): Promise<Standing[]> {
+  const cache = boardCache(platform);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < BOARD_CACHE_MS) return hit.items;
+  const items = compute();
+  cache.set(key, { at: Date.now(), items });
+  items.catch(() => cache.delete(key));
+  if (cache.size > 1000) cache.delete(cache.keys().next().value!);
+  return items;
+}
+
+export async function leaderboard(
+  ctx: AuthedCtx,
+  eventId: string,
+  query: LeaderboardQuery,
+): Promise<Leaderboard> {
+  const me = ctx.actor.userId;
+  await ctx.platform.limits.consume(BOARD_READ_LIMIT, me);
+  const db = ctx.platform.db;
+  await requirePlayer(db, eventId, me);
+  const settings = await gameSettings(db, eventId);
+  const kind = query.kind ?? 'team';
+  const limit = query.limit ?? 20;
+  const frozen = settings.freezeAt !== null && settings.freezeAt <= new Date();
+  const base = {
+    eventId,
+    kind,
+    scoring: settings.teamScoring,
+    frozen,
+    freezeAt: settings.freezeAt?.toISOString() ?? null,
+  };
+  if (kind === 'team') {
+    const all = await cachedBoard(ctx.platform, `${eventId}:team:${settings.teamScoring}`, () =>
+      teamStandings(db, eventId, settings.teamScoring),
+    );
+    const myTeam = await teamOf(db, eventId, me);
+    return { ...base, items: all.slice(0, limit), me: all.find((t) => t.id === myTeam) ?? null };
+  }
+  const top = await cachedBoard(ctx.platform, `${eventId}:individual`, () =>
+    individualTop(db, eventId, BOARD_DEPTH),
+  );
+  return { ...base, items: top.slice(0, limit), me: await individualStanding(db, eventId, me) };
+}
+
+export async function myPoints(ctx: AuthedCtx, query: MyPointsQuery): Promise<MyPoints> {
+  const me = ctx.actor.userId;
+  await ctx.platform.limits.consume(BOARD_READ_LIMIT, me);
+  const db = ctx.platform.db;
+  const { eventId } = query;
+  await requirePlayer(db, eventId, me);
+  const limit = query.limit ?? 50;
+  const after = decodeCursor(query.cursor, ['timestamp', 'uuid'] as const);
+  const rows = await db
+    .select()
+    .from(pointsLedger)
+    .where(
+      and(
+        eq(pointsLedger.userId, me),
+        eq(pointsLedger.eventId, eventId),
+        after
+          ? sql`(${pointsLedger.awardedAt}, ${pointsLedger.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(pointsLedger.awardedAt), desc(pointsLedger.id))
+    .limit(limit + 1);
+  const page = pageOf(rows, limit, (r) => [r.awardedAt.toISOString(), r.id]);
+  const [score] = await db
+    .select({ points: pointScores.points })
+    .from(pointScores)
+    .where(and(eq(pointScores.eventId, eventId), eq(pointScores.userId, me)));
+  const standing = await individualStanding(db, eventId, me);
+  return {
+    eventId,
+    points: score?.points ?? 0,
+    rank: standing?.rank ?? null,
+    teamId: await teamOf(db, eventId, me),
+    items: page.items.map((row) => ({
+      id: row.id,
+      eventId: row.eventId,
+      action: row.action as PointAction,
+      subjectId: row.subjectId,
+      points: row.points,
+      awardedAt: row.awardedAt.toISOString(),
+      withdrawnAt: row.withdrawnAt?.toISOString() ?? null,
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** Off the individual board (or back on): my points still count for my team. */
+export async function setBoardVisibility(
+  ctx: AuthedCtx,
+  eventId: string,
+  body: LeaderboardVisibilityBody,
+): Promise<void> {
+  const me = ctx.actor.userId;
+  await ctx.platform.limits.consume(VISIBILITY_WRITE_LIMIT, me);
+  const db = ctx.platform.db;
+  await requirePlayer(db, eventId, me);
+  if (body.visible)
+    await db
+      .delete(leaderboardOptOuts)
+      .where(and(eq(leaderboardOptOuts.eventId, eventId), eq(leaderboardOptOuts.userId, me)));
+  else await db.insert(leaderboardOptOuts).values({ eventId, userId: me }).onConflictDoNothing();
+  boardTicks(ctx.platform).touch(eventId);
+}

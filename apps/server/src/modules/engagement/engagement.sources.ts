@@ -1,0 +1,122 @@
+import { type Change, type ChangeEntity, entities, parseScope } from '@muster/protocol';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { sessionEventId } from '../agenda/index.ts';
+import { checkins } from '../checkin/index.ts';
+import { sessionFeedback } from '../feedback/index.ts';
+import { pollBallots, pollEventId } from '../polls/index.ts';
+import { questions } from '../questions/index.ts';
+import { tickets } from '../tickets/index.ts';
+import type { PointsFact } from './engagement.ledger.ts';
+import { pointsLedger } from './engagement.tables.ts';
+
+/**
+ * Where points come from: for each change entity the engagement reactor receives, what the change
+ * means for someone's points now. Each source reads the owning module's committed state (through
+ * its index) instead of trusting the change's data or arrival order.
+ */
+type Source = (db: Queryable, change: Change) => Promise<PointsFact[]>;
+
+/** A check-in scores once per person and event, while one of their tickets stands admitted. */
+const checkedIn: Source = async (db, change) => {
+  const { ticketId, eventId } = change.data as { ticketId: string; eventId: string };
+  const [ticket] = await db
+    .select({ holderId: tickets.holderId })
+    .from(tickets)
+    .where(eq(tickets.id, ticketId));
+  if (!ticket?.holderId) return [];
+  const [admitted] = await db
+    .select({ id: checkins.id })
+    .from(checkins)
+    .innerJoin(tickets, eq(tickets.id, checkins.ticketId))
+    .where(
+      and(
+        eq(checkins.eventId, eventId),
+        eq(tickets.holderId, ticket.holderId),
+        eq(checkins.result, 'admitted'),
+        eq(checkins.direction, 'in'),
+        isNull(checkins.undoneAt),
+      ),
+    )
+    .limit(1);
+  return [
+    { eventId, userId: ticket.holderId, action: 'checkin', subjectId: eventId, holds: Boolean(admitted) },
+  ];
+};
+
+/** A vote scores once per poll while the ballot exists. */
+const voted: Source = async (db, change) => {
+  const userId = parseScope(change.scope, ['user'])?.id;
+  const pollId = change.id;
+  const eventId = userId ? await pollEventId(db, pollId) : null;
+  if (!userId || !eventId) return [];
+  const [ballot] = await db
+    .select({ pollId: pollBallots.pollId })
+    .from(pollBallots)
+    .where(and(eq(pollBallots.pollId, pollId), eq(pollBallots.userId, userId)));
+  return [{ eventId, userId, action: 'poll_voted', subjectId: pollId, holds: Boolean(ballot) }];
+};
+
+/** Session feedback scores once per session while it exists. */
+const gaveFeedback: Source = async (db, change) => {
+  const userId = parseScope(change.scope, ['user'])?.id;
+  const sessionId = change.id;
+  const eventId = userId ? await sessionEventId(db, sessionId) : null;
+  if (!userId || !eventId) return [];
+  const [row] = await db
+    .select({ sessionId: sessionFeedback.sessionId })
+    .from(sessionFeedback)
+    .where(and(eq(sessionFeedback.sessionId, sessionId), eq(sessionFeedback.userId, userId)));
+  return [{ eventId, userId, action: 'feedback_given', subjectId: sessionId, holds: Boolean(row) }];
+};
+
+/**
+ * A question scores while the audience can see it (visible or answered): not while it waits for a
+ * moderator, and no longer once hidden. The asker comes from the question's row, since an
+ * anonymous question's change does not name them.
+ */
+const asked: Source = async (db, change) => {
+  const [question] = await db
+    .select({ eventId: questions.eventId, askerId: questions.askerId, state: questions.state })
+    .from(questions)
+    .where(eq(questions.id, change.id));
+  if (question)
+    return [
+      {
+        eventId: question.eventId,
+        userId: question.askerId,
+        action: 'question_asked',
+        subjectId: change.id,
+        holds: question.state === 'visible' || question.state === 'answered',
+      },
+    ];
+  // Deleted outright: withdraw whatever it earned.
+  return withdrawSubject(db, 'question_asked', change.id);
+};
+
+async function withdrawSubject(
+  db: Queryable,
+  action: 'question_asked',
+  subjectId: string,
+): Promise<PointsFact[]> {
+  const rows = await db
+    .select({ eventId: pointsLedger.eventId, userId: pointsLedger.userId })
+    .from(pointsLedger)
+    .where(and(eq(pointsLedger.action, action), eq(pointsLedger.subjectId, subjectId)));
+  return rows.map((row) => ({ ...row, action, subjectId, holds: false }));
+}
+
+export const POINT_SOURCES: Partial<Record<ChangeEntity, Source>> = {
+  [entities.checkin.checkinRecorded]: checkedIn,
+  [entities.polls.ballotSaved]: voted,
+  [entities.feedback.feedbackSaved]: gaveFeedback,
+  [entities.questions.questionChanged]: asked,
+};
+
+export const SOURCE_ENTITIES = Object.keys(POINT_SOURCES) as ChangeEntity[];
+
+/** The facts behind one change; an entity without a source means nothing for points. */
+export function factsOf(db: Queryable, change: Change): Promise<PointsFact[]> {
+  const source = POINT_SOURCES[change.entity as ChangeEntity];
+  return source ? source(db, change) : Promise.resolve([]);
+}

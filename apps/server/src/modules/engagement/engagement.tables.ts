@@ -1,0 +1,113 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { belongsTo, instant, refersTo, stampedAt, timestamptz } from '../../platform/db/columns.ts';
+import { events } from '../events/index.ts';
+import { users } from '../identity/index.ts';
+
+/** An event's game settings; an event without a row plays with the defaults. */
+export const engagementSettings = pgTable('engagement_settings', {
+  eventId: belongsTo('event_id', () => events.id).primaryKey(),
+  /** Action → points, overriding DEFAULT_POINTS; frozen once the event is live. */
+  points: jsonb('points').$type<Record<string, number>>().notNull().default({}),
+  /** sum | average */
+  teamScoring: text('team_scoring').notNull().default('sum'),
+  teamSizeCap: integer('team_size_cap').notNull().default(10),
+  freezeAt: instant('freeze_at'),
+  updatedAt: stampedAt('updated_at'),
+});
+
+/**
+ * The points ledger (I1): one row per (event, person, action, subject), so an action scores once
+ * whatever retries or races; a withdrawn row keeps its history and comes back if the action does.
+ */
+export const pointsLedger = pgTable(
+  'points_ledger',
+  {
+    id: uuid('id').primaryKey(),
+    eventId: belongsTo('event_id', () => events.id),
+    userId: belongsTo('user_id', () => users.id),
+    action: text('action').notNull(),
+    subjectId: text('subject_id').notNull(),
+    points: integer('points').notNull(),
+    awardedAt: timestamptz('awarded_at').notNull(),
+    withdrawnAt: timestamptz('withdrawn_at'),
+  },
+  (t) => [
+    uniqueIndex('points_ledger_award_uq').on(t.eventId, t.userId, t.action, t.subjectId),
+    index('points_ledger_user_idx').on(t.userId, t.eventId, t.awardedAt),
+    // A subject that disappeared (a deleted question) is withdrawn from whoever it scored for.
+    index('points_ledger_subject_idx').on(t.subjectId, t.action),
+  ],
+);
+
+/**
+ * The boards' read model: each person's live total at an event and when they reached it (ties go
+ * to whoever got there first), recomputed from the ledger in every awarding transaction under this
+ * row's lock, so it always equals the ledger. `board*` is what the boards show: the same, until the
+ * event's freeze time, after which only the live total moves.
+ */
+export const pointScores = pgTable(
+  'point_scores',
+  {
+    eventId: belongsTo('event_id', () => events.id),
+    userId: belongsTo('user_id', () => users.id),
+    points: integer('points').notNull().default(0),
+    reachedAt: timestamptz('reached_at').notNull(),
+    boardPoints: integer('board_points').notNull().default(0),
+    boardReachedAt: timestamptz('board_reached_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.userId] }),
+    index('point_scores_board_idx').on(t.eventId, t.boardPoints.desc(), t.boardReachedAt, t.userId),
+  ],
+);
+
+/** People who asked not to appear on an event's individual board (their team still counts them). */
+export const leaderboardOptOuts = pgTable(
+  'leaderboard_opt_outs',
+  {
+    eventId: belongsTo('event_id', () => events.id),
+    userId: belongsTo('user_id', () => users.id),
+    at: stampedAt('at'),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.userId] })],
+);
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey(),
+    eventId: belongsTo('event_id', () => events.id),
+    name: text('name').notNull(),
+    /** Whoever created the team, then the longest-standing member when the captain leaves. */
+    captainId: refersTo('captain_id', () => users.id),
+    members: integer('members').notNull().default(0),
+    createdAt: stampedAt('created_at'),
+  },
+  (t) => [
+    uniqueIndex('teams_event_name_uq').on(t.eventId, sql`lower(${t.name})`),
+    check('teams_members_nonneg', sql`${t.members} >= 0`),
+  ],
+);
+
+/** One team per person per event. */
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    eventId: belongsTo('event_id', () => events.id),
+    userId: belongsTo('user_id', () => users.id),
+    teamId: belongsTo('team_id', () => teams.id),
+    joinedAt: stampedAt('joined_at'),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.userId] }), index('team_members_team_idx').on(t.teamId)],
+);

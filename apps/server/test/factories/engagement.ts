@@ -1,0 +1,34 @@
+import type { Leaderboard, LeaderboardKind, MyPoints, PointAction } from '@muster/protocol';
+import { applyFacts, lockScores, type PointsFact } from '../../src/modules/engagement/engagement.ledger.ts';
+import { withTx } from '../../src/platform/db/unit-of-work.ts';
+import type { TestUser } from '../factories.ts';
+import type { TestServer } from '../harness.ts';
+import { call } from './events.ts';
+
+/** Awards (or withdraws) straight through the ledger, as the reactor does after reading a source. */
+export function applyPoints(server: TestServer, facts: PointsFact[]): Promise<Set<string>> {
+  return withTx(server.platform, async (work) => {
+    await lockScores(work.tx, facts);
+    return applyFacts(work, facts);
+  });
+}
+
+export const fact = (
+  eventId: string,
+  user: TestUser | string,
+  action: PointAction,
+  subjectId: string,
+  holds = true,
+): PointsFact => ({ eventId, userId: typeof user === 'string' ? user : user.id, action, subjectId, holds });
+
+export const board = (
+  server: TestServer,
+  as: TestUser,
+  eventId: string,
+  kind: LeaderboardKind,
+  limit = 100,
+) =>
+  call<Leaderboard>(server, 'GET', `/api/v1/events/${eventId}/leaderboard?kind=${kind}&limit=${limit}`, as);
+
+export const pointsOf = (server: TestServer, as: TestUser, eventId: string) =>
+  call<MyPoints>(server, 'GET', `/api/v1/me/points?eventId=${eventId}`, as);
