@@ -22,6 +22,8 @@ export interface RunningServer {
   url: string;
   /** Graceful stop: refuse new work, finish in-flight requests and jobs, then close everything. */
   stop(): Promise<void>;
+  /** The step `stop` is in (or `stopped`), to name what a stop that hangs is waiting for. */
+  stopPhase(): string;
 }
 
 export interface StartOptions extends OpenOptions {
@@ -41,6 +43,7 @@ export async function startServer(
   const opened = await openPlatform(config, log, options);
   const { platform } = opened;
   let draining = false;
+  let phase = 'running';
   let app: App | undefined;
   try {
     defineModuleJobs(platform.jobs, platform);
@@ -77,17 +80,28 @@ export async function startServer(
       platform,
       freshDatabase: opened.freshDatabase,
       url,
+      stopPhase: () => phase,
       async stop() {
         draining = true;
         clearInterval(purge);
+        phase = 'draining sockets';
         await gateway?.drain();
+        phase = 'closing HTTP';
         await running.close();
         // Requests have all been answered; refuse (503) whatever else reaches a batcher and flush it.
+        phase = 'draining batchers and modules';
         await Promise.all([drainNode(platform), ...modules.map((module) => module.drain?.(platform))]);
+        phase = 'closing the gateway';
         await gateway?.close();
+        phase = 'stopping job workers';
         await platform.jobs.stopWorkers();
-        for (const module of modules) await module.stop?.(platform);
+        for (const module of modules) {
+          phase = `stopping module ${module.name}`;
+          await module.stop?.(platform);
+        }
+        phase = 'closing the platform';
         await opened.close();
+        phase = 'stopped';
       },
     };
   } catch (error) {

@@ -74,7 +74,16 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     databaseUrl: url,
     dataDir: config.dataDir,
     async stop() {
-      await stop();
+      // A stop that hangs fails its hook after a minute with no word of why; say where it waits.
+      const watchdog = setInterval(
+        () => process.stderr.write(`test server stop still waiting: ${server.stopPhase()}\n`),
+        15_000,
+      );
+      try {
+        await stop();
+      } finally {
+        clearInterval(watchdog);
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   });

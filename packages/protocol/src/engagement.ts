@@ -14,6 +14,7 @@ export const POINT_ACTIONS = [
   'connection_made',
   'referral_verified',
   'checkpoint_found',
+  'hint_taken',
   'challenge_completed',
 ] as const;
 export type PointAction = (typeof POINT_ACTIONS)[number];
@@ -26,6 +27,7 @@ export const PointAction = Type.Union([
   Type.Literal('connection_made'),
   Type.Literal('referral_verified'),
   Type.Literal('checkpoint_found'),
+  Type.Literal('hint_taken'),
   Type.Literal('challenge_completed'),
 ]);
 
@@ -39,6 +41,8 @@ export const DEFAULT_POINTS: Readonly<Record<PointAction, number>> = {
   connection_made: 15,
   referral_verified: 30,
   checkpoint_found: 25,
+  // A hint costs what its checkpoint says (the ledger line is negative); this is only the default.
+  hint_taken: -5,
   challenge_completed: 100,
 };
 export const MAX_POINTS_PER_ACTION = 1000;
@@ -188,3 +192,84 @@ export const LeaderboardVisibilityBody = Type.Object(
   { additionalProperties: false },
 );
 export type LeaderboardVisibilityBody = Static<typeof LeaderboardVisibilityBody>;
+
+/**
+ * Scavenger hunts (I4): checkpoints with printable codes (shown as QR codes that open the app at
+ * `/h/<code>`), clues, hints that cost points, in any order unless the hunt says otherwise.
+ */
+export const MAX_CHECKPOINTS = 50;
+export const HUNT_CODE_PATTERN = '^[0-9A-Za-z -]{4,40}$';
+
+export const CheckpointBody = Type.Object(
+  {
+    name: Name(80),
+    points: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POINTS_PER_ACTION })),
+    clue: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    hint: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    hintCost: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_POINTS_PER_ACTION })),
+  },
+  { additionalProperties: false },
+);
+export type CheckpointBody = Static<typeof CheckpointBody>;
+
+export const CreateHuntBody = Type.Object(
+  {
+    title: Name(80),
+    /** Checkpoints must be found in the order given. */
+    ordered: Type.Optional(Type.Boolean()),
+    checkpoints: Type.Array(CheckpointBody, { minItems: 1, maxItems: MAX_CHECKPOINTS }),
+  },
+  { additionalProperties: false },
+);
+export type CreateHuntBody = Static<typeof CreateHuntBody>;
+
+export const HuntCheckpoint = Type.Object({
+  id: Id,
+  huntId: Id,
+  name: Type.String(),
+  position: Type.Integer(),
+  points: Type.Integer(),
+  clue: Type.Union([Type.String(), Type.Null()]),
+  hasHint: Type.Boolean(),
+  hintCost: Type.Integer(),
+  /** The hint, once the caller took it (staff always see it). */
+  hint: Type.Union([Type.String(), Type.Null()]),
+  /** Whether the caller found it. */
+  found: Type.Boolean(),
+  /** The printable code: for the event's staff only. */
+  code: Type.Optional(Type.String()),
+});
+export type HuntCheckpoint = Static<typeof HuntCheckpoint>;
+
+export const Hunt = Type.Object({
+  id: Id,
+  eventId: Id,
+  title: Type.String(),
+  ordered: Type.Boolean(),
+  checkpoints: Type.Array(HuntCheckpoint),
+  /** Checkpoints the caller found. */
+  found: Type.Integer(),
+  createdAt: Timestamp,
+});
+export type Hunt = Static<typeof Hunt>;
+
+export const HuntList = Type.Object({ items: Type.Array(Hunt) });
+export type HuntList = Static<typeof HuntList>;
+
+export const ClaimCheckpointBody = Type.Object(
+  { code: Type.String({ pattern: HUNT_CODE_PATTERN }) },
+  { additionalProperties: false },
+);
+export type ClaimCheckpointBody = Static<typeof ClaimCheckpointBody>;
+
+export const CheckpointClaimed = Type.Object({
+  eventId: Id,
+  huntId: Id,
+  checkpoint: HuntCheckpoint,
+  /** Points this find earned (0 when it was already found). */
+  points: Type.Integer(),
+  alreadyFound: Type.Boolean(),
+  found: Type.Integer(),
+  total: Type.Integer(),
+});
+export type CheckpointClaimed = Static<typeof CheckpointClaimed>;

@@ -1,7 +1,13 @@
 import {
+  CheckpointClaimed,
+  ClaimCheckpointBody,
+  CreateHuntBody,
   CreateTeamBody,
   EngagementSettings,
   EngagementSettingsBody,
+  Hunt,
+  HuntCheckpoint,
+  HuntList,
   IdParams,
   Leaderboard,
   LeaderboardQuery,
@@ -15,6 +21,7 @@ import { Type } from 'typebox';
 import type { Platform } from '../../platform/context.ts';
 import { authedCtx } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
+import { claimCheckpoint, createHunt, listHunts, takeHint } from './engagement.hunts.ts';
 import { leaderboard, myPoints, setBoardVisibility } from './engagement.service.ts';
 import { readSettings, updateSettings } from './engagement.settings.ts';
 import { createTeam, join, leave, listTeams } from './engagement.teams.ts';
@@ -129,5 +136,64 @@ export function engagementRoutes(app: App, platform: Platform) {
       await leave(authedCtx(platform, request), request.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/v1/events/:id/hunts',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Organisers: a scavenger hunt; the answer carries each checkpoint’s printable code.',
+        params: IdParams,
+        body: CreateHuntBody,
+        response: { 200: Hunt },
+      },
+    },
+    async (request) => createHunt(authedCtx(platform, request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/v1/events/:id/hunts',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'The event’s hunts with what the caller found; codes for the event’s staff only.',
+        params: IdParams,
+        response: { 200: HuntList },
+      },
+    },
+    async (request) => listHunts(authedCtx(platform, request), request.params.id),
+  );
+
+  app.post(
+    '/api/v1/hunts/checkpoints/claim',
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          'Claims the checkpoint a code names (typed or scanned). Wrong codes are limited per person; ' +
+          'finds are at least 20 s apart; an ordered hunt is found in order.',
+        body: ClaimCheckpointBody,
+        response: { 200: CheckpointClaimed },
+      },
+    },
+    async (request) => claimCheckpoint(authedCtx(platform, request), request.body),
+  );
+
+  app.post(
+    '/api/v1/hunts/checkpoints/:id/hint',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Reveals the checkpoint’s hint once, for its cost in points.',
+        params: IdParams,
+        response: { 200: HuntCheckpoint },
+      },
+    },
+    async (request) => takeHint(authedCtx(platform, request), request.params.id),
   );
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   index,
   integer,
@@ -110,4 +111,41 @@ export const teamMembers = pgTable(
     joinedAt: stampedAt('joined_at'),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.userId] }), index('team_members_team_idx').on(t.teamId)],
+);
+
+/** A scavenger hunt of an event (I4). */
+export const hunts = pgTable(
+  'hunts',
+  {
+    id: uuid('id').primaryKey(),
+    eventId: belongsTo('event_id', () => events.id),
+    title: text('title').notNull(),
+    ordered: boolean('ordered').notNull().default(false),
+    createdAt: stampedAt('created_at'),
+  },
+  (t) => [index('hunts_event_idx').on(t.eventId, t.createdAt)],
+);
+
+/**
+ * A checkpoint and its printable code: 40 random bits, so finding one by guessing takes about a
+ * trillion tries against a budget of ten wrong ones per person per ten minutes.
+ */
+export const huntCheckpoints = pgTable(
+  'hunt_checkpoints',
+  {
+    id: uuid('id').primaryKey(),
+    huntId: belongsTo('hunt_id', () => hunts.id),
+    eventId: belongsTo('event_id', () => events.id),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    points: integer('points').notNull(),
+    clue: text('clue'),
+    hint: text('hint'),
+    hintCost: integer('hint_cost').notNull().default(0),
+    code: text('code').notNull(),
+  },
+  (t) => [
+    uniqueIndex('hunt_checkpoints_code_uq').on(t.code),
+    uniqueIndex('hunt_checkpoints_position_uq').on(t.huntId, t.position),
+  ],
 );

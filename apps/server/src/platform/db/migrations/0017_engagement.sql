@@ -7,6 +7,27 @@ CREATE TABLE "engagement_settings" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "hunt_checkpoints" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"hunt_id" uuid NOT NULL,
+	"event_id" uuid NOT NULL,
+	"position" integer NOT NULL,
+	"name" text NOT NULL,
+	"points" integer NOT NULL,
+	"clue" text,
+	"hint" text,
+	"hint_cost" integer DEFAULT 0 NOT NULL,
+	"code" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "hunts" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"event_id" uuid NOT NULL,
+	"title" text NOT NULL,
+	"ordered" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "leaderboard_opt_outs" (
 	"event_id" uuid NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -54,6 +75,9 @@ CREATE TABLE "teams" (
 );
 --> statement-breakpoint
 ALTER TABLE "engagement_settings" ADD CONSTRAINT "engagement_settings_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_hunt_id_hunts_id_fk" FOREIGN KEY ("hunt_id") REFERENCES "public"."hunts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "hunts" ADD CONSTRAINT "hunts_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "leaderboard_opt_outs" ADD CONSTRAINT "leaderboard_opt_outs_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "leaderboard_opt_outs" ADD CONSTRAINT "leaderboard_opt_outs_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "point_scores" ADD CONSTRAINT "point_scores_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -65,6 +89,9 @@ ALTER TABLE "team_members" ADD CONSTRAINT "team_members_user_id_users_id_fk" FOR
 ALTER TABLE "team_members" ADD CONSTRAINT "team_members_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "teams" ADD CONSTRAINT "teams_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "teams" ADD CONSTRAINT "teams_captain_id_users_id_fk" FOREIGN KEY ("captain_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "hunt_checkpoints_code_uq" ON "hunt_checkpoints" USING btree ("code");--> statement-breakpoint
+CREATE UNIQUE INDEX "hunt_checkpoints_position_uq" ON "hunt_checkpoints" USING btree ("hunt_id","position");--> statement-breakpoint
+CREATE INDEX "hunts_event_idx" ON "hunts" USING btree ("event_id","created_at");--> statement-breakpoint
 CREATE INDEX "point_scores_board_idx" ON "point_scores" USING btree ("event_id","board_points" DESC NULLS LAST,"board_reached_at","user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "points_ledger_award_uq" ON "points_ledger" USING btree ("event_id","user_id","action","subject_id");--> statement-breakpoint
 CREATE INDEX "points_ledger_user_idx" ON "points_ledger" USING btree ("user_id","event_id","awarded_at");--> statement-breakpoint
