@@ -60,6 +60,25 @@ const DoorScreen = lazy(() => import('./screens/door/scanner.tsx').then((m) => (
 const DoorDashboardScreen = lazy(() =>
   import('./screens/door/dashboard.tsx').then((m) => ({ default: m.DoorDashboardScreen })),
 );
+// The game: boards, the hunt, my points; the organiser's hunt editor and printable codes.
+const LeaderboardScreen = lazy(() =>
+  import('./screens/engagement/leaderboard.tsx').then((m) => ({ default: m.LeaderboardScreen })),
+);
+const HuntScreen = lazy(() =>
+  import('./screens/engagement/hunt.tsx').then((m) => ({ default: m.HuntScreen })),
+);
+const ClaimLinkScreen = lazy(() =>
+  import('./screens/engagement/claim-link.tsx').then((m) => ({ default: m.ClaimLinkScreen })),
+);
+const MyPointsScreen = lazy(() =>
+  import('./screens/engagement/my-points.tsx').then((m) => ({ default: m.MyPointsScreen })),
+);
+const HuntEditorScreen = lazy(() =>
+  import('./screens/engagement/hunt-editor.tsx').then((m) => ({ default: m.HuntEditorScreen })),
+);
+const HuntCodesScreen = lazy(() =>
+  import('./screens/engagement/hunt-editor.tsx').then((m) => ({ default: m.HuntCodesScreen })),
+);
 const Attendees = lazy(() =>
   import('./screens/organiser/attendees.tsx').then((m) => ({ default: m.Attendees })),
 );
@@ -133,6 +152,12 @@ function SignedIn() {
           <Route path="/events/:id/tickets" component={TicketShopScreen} />
           <Route path="/events/:id/door" component={DoorScreen} />
           <Route path="/events/:id/door/dashboard" component={DoorDashboardScreen} />
+          <Route path="/events/:id/leaderboard" component={LeaderboardScreen} />
+          <Route path="/events/:id/hunt" component={HuntScreen} />
+          <Route path="/events/:id/points" component={MyPointsScreen} />
+          <Route path="/events/:id/hunts/new" component={HuntEditorScreen} />
+          <Route path="/events/:id/hunts/codes" component={HuntCodesScreen} />
+          <Route path="/h/:code" component={ClaimLinkScreen} />
           <Route path="/tickets" component={MyTicketsScreen} />
           <Route path="/schedule" component={ScheduleScreen} />
           <Route path="/messages" component={MessagesScreen} />

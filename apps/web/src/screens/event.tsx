@@ -4,6 +4,7 @@ import { Link, useParams } from 'wouter';
 import { client } from '../client.ts';
 import { EventCover } from '../components/event-cover.tsx';
 import { Page } from '../components/page.tsx';
+import { PointsChip } from '../components/points-chip.tsx';
 import { useCanManage, useEvent, useIsScanner, useIsStaff } from '../hooks/event.ts';
 import { useOnline, useSelect } from '../hooks/store.ts';
 import { myEventIds } from '../lib/conversations.ts';
@@ -35,6 +36,7 @@ export function EventScreen() {
       {event.venue ? <p className="meta">{event.venue}</p> : null}
       {event.status !== 'published' ? <p className="pill">{statusLabel[event.status]}</p> : null}
       {event.description ? <p className="description">{event.description}</p> : null}
+      {takingPart ? <PointsChip eventId={event.id} /> : null}
       <nav aria-label="This event" className="link-row">
         <Link href={`/events/${event.id}/agenda`} className="button">
           Agenda

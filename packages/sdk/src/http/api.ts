@@ -17,14 +17,17 @@ import type {
   CheckinBody,
   CheckinKeys,
   CheckinResult,
+  CheckpointClaimed,
   Community,
   CreateChannelBody,
   CreateCommunityBody,
   CreateDmBody,
   CreateEventBody,
+  CreateHuntBody,
   CreateOrderBody,
   CreatePollBody,
   CreateSessionBody,
+  CreateTeamBody,
   CreateTicketQuotaBody,
   CreateTicketTypeBody,
   Device,
@@ -32,6 +35,8 @@ import type {
   DirectoryQuery,
   DoorStats,
   EditMessageBody,
+  EngagementSettings,
+  EngagementSettingsBody,
   Event,
   EventListQuery,
   EventRole,
@@ -39,6 +44,11 @@ import type {
   Feedback,
   FeedbackBody,
   FeedbackSummary,
+  Hunt,
+  HuntCheckpoint,
+  HuntList,
+  Leaderboard,
+  LeaderboardQuery,
   LoginBody,
   MarkNotificationsRead,
   Member,
@@ -49,6 +59,7 @@ import type {
   ModerationActionBody,
   ModerationQueue,
   ModerationSettings,
+  MyPoints,
   Note,
   NotificationListQuery,
   NotificationPage,
@@ -87,6 +98,8 @@ import type {
   SpeakerDetail,
   SpeakerList,
   SyncResult,
+  Team,
+  TeamList,
   Ticket,
   TicketList,
   TicketQuota,
@@ -379,6 +392,30 @@ export function createApi(http: Transport) {
       subscribe: (body: PushSubscriptionBody) =>
         write<PushSubscriptionView>('POST', '/api/v1/me/push-subscriptions', body),
       unsubscribe: (id: string) => write<null>('DELETE', path`/api/v1/me/push-subscriptions/${id}`),
+    },
+    engagement: {
+      /** The team board unless `kind: 'individual'`, with the caller's own place. */
+      leaderboard: (eventId: string, query: LeaderboardQuery = {}) =>
+        get<Leaderboard>(path`/api/v1/events/${eventId}/leaderboard`, query),
+      setOnBoard: (eventId: string, visible: boolean) =>
+        write<null>('PUT', path`/api/v1/events/${eventId}/leaderboard/me`, { visible }),
+      myPoints: (eventId: string, cursor?: string) =>
+        get<MyPoints>('/api/v1/me/points', { eventId, ...(cursor ? { cursor } : {}) }),
+      settings: (eventId: string) => get<EngagementSettings>(path`/api/v1/events/${eventId}/engagement`),
+      updateSettings: (eventId: string, body: EngagementSettingsBody) =>
+        write<EngagementSettings>('PATCH', path`/api/v1/events/${eventId}/engagement`, body),
+      teams: (eventId: string) => get<TeamList>(path`/api/v1/events/${eventId}/teams`),
+      createTeam: (eventId: string, body: CreateTeamBody) =>
+        write<Team>('POST', path`/api/v1/events/${eventId}/teams`, body),
+      joinTeam: (teamId: string) => write<Team>('POST', path`/api/v1/teams/${teamId}/join`),
+      leaveTeam: (teamId: string) => write<null>('POST', path`/api/v1/teams/${teamId}/leave`),
+      hunts: (eventId: string) => get<HuntList>(path`/api/v1/events/${eventId}/hunts`),
+      createHunt: (eventId: string, body: CreateHuntBody) =>
+        write<Hunt>('POST', path`/api/v1/events/${eventId}/hunts`, body),
+      /** A code typed or scanned (the app takes it out of a `/h/<code>` link first). */
+      claim: (code: string) => write<CheckpointClaimed>('POST', '/api/v1/hunts/checkpoints/claim', { code }),
+      hint: (checkpointId: string) =>
+        write<HuntCheckpoint>('POST', path`/api/v1/hunts/checkpoints/${checkpointId}/hint`),
     },
     /** `scopes` maps each scope to the last seq the caller has (0 for none). */
     sync: (scopes: Record<string, number>, limit?: number) =>

@@ -31,6 +31,9 @@ export function OrganiserPanel({ event, manager }: { event: Event; manager: bool
             <Link href={`/events/${event.id}/sessions/new`} className="button">
               Add session
             </Link>
+            <Link href={`/events/${event.id}/hunts/new`} className="button">
+              New hunt
+            </Link>
           </>
         ) : null}
         <Link href={`/events/${event.id}/attendees`} className="button">
@@ -38,6 +41,9 @@ export function OrganiserPanel({ event, manager }: { event: Event; manager: bool
         </Link>
         <Link href={`/events/${event.id}/moderation`} className="button">
           Moderation
+        </Link>
+        <Link href={`/events/${event.id}/hunts/codes`} className="button">
+          Hunt codes
         </Link>
         {manager && event.status === 'draft' ? (
           <button type="button" className="button primary" onClick={() => void publish()}>
