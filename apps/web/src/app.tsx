@@ -79,6 +79,16 @@ const HuntEditorScreen = lazy(() =>
 const HuntCodesScreen = lazy(() =>
   import('./screens/engagement/hunt-editor.tsx').then((m) => ({ default: m.HuntCodesScreen })),
 );
+// Networking: my card (QR and scanner), where a scanned card link lands, my connections.
+const CardScreen = lazy(() =>
+  import('./screens/networking/card.tsx').then((m) => ({ default: m.CardScreen })),
+);
+const CardLinkScreen = lazy(() =>
+  import('./screens/networking/card-link.tsx').then((m) => ({ default: m.CardLinkScreen })),
+);
+const ConnectionsScreen = lazy(() =>
+  import('./screens/networking/connections.tsx').then((m) => ({ default: m.ConnectionsScreen })),
+);
 const Attendees = lazy(() =>
   import('./screens/organiser/attendees.tsx').then((m) => ({ default: m.Attendees })),
 );
@@ -158,6 +168,9 @@ function SignedIn() {
           <Route path="/events/:id/hunts/new" component={HuntEditorScreen} />
           <Route path="/events/:id/hunts/codes" component={HuntCodesScreen} />
           <Route path="/h/:code" component={ClaimLinkScreen} />
+          <Route path="/card" component={CardScreen} />
+          <Route path="/c/:code" component={CardLinkScreen} />
+          <Route path="/connections" component={ConnectionsScreen} />
           <Route path="/tickets" component={MyTicketsScreen} />
           <Route path="/schedule" component={ScheduleScreen} />
           <Route path="/messages" component={MessagesScreen} />

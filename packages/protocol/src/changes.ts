@@ -10,6 +10,7 @@ import { User } from './identity.ts';
 import { Lead } from './lead.ts';
 import { Channel, Mentioned, Message, ReactionsChanged, ReadState, ReceiptUpdated } from './messaging.ts';
 import { AuditEntry, ModerationItem, Restriction } from './moderation.ts';
+import { Connection } from './networking.ts';
 import { Notification, NotificationsAllRead, NotificationUnread } from './notification.ts';
 import { Ballot, Poll, PollResults } from './poll.ts';
 import { Question, Upvote } from './question.ts';
@@ -183,6 +184,9 @@ export const changeCatalogue = {
   'engagement.pointsChanged': entry(['user'], PointsChanged),
   'engagement.leaderboardChanged': entry(['event'], LeaderboardChanged),
   'engagement.teamChanged': entry(['event'], Team),
+  // A connection as each of the two sees it, on both people's `user:` scope; a delete when withdrawn,
+  // declined (for the one who declined) or removed.
+  'networking.connectionChanged': entry(['user'], Connection),
 } as const;
 
 export type ChangeCatalogue = typeof changeCatalogue;

@@ -17,6 +17,7 @@ export * from './lead.ts';
 export * from './mailbox.ts';
 export * from './messaging.ts';
 export * from './moderation.ts';
+export * from './networking.ts';
 export * from './notification.ts';
 export * from './poll.ts';
 export * from './question.ts';

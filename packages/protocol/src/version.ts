@@ -44,7 +44,9 @@
  * 10 — engagement (issue 16): points ledger (`PointsEntry`, `MyPoints`), boards (`Leaderboard`,
  *     `Standing`, teams first), teams (`Team`, `CreateTeamBody`, `TeamList`), game settings
  *     (`EngagementSettings`), individual-board opt-out; change entities `engagement.pointsChanged`,
- *     `engagement.leaderboardChanged`, `engagement.teamChanged`. Additive.
+ *     `engagement.leaderboardChanged`, `engagement.teamChanged`; hunts (`Hunt`, `HuntCheckpoint`,
+ *     `CreateHuntBody`, `ClaimCheckpointBody`, `CheckpointClaimed`); networking (`Connection`,
+ *     `ConnectionRequestBody`, `ContactCard`, `Recommendation`) and `networking.connectionChanged`. Additive.
  */
 export const PROTOCOL_VERSION = 10;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

@@ -13,6 +13,7 @@ export * from '../modules/leads/leads.tables.ts';
 export * from '../modules/media/media.tables.ts';
 export * from '../modules/messaging/messaging.tables.ts';
 export * from '../modules/moderation/moderation.tables.ts';
+export * from '../modules/networking/networking.tables.ts';
 export * from '../modules/notifications/notifications.tables.ts';
 export * from '../modules/polls/polls.tables.ts';
 export * from '../modules/questions/questions.tables.ts';

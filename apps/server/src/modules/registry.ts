@@ -16,6 +16,7 @@ import { leadsModule } from './leads/index.ts';
 import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
 import { moderationModule } from './moderation/index.ts';
+import { networkingModule } from './networking/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { pollsModule } from './polls/index.ts';
 import { questionsModule } from './questions/index.ts';
@@ -46,6 +47,7 @@ export const modules: Module[] = [
   badgesModule,
   notificationsModule,
   engagementModule,
+  networkingModule,
   { name: 'sync', routes: syncRoutes },
   queuesModule,
   // Not a domain module: the platform's `mail.send` queue, registered here like every other queue.

@@ -123,6 +123,25 @@ const routes: Route[] = [
     allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
   },
   {
+    name: 'hunts',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/hunts`,
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
+    name: 'create hunt',
+    method: 'POST',
+    url: (t) => `/api/v1/events/${t.eventId}/hunts`,
+    body: () => ({ title: 'Hunt', checkpoints: [{ name: 'Somewhere' }] }),
+    allowed: managers,
+  },
+  {
+    name: 'recommendations',
+    method: 'GET',
+    url: (t) => `/api/v1/events/${t.eventId}/recommendations`,
+    allowed: new Set<ActorName>([...eventActors, ...communityAdmins]),
+  },
+  {
     name: 'game settings',
     method: 'GET',
     url: (t) => `/api/v1/events/${t.eventId}/engagement`,

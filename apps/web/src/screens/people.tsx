@@ -9,6 +9,8 @@ import { useEvent } from '../hooks/event.ts';
 import { useUser } from '../hooks/session.ts';
 import { describeError } from '../lib/errors.ts';
 import { rememberNames } from '../lib/names.ts';
+import { ConnectButton } from './networking/connect-button.tsx';
+import { Recommendations } from './networking/recommendations.tsx';
 
 type Listing = { items: DirectoryEntry[]; nextCursor: string | null };
 
@@ -52,6 +54,15 @@ export function PeopleScreen() {
       title={event ? `People · ${event.title}` : 'People'}
       back={{ href: `/events/${id}`, label: 'Event' }}
     >
+      <p className="link-row">
+        <Link href={`/card?event=${id}`} className="button primary">
+          My card · scan to connect
+        </Link>
+        <Link href="/connections" className="button">
+          Connections
+        </Link>
+      </p>
+      <Recommendations eventId={id} />
       <form className="search-row" aria-label="Search people" onSubmit={search}>
         <label htmlFor="people-search" className="visually-hidden">
           Search people
@@ -81,7 +92,10 @@ export function PeopleScreen() {
           <li key={person.userId} className="person">
             <span className="person-name">{person.name}</span>
             <span className="meta">{[person.headline, person.company].filter(Boolean).join(' · ')}</span>
-            <MessageButton userId={person.userId} name={person.name} />
+            <div className="connection-actions">
+              <MessageButton userId={person.userId} name={person.name} />
+              {person.userId !== user?.id ? <ConnectButton userId={person.userId} eventId={id} /> : null}
+            </div>
           </li>
         ))}
       </ul>

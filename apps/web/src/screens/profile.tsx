@@ -75,6 +75,12 @@ export function ProfileScreen() {
         <dd data-testid="profile-email">{user?.email ?? 'None'}</dd>
       </dl>
       <p>
+        <Link href="/card" className="button">
+          My card
+        </Link>
+        <Link href="/connections" className="button">
+          Connections
+        </Link>
         <Link href="/tickets" className="button">
           My tickets
         </Link>{' '}

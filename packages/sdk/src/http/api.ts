@@ -19,6 +19,10 @@ import type {
   CheckinResult,
   CheckpointClaimed,
   Community,
+  Connection,
+  ConnectionList,
+  ConnectionRequestBody,
+  ContactCard,
   CreateChannelBody,
   CreateCommunityBody,
   CreateDmBody,
@@ -78,6 +82,7 @@ import type {
   QuestionList,
   QuestionListQuery,
   ReadState,
+  RecommendationList,
   RegisterBody,
   ReissueTicketBody,
   ReportBody,
@@ -416,6 +421,23 @@ export function createApi(http: Transport) {
       claim: (code: string) => write<CheckpointClaimed>('POST', '/api/v1/hunts/checkpoints/claim', { code }),
       hint: (checkpointId: string) =>
         write<HuntCheckpoint>('POST', path`/api/v1/hunts/checkpoints/${checkpointId}/hint`),
+    },
+    networking: {
+      /** Someone met at an event (`userId` + `eventId`) or whose card was scanned (`cardCode`). */
+      connect: (body: ConnectionRequestBody) => write<Connection>('POST', '/api/v1/connections', body),
+      accept: (id: string) => write<Connection>('POST', path`/api/v1/connections/${id}/accept`),
+      decline: (id: string) => write<null>('POST', path`/api/v1/connections/${id}/decline`),
+      remove: (id: string) => write<null>('DELETE', path`/api/v1/connections/${id}`),
+      mine: () => get<ConnectionList>('/api/v1/me/connections'),
+      card: () => get<ContactCard>('/api/v1/me/card'),
+      /** The other person's vCard 4.0, as text (the app offers it as a `.vcf` download). */
+      vcard: (id: string) =>
+        http.request<string>('GET', path`/api/v1/connections/${id}/vcard`, {
+          text: true,
+          headers: { accept: 'text/vcard' },
+        }),
+      recommendations: (eventId: string) =>
+        get<RecommendationList>(path`/api/v1/events/${eventId}/recommendations`),
     },
     /** `scopes` maps each scope to the last seq the caller has (0 for none). */
     sync: (scopes: Record<string, number>, limit?: number) =>

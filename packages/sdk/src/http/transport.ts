@@ -15,6 +15,8 @@ export interface RequestOptions {
   auth?: boolean;
   /** Extra headers (e.g. `If-None-Match`). */
   headers?: Record<string, string>;
+  /** The answer's body as text (a vCard), not parsed as JSON. */
+  text?: boolean;
 }
 
 /** Where the transport gets the access token, and how it recovers from a 401. */
@@ -71,9 +73,9 @@ export class Transport {
     const first = await this.send(method, path, options, token);
     if (first.response.status === 401 && token && this.tokens) {
       const next = await this.tokens.recover(token);
-      if (next) return this.read<T>(await this.send(method, path, options, next));
+      if (next) return this.read<T>(await this.send(method, path, options, next), options.text);
     }
-    return this.read<T>(first);
+    return this.read<T>(first, options.text);
   }
 
   private async send(method: string, path: string, options: RequestOptions, token: string | undefined) {
@@ -104,9 +106,9 @@ export class Transport {
     }
   }
 
-  private read<T>({ response, text }: { response: ResponseLike; text: string }): T {
+  private read<T>({ response, text }: { response: ResponseLike; text: string }, asText = false): T {
     const { status } = response;
-    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
+    if (status >= 200 && status < 300) return (asText ? text : text ? JSON.parse(text) : undefined) as T;
     let problem: Partial<Problem> = {};
     try {
       problem = text ? (JSON.parse(text) as Partial<Problem>) : {};

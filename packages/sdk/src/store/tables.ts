@@ -3,6 +3,7 @@ import type {
   Bookmark,
   Channel,
   Checkin,
+  Connection,
   DoorStats,
   Event,
   EventRoleGrant,
@@ -121,6 +122,8 @@ export interface Tables {
   teams: Record<string, Team>;
   /** The last board tick per event id: a board on screen reads itself again when it moves. */
   boardTicks: Record<string, LeaderboardChanged>;
+  /** My connections and open requests both ways, by id. */
+  connections: Record<string, Connection>;
 }
 
 /** A ballot as the store holds it; `local` marks one still in the outbox (optimistic). */
@@ -164,6 +167,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'points',
   'teams',
   'boardTicks',
+  'connections',
 ];
 
 export function emptyTables(): Tables {

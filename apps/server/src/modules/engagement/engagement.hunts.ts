@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type {
   CheckpointClaimed,
   ClaimCheckpointBody,
@@ -15,6 +14,7 @@ import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
 import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
+import { humanCode, normaliseHumanCode } from '../../platform/human-code.ts';
 import { isEventManager, isEventStaff, requireEvent } from '../events/index.ts';
 import { requirePlayer } from './engagement.access.ts';
 import { boardTicks } from './engagement.board.live.ts';
@@ -33,25 +33,8 @@ export const MAX_HUNTS_PER_EVENT = 20;
 type CheckpointRow = typeof huntCheckpoints.$inferSelect;
 type HuntRow = typeof hunts.$inferSelect;
 
-/** Crockford base32 without I, L, O, U: read off paper and typed by hand without ambiguity. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function newCode(): string {
-  const bytes = randomBytes(5);
-  let bits = 0n;
-  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
-  let code = '';
-  for (let i = 0; i < 8; i++) code = ALPHABET[Number((bits >> BigInt(i * 5)) & 31n)] + code;
-  return code;
-}
-
-/** What a person typed or scanned, as stored: upper case, separators gone, look-alikes mapped. */
-export function normaliseHuntCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[^0-9A-Z]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
-}
+/** What a person typed or scanned, as stored (see `normaliseHumanCode`). */
+export const normaliseHuntCode = normaliseHumanCode;
 
 export async function createHunt(ctx: AuthedCtx, eventId: string, body: CreateHuntBody): Promise<Hunt> {
   await ctx.platform.limits.consume(HUNT_WRITE_LIMIT, ctx.actor.userId);
@@ -80,7 +63,7 @@ export async function createHunt(ctx: AuthedCtx, eventId: string, body: CreateHu
           clue: cp.clue ?? null,
           hint: cp.hint ?? null,
           hintCost: cp.hintCost ?? 0,
-          code: newCode(),
+          code: humanCode(8),
         })),
       )
       .returning();

@@ -1,8 +1,9 @@
 import { type Change, type ChangeEntity, entities, parseScope } from '@muster/protocol';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { sessionEventId } from '../agenda/index.ts';
 import { checkins } from '../checkin/index.ts';
+import { connections } from '../networking/index.ts';
 import { sessionFeedback } from '../feedback/index.ts';
 import { pollBallots, pollEventId } from '../polls/index.ts';
 import { questions } from '../questions/index.ts';
@@ -94,6 +95,48 @@ const asked: Source = async (db, change) => {
   return withdrawSubject(db, 'question_asked', change.id);
 };
 
+/**
+ * A connection made at an event scores once per person met, for each of the two, while it stands
+ * (each side's own change record scores that side). A removed connection's record carries no data,
+ * so its side re-checks every connection it scored for.
+ */
+const connected: Source = async (db, change) => {
+  const me = parseScope(change.scope, ['user'])?.id;
+  if (!me) return [];
+  const scored = await db
+    .select({ eventId: pointsLedger.eventId, subjectId: pointsLedger.subjectId })
+    .from(pointsLedger)
+    .where(and(eq(pointsLedger.userId, me), eq(pointsLedger.action, 'connection_made')));
+  const [row] = await db.select().from(connections).where(eq(connections.id, change.id));
+  const current =
+    row?.eventId && row.status === 'accepted'
+      ? [{ eventId: row.eventId, subjectId: row.requesterId === me ? row.addresseeId : row.requesterId }]
+      : [];
+  const subjects = [...scored, ...current];
+  const facts: PointsFact[] = [];
+  for (const { eventId, subjectId } of subjects) {
+    if (facts.some((f) => f.eventId === eventId && f.subjectId === subjectId)) continue;
+    facts.push({ eventId, userId: me, action: 'connection_made', subjectId, holds: await stillConnected(db, me, subjectId) });
+  }
+  return facts;
+};
+
+async function stillConnected(db: Queryable, a: string, b: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: connections.id })
+    .from(connections)
+    .where(
+      and(
+        eq(connections.status, 'accepted'),
+        or(
+          and(eq(connections.requesterId, a), eq(connections.addresseeId, b)),
+          and(eq(connections.requesterId, b), eq(connections.addresseeId, a)),
+        ),
+      ),
+    );
+  return Boolean(row);
+}
+
 async function withdrawSubject(
   db: Queryable,
   action: 'question_asked',
@@ -111,6 +154,7 @@ export const POINT_SOURCES: Partial<Record<ChangeEntity, Source>> = {
   [entities.polls.ballotSaved]: voted,
   [entities.feedback.feedbackSaved]: gaveFeedback,
   [entities.questions.questionChanged]: asked,
+  [entities.networking.connectionChanged]: connected,
 };
 
 export const SOURCE_ENTITIES = Object.keys(POINT_SOURCES) as ChangeEntity[];

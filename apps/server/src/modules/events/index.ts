@@ -7,6 +7,7 @@ import { rsvpRoutes } from './events.rsvp.routes.ts';
 
 export { type EventAccessAmong, loadEventAccessAmong } from './events.access.batch.ts';
 export { type EventRow, loadEventAccess, requireEvent } from './events.access.ts';
+export { TAKING_PART } from './events.directory.repository.ts';
 export { requireParticipant } from './events.directory.service.ts';
 export { acceptsRsvps, nextStatus } from './events.lifecycle.ts';
 export {

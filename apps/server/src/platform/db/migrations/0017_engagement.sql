@@ -74,6 +74,23 @@ CREATE TABLE "teams" (
 	CONSTRAINT "teams_members_nonneg" CHECK ("teams"."members" >= 0)
 );
 --> statement-breakpoint
+CREATE TABLE "connections" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"requester_id" uuid NOT NULL,
+	"addressee_id" uuid NOT NULL,
+	"event_id" uuid,
+	"status" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"responded_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "contact_cards" (
+	"user_id" uuid PRIMARY KEY NOT NULL,
+	"code" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "contact_cards_code_unique" UNIQUE("code")
+);
+--> statement-breakpoint
 ALTER TABLE "engagement_settings" ADD CONSTRAINT "engagement_settings_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_hunt_id_hunts_id_fk" FOREIGN KEY ("hunt_id") REFERENCES "public"."hunts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -89,6 +106,10 @@ ALTER TABLE "team_members" ADD CONSTRAINT "team_members_user_id_users_id_fk" FOR
 ALTER TABLE "team_members" ADD CONSTRAINT "team_members_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "teams" ADD CONSTRAINT "teams_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "teams" ADD CONSTRAINT "teams_captain_id_users_id_fk" FOREIGN KEY ("captain_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_requester_id_users_id_fk" FOREIGN KEY ("requester_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_addressee_id_users_id_fk" FOREIGN KEY ("addressee_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "contact_cards" ADD CONSTRAINT "contact_cards_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "hunt_checkpoints_code_uq" ON "hunt_checkpoints" USING btree ("code");--> statement-breakpoint
 CREATE UNIQUE INDEX "hunt_checkpoints_position_uq" ON "hunt_checkpoints" USING btree ("hunt_id","position");--> statement-breakpoint
 CREATE INDEX "hunts_event_idx" ON "hunts" USING btree ("event_id","created_at");--> statement-breakpoint
@@ -97,4 +118,7 @@ CREATE UNIQUE INDEX "points_ledger_award_uq" ON "points_ledger" USING btree ("ev
 CREATE INDEX "points_ledger_user_idx" ON "points_ledger" USING btree ("user_id","event_id","awarded_at");--> statement-breakpoint
 CREATE INDEX "points_ledger_subject_idx" ON "points_ledger" USING btree ("subject_id","action");--> statement-breakpoint
 CREATE INDEX "team_members_team_idx" ON "team_members" USING btree ("team_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "teams_event_name_uq" ON "teams" USING btree ("event_id",lower("name"));
+CREATE UNIQUE INDEX "teams_event_name_uq" ON "teams" USING btree ("event_id",lower("name"));--> statement-breakpoint
+CREATE UNIQUE INDEX "connections_pair_uq" ON "connections" USING btree (least("requester_id", "addressee_id"),greatest("requester_id", "addressee_id"));--> statement-breakpoint
+CREATE INDEX "connections_requester_idx" ON "connections" USING btree ("requester_id");--> statement-breakpoint
+CREATE INDEX "connections_addressee_idx" ON "connections" USING btree ("addressee_id");
