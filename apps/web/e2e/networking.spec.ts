@@ -1,7 +1,11 @@
 import { expect, type Page, test } from '@playwright/test';
-import jsQR from 'jsqr';
+import jsqrModule from 'jsqr';
 import sharp from 'sharp';
 import { call, phone, publishedEvent, registerUser, signIn } from './support.ts';
+
+type DecodeQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+// jsqr is CommonJS with its function on `default` (see the app's camera.tsx).
+const jsQR = ((jsqrModule as unknown as { default?: DecodeQr }).default ?? jsqrModule) as unknown as DecodeQr;
 
 /**
  * What another phone's camera reads off this screen's card: the QR as the screen draws it,
