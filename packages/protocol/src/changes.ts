@@ -2,7 +2,7 @@ import { type Static, type TSchema, Type } from 'typebox';
 import { Bookmark, Note, Session, SessionChangedForYou, SessionUpdatedData } from './agenda.ts';
 import { Community, Member } from './community.ts';
 import { Checkin, DoorStats, SessionAttendance } from './door.ts';
-import { LeaderboardChanged, PointsChanged, Team } from './engagement.ts';
+import { Achievement, LeaderboardChanged, PointsChanged, Team } from './engagement.ts';
 import { Event, EventRoleGrant } from './event.ts';
 import { Feedback } from './feedback.ts';
 import { Form, FormSubmissionCounted } from './form.ts';
@@ -184,6 +184,7 @@ export const changeCatalogue = {
   'engagement.pointsChanged': entry(['user'], PointsChanged),
   'engagement.leaderboardChanged': entry(['event'], LeaderboardChanged),
   'engagement.teamChanged': entry(['event'], Team),
+  'engagement.achievementUnlocked': entry(['user'], Achievement),
   // A connection as each of the two sees it, on both people's `user:` scope; a delete when withdrawn,
   // declined (for the one who declined) or removed.
   'networking.connectionChanged': entry(['user'], Connection),

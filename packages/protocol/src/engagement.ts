@@ -273,3 +273,22 @@ export const CheckpointClaimed = Type.Object({
   total: Type.Integer(),
 });
 export type CheckpointClaimed = Static<typeof CheckpointClaimed>;
+
+/**
+ * Achievements (I2): rules over the ledger — thresholds, a first, a collection, a streak across a
+ * community's events — each unlocked once per person (per event, or per community for streaks) and
+ * kept even if points behind it are later withdrawn.
+ */
+export const Achievement = Type.Object({
+  key: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  /** An emoji the app shows as the badge. */
+  icon: Type.String(),
+  unlockedAt: Type.Union([Timestamp, Type.Null()]),
+  eventId: Type.Union([Id, Type.Null()]),
+});
+export type Achievement = Static<typeof Achievement>;
+
+export const AchievementList = Type.Object({ items: Type.Array(Achievement) });
+export type AchievementList = Static<typeof AchievementList>;

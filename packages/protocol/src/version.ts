@@ -44,7 +44,8 @@
  * 10 — engagement (issue 16): points ledger (`PointsEntry`, `MyPoints`), boards (`Leaderboard`,
  *     `Standing`, teams first), teams (`Team`, `CreateTeamBody`, `TeamList`), game settings
  *     (`EngagementSettings`), individual-board opt-out; change entities `engagement.pointsChanged`,
- *     `engagement.leaderboardChanged`, `engagement.teamChanged`; hunts (`Hunt`, `HuntCheckpoint`,
+ *     `engagement.leaderboardChanged`, `engagement.teamChanged`, `engagement.achievementUnlocked`
+ *     (`Achievement`, `AchievementList`); hunts (`Hunt`, `HuntCheckpoint`,
  *     `CreateHuntBody`, `ClaimCheckpointBody`, `CheckpointClaimed`); networking (`Connection`,
  *     `ConnectionRequestBody`, `ContactCard`, `Recommendation`) and `networking.connectionChanged`. Additive.
  */

@@ -9,6 +9,7 @@ import { Segmented } from '../components/segmented.tsx';
 import { useUser } from '../hooks/session.ts';
 import { describeError } from '../lib/errors.ts';
 import { applyTheme, savedTheme, type Theme } from '../lib/theme.ts';
+import { Achievements } from './engagement/achievements.tsx';
 
 const themes: { value: Theme; label: string }[] = [
   { value: 'system', label: 'System' },
@@ -95,6 +96,7 @@ export function ProfileScreen() {
           <ResendVerification />
         </>
       ) : null}
+      <Achievements />
       <h2>Attendee directories</h2>
       <DirectoryChoice listed={user?.directoryVisible === true} />
       <h2>Appearance</h2>

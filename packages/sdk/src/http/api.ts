@@ -1,4 +1,5 @@
 import type {
+  AchievementList,
   AddMemberBody,
   Agenda,
   AgendaHistory,
@@ -419,6 +420,8 @@ export function createApi(http: Transport) {
         write<Hunt>('POST', path`/api/v1/events/${eventId}/hunts`, body),
       /** A code typed or scanned (the app takes it out of a `/h/<code>` link first). */
       claim: (code: string) => write<CheckpointClaimed>('POST', '/api/v1/hunts/checkpoints/claim', { code }),
+      achievements: (eventId: string) => get<AchievementList>(path`/api/v1/events/${eventId}/achievements`),
+      myAchievements: () => get<AchievementList>('/api/v1/me/achievements'),
       hint: (checkpointId: string) =>
         write<HuntCheckpoint>('POST', path`/api/v1/hunts/checkpoints/${checkpointId}/hint`),
     },

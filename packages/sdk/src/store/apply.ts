@@ -206,6 +206,7 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
     if (notOlder(c.data.changedAt, d.read('boardTicks')[c.data.eventId]?.changedAt))
       put(d, 'boardTicks', c.data.eventId, c.data);
   },
+  [entities.engagement.achievementUnlocked]: (d, c) => put(d, 'achievements', c.id, c.data),
   [entities.networking.connectionChanged]: (d, c) =>
     c.op === 'delete' ? remove(d, 'connections', c.id) : put(d, 'connections', c.id, c.data),
   [entities.forms.formChanged]: ignored('forms are read over REST when opened'),
@@ -294,6 +295,7 @@ export function dropScope(draft: Draft, scope: string): void {
       'tickets',
       'points',
       'connections',
+      'achievements',
     ] as const)
       for (const key of Object.keys(draft.read(table))) remove(draft, table, key);
     dropWhere('channels', (c) => c.eventId === null);

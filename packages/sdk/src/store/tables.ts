@@ -1,4 +1,5 @@
 import type {
+  Achievement,
   Ballot,
   Bookmark,
   Channel,
@@ -124,6 +125,8 @@ export interface Tables {
   boardTicks: Record<string, LeaderboardChanged>;
   /** My connections and open requests both ways, by id. */
   connections: Record<string, Connection>;
+  /** Achievements I unlocked since this device followed my scope, by `<key>:<scope id>`. */
+  achievements: Record<string, Achievement>;
 }
 
 /** A ballot as the store holds it; `local` marks one still in the outbox (optimistic). */
@@ -168,6 +171,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'teams',
   'boardTicks',
   'connections',
+  'achievements',
 ];
 
 export function emptyTables(): Tables {

@@ -3,6 +3,7 @@ import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Tx } from '../../platform/db/client.ts';
 import type { Work } from '../../platform/db/unit-of-work.ts';
+import { unlockAchievements } from './engagement.achievements.ts';
 import { engagementSettings, pointScores, pointsLedger } from './engagement.tables.ts';
 
 /**
@@ -57,6 +58,7 @@ export async function applyFacts(work: Work, facts: readonly PointsFact[]): Prom
       data: { eventId: fact.eventId, points },
     });
     moved.add(fact.eventId);
+    if (fact.holds) await unlockAchievements(work, fact.eventId, fact.userId);
   }
   return moved;
 }

@@ -1,4 +1,5 @@
 import {
+  AchievementList,
   CheckpointClaimed,
   ClaimCheckpointBody,
   CreateHuntBody,
@@ -21,6 +22,7 @@ import { Type } from 'typebox';
 import type { Platform } from '../../platform/context.ts';
 import { authedCtx } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
+import { eventAchievements, myAchievements } from './engagement.achievements.ts';
 import { claimCheckpoint, createHunt, listHunts, takeHint } from './engagement.hunts.ts';
 import { leaderboard, myPoints, setBoardVisibility } from './engagement.service.ts';
 import { readSettings, updateSettings } from './engagement.settings.ts';
@@ -195,5 +197,25 @@ export function engagementRoutes(app: App, platform: Platform) {
       },
     },
     async (request) => takeHint(authedCtx(platform, request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/events/:id/achievements',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Every achievement there is to unlock, with when the caller unlocked it here.',
+        params: IdParams,
+        response: { 200: AchievementList },
+      },
+    },
+    async (request) => eventAchievements(authedCtx(platform, request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/me/achievements',
+    { schema: { tags, security, response: { 200: AchievementList } } },
+    async (request) => myAchievements(authedCtx(platform, request)),
   );
 }

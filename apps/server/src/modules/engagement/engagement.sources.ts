@@ -3,8 +3,8 @@ import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { sessionEventId } from '../agenda/index.ts';
 import { checkins } from '../checkin/index.ts';
-import { connections } from '../networking/index.ts';
 import { sessionFeedback } from '../feedback/index.ts';
+import { connections } from '../networking/index.ts';
 import { pollBallots, pollEventId } from '../polls/index.ts';
 import { questions } from '../questions/index.ts';
 import { tickets } from '../tickets/index.ts';
@@ -116,7 +116,13 @@ const connected: Source = async (db, change) => {
   const facts: PointsFact[] = [];
   for (const { eventId, subjectId } of subjects) {
     if (facts.some((f) => f.eventId === eventId && f.subjectId === subjectId)) continue;
-    facts.push({ eventId, userId: me, action: 'connection_made', subjectId, holds: await stillConnected(db, me, subjectId) });
+    facts.push({
+      eventId,
+      userId: me,
+      action: 'connection_made',
+      subjectId,
+      holds: await stillConnected(db, me, subjectId),
+    });
   }
   return facts;
 };

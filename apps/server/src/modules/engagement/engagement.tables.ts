@@ -149,3 +149,16 @@ export const huntCheckpoints = pgTable(
     uniqueIndex('hunt_checkpoints_position_uq').on(t.huntId, t.position),
   ],
 );
+
+/** Achievements unlocked (I2): once per person, rule and scope (the event's id, or the community's for streaks). */
+export const achievements = pgTable(
+  'achievements',
+  {
+    userId: belongsTo('user_id', () => users.id),
+    key: text('key').notNull(),
+    scopeId: uuid('scope_id').notNull(),
+    eventId: uuid('event_id'),
+    unlockedAt: stampedAt('unlocked_at'),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key, t.scopeId] })],
+);

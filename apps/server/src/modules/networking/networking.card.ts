@@ -12,7 +12,10 @@ import { connections, contactCards } from './networking.tables.ts';
 export async function myCard(ctx: AuthedCtx): Promise<ContactCard> {
   const me = ctx.actor.userId;
   const db = ctx.platform.db;
-  await db.insert(contactCards).values({ userId: me, code: humanCode(10) }).onConflictDoNothing();
+  await db
+    .insert(contactCards)
+    .values({ userId: me, code: humanCode(10) })
+    .onConflictDoNothing();
   const [card] = await db.select().from(contactCards).where(eq(contactCards.userId, me));
   return { code: card!.code, vcard: await vcardOf(db, me) };
 }

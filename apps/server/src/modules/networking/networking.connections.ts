@@ -1,4 +1,10 @@
-import { type Connection, type ConnectionList, type ConnectionRequestBody, entities, scopes } from '@muster/protocol';
+import {
+  type Connection,
+  type ConnectionList,
+  type ConnectionRequestBody,
+  entities,
+  scopes,
+} from '@muster/protocol';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Limit } from '../../platform/auth/rate-limiter.ts';
@@ -64,7 +70,13 @@ export async function requestConnection(ctx: AuthedCtx, body: ConnectionRequestB
       // I had declined them and now ask myself: the pair starts over, with me asking.
       const [row] = await work.tx
         .update(connections)
-        .set({ requesterId: me, addresseeId: targetId, status: 'pending', respondedAt: null, eventId: body.eventId ?? existing.eventId })
+        .set({
+          requesterId: me,
+          addresseeId: targetId,
+          status: 'pending',
+          respondedAt: null,
+          eventId: body.eventId ?? existing.eventId,
+        })
         .where(eq(connections.id, existing.id))
         .returning();
       return announce(work, row!, me);
@@ -110,7 +122,8 @@ export async function removeConnection(ctx: AuthedCtx, id: string): Promise<void
     const row = await lockMine(work.tx, id, me);
     await work.tx.delete(connections).where(eq(connections.id, id));
     for (const person of [row.requesterId, row.addresseeId])
-      if (row.status !== 'declined' || person === row.requesterId) await appendFor(work, row, person, 'delete');
+      if (row.status !== 'declined' || person === row.requesterId)
+        await appendFor(work, row, person, 'delete');
   });
 }
 
@@ -137,8 +150,7 @@ export async function myConnections(ctx: AuthedCtx): Promise<ConnectionList> {
 /** A connection I am part of and may see (a request I declined is gone for me), locked. */
 async function lockMine(tx: Tx, id: string, me: string): Promise<Row> {
   const [row] = await tx.select().from(connections).where(eq(connections.id, id)).for('update');
-  const visible =
-    row && (row.requesterId === me || (row.addresseeId === me && row.status !== 'declined'));
+  const visible = row && (row.requesterId === me || (row.addresseeId === me && row.status !== 'declined'));
   if (!visible) throw notFound('Connection');
   return row;
 }
@@ -191,7 +203,13 @@ async function announce(work: Work, row: Row, me: string): Promise<Connection> {
 async function appendFor(work: Work, row: Row, person: string, op: 'upsert' | 'delete') {
   const data = await present(work.tx, row, person, true);
   if (!data) return;
-  await work.append({ scope: scopes.user(person), entity: entities.networking.connectionChanged, op, id: row.id, data });
+  await work.append({
+    scope: scopes.user(person),
+    entity: entities.networking.connectionChanged,
+    op,
+    id: row.id,
+    data,
+  });
 }
 
 const otherOf = (row: Row, me: string) => (row.requesterId === me ? row.addresseeId : row.requesterId);

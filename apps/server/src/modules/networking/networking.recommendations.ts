@@ -29,7 +29,9 @@ export async function recommendations(ctx: AuthedCtx, eventId: string): Promise<
   ).map((b) => b.sessionId);
   const myInterests = sql`${sql.param(mine?.interests ?? [])}::text[]`;
   const sessionIds = sql`${sql.param(mySessions)}::uuid[]`;
-  const shared = sql<string[]>`array(select unnest(${users.interests}) intersect select unnest(${myInterests}))`;
+  const shared = sql<
+    string[]
+  >`array(select unnest(${users.interests}) intersect select unnest(${myInterests}))`;
   const sharedSessions = sql<number>`(select count(*)::int from ${bookmarks} b where b.user_id = ${users.id} and b.session_id = any(${sessionIds}))`;
   const rows = await db
     .select({

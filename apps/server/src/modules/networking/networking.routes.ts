@@ -116,7 +116,8 @@ export function networkingRoutes(app: App, platform: Platform) {
       schema: {
         tags,
         security,
-        description: 'People at the event worth meeting, by shared interests and sessions; for people taking part.',
+        description:
+          'People at the event worth meeting, by shared interests and sessions; for people taking part.',
         params: IdParams,
         response: { 200: RecommendationList },
       },

@@ -16,7 +16,9 @@ beforeAll(async () => {
 });
 
 /** An event with people taking part, listed in its directory with the profiles given. */
-async function meetup(profiles: { name: string; interests?: string[]; company?: string; listed?: boolean }[]) {
+async function meetup(
+  profiles: { name: string; interests?: string[]; company?: string; listed?: boolean }[],
+) {
   const event = await buildEvent(server, organiser);
   const people: TestUser[] = [];
   for (const p of profiles) {
@@ -35,16 +37,25 @@ async function meetup(profiles: { name: string; interests?: string[]; company?: 
 
 const connect = (as: TestUser, body: object, expected?: number[]) =>
   call<Connection>(server, 'POST', '/api/v1/connections', as, body, expected);
-const mine = async (as: TestUser) => (await call<ConnectionList>(server, 'GET', '/api/v1/me/connections', as)).items;
+const mine = async (as: TestUser) =>
+  (await call<ConnectionList>(server, 'GET', '/api/v1/me/connections', as)).items;
 
 describe('connections', () => {
   it('connects two people who scan each other’s card, with a vCard and points for both', async () => {
-    const { event, people } = await meetup([{ name: 'Ana Lima', company: 'Acme; Inc' }, { name: 'Ben Okafor' }]);
+    const { event, people } = await meetup([
+      { name: 'Ana Lima', company: 'Acme; Inc' },
+      { name: 'Ben Okafor' },
+    ]);
     const [ana, ben] = people as [TestUser, TestUser];
     const anaCard = await call<ContactCard>(server, 'GET', '/api/v1/me/card', ana);
     expect((await call<ContactCard>(server, 'GET', '/api/v1/me/card', ana)).code).toBe(anaCard.code);
     const asked = await connect(ben, { cardCode: anaCard.code.toLowerCase(), eventId: event.id });
-    expect(asked).toMatchObject({ userId: ana.id, name: 'Ana Lima', status: 'pending', direction: 'outgoing' });
+    expect(asked).toMatchObject({
+      userId: ana.id,
+      name: 'Ana Lima',
+      status: 'pending',
+      direction: 'outgoing',
+    });
     expect(await mine(ana)).toMatchObject([{ userId: ben.id, status: 'pending', direction: 'incoming' }]);
 
     const benCard = await call<ContactCard>(server, 'GET', '/api/v1/me/card', ben);
@@ -52,7 +63,11 @@ describe('connections', () => {
     expect(done).toMatchObject({ id: asked.id, status: 'accepted' });
     expect(await mine(ben)).toMatchObject([{ userId: ana.id, status: 'accepted' }]);
 
-    const res = await server.app.inject({ method: 'GET', url: `/api/v1/connections/${asked.id}/vcard`, headers: ben.headers });
+    const res = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/connections/${asked.id}/vcard`,
+      headers: ben.headers,
+    });
     expect(res.headers['content-type']).toContain('text/vcard');
     const card = new ICAL.Component(ICAL.parse(res.body));
     expect(card.getFirstPropertyValue('fn')).toBe('Ana Lima');
@@ -60,7 +75,9 @@ describe('connections', () => {
     expect(res.body).not.toContain('@');
 
     for (const person of [ana, ben])
-      await eventually(async () => ((await pointsOf(server, person, event.id)).points === 15 ? true : undefined));
+      await eventually(async () =>
+        (await pointsOf(server, person, event.id)).points === 15 ? true : undefined,
+      );
     // Removing the connection takes it from both, and the points with it.
     await call(server, 'DELETE', `/api/v1/connections/${asked.id}`, ana);
     expect(await mine(ben)).toEqual([]);
@@ -81,7 +98,9 @@ describe('connections', () => {
     expect(await mine(cai)).toMatchObject([{ status: 'pending', direction: 'outgoing' }]);
     const before = server.published.length;
     expect((await connect(cai, { userId: dia.id, eventId: event.id })).status).toBe('pending');
-    expect(server.published.slice(before).filter((c) => c.entity === 'networking.connectionChanged')).toEqual([]);
+    expect(server.published.slice(before).filter((c) => c.entity === 'networking.connectionChanged')).toEqual(
+      [],
+    );
   });
 
   it('answers two people asking each other at once with one accepted connection', async () => {
@@ -109,7 +128,12 @@ describe('connections', () => {
     const halCard = await call<ContactCard>(server, 'GET', '/api/v1/me/card', hal);
     await connect(gus, { cardCode: halCard.code }, [404]);
     await call(server, 'GET', `/api/v1/connections/${asked.id}/vcard`, gus, undefined, [404]);
-    const recs = await call<RecommendationList>(server, 'GET', `/api/v1/events/${event.id}/recommendations`, gus);
+    const recs = await call<RecommendationList>(
+      server,
+      'GET',
+      `/api/v1/events/${event.id}/recommendations`,
+      gus,
+    );
     expect(recs.items).toEqual([]);
   });
 
@@ -124,9 +148,15 @@ describe('connections', () => {
     ]);
     const [ida, jo, kim, , max, ned] = people as TestUser[];
     const session = await buildSession(server, organiser, event.id);
-    for (const person of [ida!, max!]) await call(server, 'PUT', `/api/v1/sessions/${session.id}/bookmark`, person);
+    for (const person of [ida!, max!])
+      await call(server, 'PUT', `/api/v1/sessions/${session.id}/bookmark`, person);
     await connect(ida!, { userId: ned!.id, eventId: event.id });
-    const recs = await call<RecommendationList>(server, 'GET', `/api/v1/events/${event.id}/recommendations`, ida!);
+    const recs = await call<RecommendationList>(
+      server,
+      'GET',
+      `/api/v1/events/${event.id}/recommendations`,
+      ida!,
+    );
     expect(recs.items.map((r) => [r.person.name, r.sharedInterests.sort(), r.sharedSessions])).toEqual([
       ['Jo', ['maps', 'rust'], 0],
       ['Kim', ['rust'], 0],
@@ -145,6 +175,13 @@ describe('connections', () => {
     for (const cardCode of ['', 'abc', '<script>', 'x'.repeat(41)]) await connect(oz, { cardCode }, [400]);
     for (let i = 0; i < WRONG_CARD_LIMIT.points; i++) await connect(pia, { cardCode: `NOTACARD${i}` }, [404]);
     await connect(pia, { cardCode: ozCard.code }, [429]);
-    await call(server, 'GET', '/api/v1/connections/00000000-0000-7000-8000-000000000000/vcard', oz, undefined, [404]);
+    await call(
+      server,
+      'GET',
+      '/api/v1/connections/00000000-0000-7000-8000-000000000000/vcard',
+      oz,
+      undefined,
+      [404],
+    );
   });
 });

@@ -8,6 +8,7 @@ import { Segmented } from '../../components/segmented.tsx';
 import { useEvent } from '../../hooks/event.ts';
 import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
+import { Achievements } from './achievements.tsx';
 import { useBoard } from './board-hooks.ts';
 import { MyTeam } from './my-team.tsx';
 import './engagement.css';
@@ -73,6 +74,7 @@ export function LeaderboardScreen() {
         </>
       ) : null}
       {kind === 'team' ? <MyTeam eventId={id} /> : null}
+      <Achievements eventId={id} />
       <p className="link-row">
         <Link href={`/events/${id}/hunt`} className="button">
           Scavenger hunt

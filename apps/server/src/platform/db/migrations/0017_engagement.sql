@@ -1,3 +1,12 @@
+CREATE TABLE "achievements" (
+	"user_id" uuid NOT NULL,
+	"key" text NOT NULL,
+	"scope_id" uuid NOT NULL,
+	"event_id" uuid,
+	"unlocked_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "achievements_user_id_key_scope_id_pk" PRIMARY KEY("user_id","key","scope_id")
+);
+--> statement-breakpoint
 CREATE TABLE "engagement_settings" (
 	"event_id" uuid PRIMARY KEY NOT NULL,
 	"points" jsonb DEFAULT '{}'::jsonb NOT NULL,
@@ -91,6 +100,7 @@ CREATE TABLE "contact_cards" (
 	CONSTRAINT "contact_cards_code_unique" UNIQUE("code")
 );
 --> statement-breakpoint
+ALTER TABLE "achievements" ADD CONSTRAINT "achievements_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "engagement_settings" ADD CONSTRAINT "engagement_settings_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_hunt_id_hunts_id_fk" FOREIGN KEY ("hunt_id") REFERENCES "public"."hunts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
