@@ -46,6 +46,19 @@ export const DEFAULT_POINTS: Readonly<Record<PointAction, number>> = {
   challenge_completed: 100,
 };
 export const MAX_POINTS_PER_ACTION = 1000;
+
+/**
+ * Scoring lines per person, action and event in any hour; past the cap an action still counts (a
+ * line of 0 points) but earns nothing, so a script voting in every poll or a ring of fake
+ * connections cannot climb the board. Hunts have their own pace (finds 20 s apart).
+ */
+export const POINT_CAPS_PER_HOUR: Partial<Readonly<Record<PointAction, number>>> = {
+  question_asked: 10,
+  poll_voted: 40,
+  feedback_given: 20,
+  connection_made: 20,
+  checkpoint_found: 60,
+};
 export const MAX_TEAM_SIZE = 500;
 
 /** One line of my ledger: why I got (or lost) points. */
@@ -59,6 +72,9 @@ export const PointsEntry = Type.Object({
   awardedAt: Timestamp,
   /** Set when the action was undone (check-in undone, question removed) or a moderator voided it. */
   withdrawnAt: Type.Union([Timestamp, Type.Null()]),
+  /** A moderator voided it (it never comes back), with their reason. */
+  voided: Type.Boolean(),
+  voidReason: Type.Union([Type.String(), Type.Null()]),
 });
 export type PointsEntry = Static<typeof PointsEntry>;
 
@@ -292,3 +308,9 @@ export type Achievement = Static<typeof Achievement>;
 
 export const AchievementList = Type.Object({ items: Type.Array(Achievement) });
 export type AchievementList = Static<typeof AchievementList>;
+
+export const VoidPointsBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 300 }) },
+  { additionalProperties: false },
+);
+export type VoidPointsBody = Static<typeof VoidPointsBody>;

@@ -8,6 +8,8 @@ export const ModerationTargetType = Type.Union([
   Type.Literal('user'),
   Type.Literal('post'),
   Type.Literal('word'),
+  /** A points ledger line a moderator voided (issue 16). */
+  Type.Literal('points'),
 ]);
 export type ModerationTargetType = Static<typeof ModerationTargetType>;
 

@@ -1,4 +1,4 @@
-import { DEFAULT_POINTS, entities, type PointAction, scopes } from '@muster/protocol';
+import { DEFAULT_POINTS, entities, POINT_CAPS_PER_HOUR, type PointAction, scopes } from '@muster/protocol';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Tx } from '../../platform/db/client.ts';
@@ -76,7 +76,7 @@ export async function lockScores(tx: Tx, facts: readonly PointsFact[]): Promise<
   }
 }
 
-async function lockScore(tx: Tx, eventId: string, userId: string) {
+export async function lockScore(tx: Tx, eventId: string, userId: string) {
   await tx
     .insert(pointScores)
     .values({ eventId, userId, points: 0, reachedAt: sql`now()`, boardPoints: 0, boardReachedAt: sql`now()` })
@@ -91,7 +91,7 @@ async function lockScore(tx: Tx, eventId: string, userId: string) {
 async function award(tx: Tx, fact: PointsFact, tables: Map<string, Record<PointAction, number>>) {
   const table = tables.get(fact.eventId) ?? (await pointsTable(tx, fact.eventId));
   tables.set(fact.eventId, table);
-  const points = fact.points ?? table[fact.action];
+  const points = (await overCap(tx, fact)) ? 0 : (fact.points ?? table[fact.action]);
   const rows = await tx
     .insert(pointsLedger)
     .values({
@@ -105,12 +105,32 @@ async function award(tx: Tx, fact: PointsFact, tables: Map<string, Record<PointA
     })
     .onConflictDoUpdate({
       target: [pointsLedger.eventId, pointsLedger.userId, pointsLedger.action, pointsLedger.subjectId],
-      // Only a withdrawn award comes back (with its original points, and reached anew); a live one stays.
+      // Only a withdrawn award comes back (with its original points, and reached anew); a live one
+      // stays, and a voided one stays void.
       set: { withdrawnAt: null, awardedAt: sql`now()` },
-      setWhere: isNotNull(pointsLedger.withdrawnAt),
+      setWhere: and(isNotNull(pointsLedger.withdrawnAt), isNull(pointsLedger.voidedAt)),
     })
     .returning({ id: pointsLedger.id });
   return rows.length > 0;
+}
+
+/** Whether the person already has the hour's cap of scoring lines for this action here (POINT_CAPS_PER_HOUR). */
+async function overCap(tx: Tx, fact: PointsFact): Promise<boolean> {
+  const cap = POINT_CAPS_PER_HOUR[fact.action];
+  if (cap === undefined) return false;
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(pointsLedger)
+    .where(
+      and(
+        eq(pointsLedger.eventId, fact.eventId),
+        eq(pointsLedger.userId, fact.userId),
+        eq(pointsLedger.action, fact.action),
+        sql`${pointsLedger.points} <> 0`,
+        sql`${pointsLedger.awardedAt} > now() - interval '1 hour'`,
+      ),
+    );
+  return (row?.n ?? 0) >= cap;
 }
 
 async function withdraw(tx: Tx, fact: PointsFact) {
@@ -134,7 +154,7 @@ async function withdraw(tx: Tx, fact: PointsFact) {
  * The person's total and when they reached it, from the ledger. The board's copy moves with it
  * until the event's freeze time; after it, only the person's own total does.
  */
-async function recomputeScore(tx: Tx, eventId: string, userId: string): Promise<number> {
+export async function recomputeScore(tx: Tx, eventId: string, userId: string): Promise<number> {
   const [row] = await tx
     .update(pointScores)
     .set({

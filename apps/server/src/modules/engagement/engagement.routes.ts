@@ -9,6 +9,7 @@ import {
   Hunt,
   HuntCheckpoint,
   HuntList,
+  Id,
   IdParams,
   Leaderboard,
   LeaderboardQuery,
@@ -17,6 +18,7 @@ import {
   MyPointsQuery,
   Team,
   TeamList,
+  VoidPointsBody,
 } from '@muster/protocol';
 import { Type } from 'typebox';
 import type { Platform } from '../../platform/context.ts';
@@ -24,9 +26,10 @@ import { authedCtx } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { eventAchievements, myAchievements } from './engagement.achievements.ts';
 import { claimCheckpoint, createHunt, listHunts, takeHint } from './engagement.hunts.ts';
-import { leaderboard, myPoints, setBoardVisibility } from './engagement.service.ts';
+import { leaderboard, myPoints, pointsOfPerson, setBoardVisibility } from './engagement.service.ts';
 import { readSettings, updateSettings } from './engagement.settings.ts';
 import { createTeam, join, leave, listTeams } from './engagement.teams.ts';
+import { voidPoints } from './engagement.void.ts';
 
 const tags = ['engagement'];
 const security = [{ bearer: [] }];
@@ -217,5 +220,40 @@ export function engagementRoutes(app: App, platform: Platform) {
     '/api/v1/me/achievements',
     { schema: { tags, security, response: { 200: AchievementList } } },
     async (request) => myAchievements(authedCtx(platform, request)),
+  );
+
+  app.post(
+    '/api/v1/points/:id/void',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Event staff void a points entry for good, with a reason kept in the moderation audit.',
+        params: IdParams,
+        body: VoidPointsBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await voidPoints(authedCtx(platform, request), request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/events/:id/points/:userId',
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          'Event staff: a person’s points at the event with the ledger behind them (to void a line).',
+        params: Type.Object({ id: Id, userId: Id }),
+        querystring: Type.Omit(MyPointsQuery, ['eventId']),
+        response: { 200: MyPoints },
+      },
+    },
+    async (request) =>
+      pointsOfPerson(authedCtx(platform, request), request.params.id, request.params.userId, request.query),
   );
 }

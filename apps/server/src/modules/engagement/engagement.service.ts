@@ -10,8 +10,10 @@ import type {
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Limit } from '../../platform/auth/rate-limiter.ts';
 import type { AuthedCtx, Platform } from '../../platform/context.ts';
+import type { Queryable } from '../../platform/db/client.ts';
 import { perNode } from '../../platform/node-state.ts';
 import { decodeCursor, pageOf } from '../../platform/paging.ts';
+import { isEventStaff, requireEvent } from '../events/index.ts';
 import { requirePlayer } from './engagement.access.ts';
 import { boardTicks } from './engagement.board.live.ts';
 import { individualStanding, individualTop, teamOf, teamStandings } from './engagement.board.ts';
@@ -82,9 +84,24 @@ export async function leaderboard(
 export async function myPoints(ctx: AuthedCtx, query: MyPointsQuery): Promise<MyPoints> {
   const me = ctx.actor.userId;
   await ctx.platform.limits.consume(BOARD_READ_LIMIT, me);
-  const db = ctx.platform.db;
+  await requirePlayer(ctx.platform.db, query.eventId, me);
+  return ledgerOf(ctx.platform.db, me, query);
+}
+
+/** Event staff read someone's ledger (to void a line): the same view the person has. */
+export async function pointsOfPerson(
+  ctx: AuthedCtx,
+  eventId: string,
+  userId: string,
+  query: Omit<MyPointsQuery, 'eventId'>,
+): Promise<MyPoints> {
+  await ctx.platform.limits.consume(BOARD_READ_LIMIT, ctx.actor.userId);
+  await requireEvent(ctx.platform.db, eventId, ctx.actor.userId, isEventStaff);
+  return ledgerOf(ctx.platform.db, userId, { ...query, eventId });
+}
+
+async function ledgerOf(db: Queryable, userId: string, query: MyPointsQuery): Promise<MyPoints> {
   const { eventId } = query;
-  await requirePlayer(db, eventId, me);
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid'] as const);
   const rows = await db
@@ -92,7 +109,7 @@ export async function myPoints(ctx: AuthedCtx, query: MyPointsQuery): Promise<My
     .from(pointsLedger)
     .where(
       and(
-        eq(pointsLedger.userId, me),
+        eq(pointsLedger.userId, userId),
         eq(pointsLedger.eventId, eventId),
         after
           ? sql`(${pointsLedger.awardedAt}, ${pointsLedger.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`
@@ -105,13 +122,13 @@ export async function myPoints(ctx: AuthedCtx, query: MyPointsQuery): Promise<My
   const [score] = await db
     .select({ points: pointScores.points })
     .from(pointScores)
-    .where(and(eq(pointScores.eventId, eventId), eq(pointScores.userId, me)));
-  const standing = await individualStanding(db, eventId, me);
+    .where(and(eq(pointScores.eventId, eventId), eq(pointScores.userId, userId)));
+  const standing = await individualStanding(db, eventId, userId);
   return {
     eventId,
     points: score?.points ?? 0,
     rank: standing?.rank ?? null,
-    teamId: await teamOf(db, eventId, me),
+    teamId: await teamOf(db, eventId, userId),
     items: page.items.map((row) => ({
       id: row.id,
       eventId: row.eventId,
@@ -120,6 +137,8 @@ export async function myPoints(ctx: AuthedCtx, query: MyPointsQuery): Promise<My
       points: row.points,
       awardedAt: row.awardedAt.toISOString(),
       withdrawnAt: row.withdrawnAt?.toISOString() ?? null,
+      voided: row.voidedAt !== null,
+      voidReason: row.voidReason,
     })),
     nextCursor: page.nextCursor,
   };

@@ -42,6 +42,9 @@ export const pointsLedger = pgTable(
     points: integer('points').notNull(),
     awardedAt: timestamptz('awarded_at').notNull(),
     withdrawnAt: timestamptz('withdrawn_at'),
+    /** A moderator voided it: withdrawn for good, whatever its source says later. */
+    voidedAt: timestamptz('voided_at'),
+    voidReason: text('void_reason'),
   },
   (t) => [
     uniqueIndex('points_ledger_award_uq').on(t.eventId, t.userId, t.action, t.subjectId),

@@ -1,6 +1,7 @@
 import { type Module, routesOf } from '../../platform/module.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 
+export { recordAudit } from './moderation.audit.ts';
 /**
  * The moderation module's public face for other modules: screen a text before storing it
  * (`screenText`), refuse banned people's other writes (`assertMayParticipate`), put a thing in the

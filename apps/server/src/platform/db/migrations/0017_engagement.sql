@@ -62,7 +62,9 @@ CREATE TABLE "points_ledger" (
 	"subject_id" text NOT NULL,
 	"points" integer NOT NULL,
 	"awarded_at" timestamp with time zone NOT NULL,
-	"withdrawn_at" timestamp with time zone
+	"withdrawn_at" timestamp with time zone,
+	"voided_at" timestamp with time zone,
+	"void_reason" text
 );
 --> statement-breakpoint
 CREATE TABLE "team_members" (
