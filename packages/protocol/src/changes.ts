@@ -14,6 +14,7 @@ import { Connection } from './networking.ts';
 import { Notification, NotificationsAllRead, NotificationUnread } from './notification.ts';
 import { Ballot, Poll, PollResults } from './poll.ts';
 import { Question, Upvote } from './question.ts';
+import { Referral } from './referral.ts';
 import { Rsvp } from './rsvp.ts';
 import { Order, Ticket, TicketRevocation, TicketType } from './ticket.ts';
 
@@ -142,6 +143,9 @@ export const changeCatalogue = {
   'communities.memberRemoved': entry(['community'], Type.Null()),
   'communities.membershipChanged': entry(['user'], OrNull(Community)),
   'leads.leadAssigned': entry(['user'], Lead),
+  // A credit on the referrer's own scope when someone arrives with their code (whether it counts
+  // is decided when read: verified, RSVP standing).
+  'referrals.referralAttributed': entry(['user'], Referral),
   'messaging.channelCreated': entry(['event', 'user'], Channel),
   'messaging.messageSent': entry(['channel'], Message),
   'messaging.messageEdited': entry(['channel'], Message),

@@ -47,7 +47,8 @@
  *     `engagement.leaderboardChanged`, `engagement.teamChanged`, `engagement.achievementUnlocked`
  *     (`Achievement`, `AchievementList`); hunts (`Hunt`, `HuntCheckpoint`,
  *     `CreateHuntBody`, `ClaimCheckpointBody`, `CheckpointClaimed`); networking (`Connection`,
- *     `ConnectionRequestBody`, `ContactCard`, `Recommendation`) and `networking.connectionChanged`. Additive.
+ *     `ConnectionRequestBody`, `ContactCard`, `Recommendation`) and `networking.connectionChanged`; `referrals.referralAttributed`;
+ *     moderation target type `points`, `VoidPointsBody`. Additive.
  */
 export const PROTOCOL_VERSION = 10;
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1;

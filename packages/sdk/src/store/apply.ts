@@ -166,6 +166,7 @@ const reducers: { [E in ChangeEntity]: Reducer<E> | Ignored } = {
   [entities.communities.memberRemoved]: ignored('communities are read over REST, not kept locally'),
   [entities.communities.membershipChanged]: ignored('communities are read over REST, not kept locally'),
   [entities.leads.leadAssigned]: ignored('leads are an organiser tool read over REST'),
+  [entities.referrals.referralAttributed]: ignored('the referral ledger is read over REST when opened'),
   [entities.polls.pollChanged]: (d, c) => put(d, 'polls', c.id, c.data),
   // Full counts, pushed at most every 250 ms and also read by REST: the newest `at` wins.
   [entities.polls.resultsChanged]: (d, c) => upsertResults(d, c.data),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type CheckinResult, entities, type Session, scopes } from '@muster/protocol';
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSession } from '../../../test/factories/agenda.ts';
 import { pointsOf } from '../../../test/factories/engagement.ts';
 import { buildEvent, call, grantRole, rsvp } from '../../../test/factories/events.ts';
 import { eventually } from '../../../test/factories/forms.ts';
@@ -8,6 +10,7 @@ import { askQuestion, moderateQuestion } from '../../../test/factories/questions
 import { issueTestTickets } from '../../../test/factories/tickets.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
+import { users } from '../identity/index.ts';
 
 /**
  * Points come from the other modules' committed changes, through the engagement reactor: these
@@ -94,5 +97,42 @@ describe('points from what people do', () => {
     });
     const mine = await pointsSettle(staffer, event.id, 50);
     expect(mine.rank).toBeNull();
+  });
+
+  it('scores walking into a session room once, for each person scanned in', async () => {
+    const event = await buildEvent(server, organiser);
+    const session = await buildSession(server, organiser, event.id);
+    const [ticket] = await issueTestTickets(server, event.id, attendee, 1);
+    const roomScan = (direction: 'in' | 'out') =>
+      call(server, 'POST', `/api/v1/sessions/${session.id}/checkins`, organiser, {
+        qr: ticket!.qr,
+        scanId: randomUUID(),
+        direction,
+      });
+    await roomScan('in');
+    await roomScan('out');
+    await roomScan('in');
+    const mine = await pointsSettle(attendee, event.id, 20);
+    expect(mine.items).toMatchObject([{ action: 'session_attended', subjectId: session.id, points: 20 }]);
+  });
+
+  it('scores a referral once it counts, and withdraws it when the referred person stops going', async () => {
+    const event = await buildEvent(server, organiser);
+    const ambassador = await registerUser(server, { name: 'Ambassador' });
+    const friend = await registerUser(server, { name: 'Friend' });
+    await rsvp(server, ambassador, event.id, 'going');
+    const { code } = await call<{ code: string }>(server, 'POST', '/api/v1/referrals', ambassador, {
+      eventId: event.id,
+    });
+    await server.platform.db
+      .update(users)
+      .set({ emailVerifiedAt: new Date() })
+      .where(eq(users.id, friend.id));
+    await rsvp(server, friend, event.id, 'going');
+    await call(server, 'POST', '/api/v1/referrals/claim', friend, { code, eventId: event.id });
+    const scored = await pointsSettle(ambassador, event.id, 30);
+    expect(scored.items).toMatchObject([{ action: 'referral_verified', points: 30 }]);
+    await rsvp(server, friend, event.id, 'declined');
+    await pointsSettle(ambassador, event.id, 0);
   });
 });

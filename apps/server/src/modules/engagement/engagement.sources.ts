@@ -1,12 +1,13 @@
 import { type Change, type ChangeEntity, entities, parseScope } from '@muster/protocol';
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { sessionEventId } from '../agenda/index.ts';
-import { checkins } from '../checkin/index.ts';
+import { checkins, sessionCheckins } from '../checkin/index.ts';
 import { sessionFeedback } from '../feedback/index.ts';
 import { connections } from '../networking/index.ts';
 import { pollBallots, pollEventId } from '../polls/index.ts';
 import { questions } from '../questions/index.ts';
+import { isCredited, referralAttributions } from '../referrals/index.ts';
 import { tickets } from '../tickets/index.ts';
 import type { PointsFact } from './engagement.ledger.ts';
 import { pointsLedger } from './engagement.tables.ts';
@@ -143,6 +144,68 @@ async function stillConnected(db: Queryable, a: string, b: string): Promise<bool
   return Boolean(row);
 }
 
+/**
+ * A referral scores its referrer once it counts (the referred person verified their address and
+ * still goes: `isCredited`), and stops scoring when it no longer does. Reacts to the credit itself
+ * and to the referred person's verification and RSVP changes.
+ */
+const referred: Source = async (db, change) => {
+  const person = parseScope(change.scope, ['user'])?.id;
+  if (!person) return [];
+  const which =
+    change.entity === entities.referrals.referralAttributed
+      ? eq(referralAttributions.id, change.id)
+      : eq(referralAttributions.referredUserId, person);
+  const rows = await db
+    .select({
+      id: referralAttributions.id,
+      referrerId: referralAttributions.referrerId,
+      eventId: referralAttributions.eventId,
+      credited: sql<boolean>`${isCredited}`,
+    })
+    .from(referralAttributions)
+    .where(and(which, isNotNull(referralAttributions.eventId)));
+  return rows.map((row) => ({
+    eventId: row.eventId!,
+    userId: row.referrerId,
+    action: 'referral_verified' as const,
+    subjectId: row.id,
+    holds: Boolean(row.credited),
+  }));
+};
+
+/**
+ * Walking into a session's room scores once per session: each room scan's change scores whoever
+ * scanned in and has not scored for it yet (never withdrawn: leaving the room does not undo having
+ * been there).
+ */
+const attended: Source = async (db, change) => {
+  const sessionId = change.id;
+  const eventId = await sessionEventId(db, sessionId);
+  if (!eventId) return [];
+  const rows = await db
+    .selectDistinct({ userId: tickets.holderId })
+    .from(sessionCheckins)
+    .innerJoin(tickets, eq(tickets.id, sessionCheckins.ticketId))
+    .where(
+      and(
+        eq(sessionCheckins.sessionId, sessionId),
+        eq(sessionCheckins.direction, 'in'),
+        isNotNull(tickets.holderId),
+        sql`not exists (select 1 from ${pointsLedger} l where l.event_id = ${eventId} and l.user_id = ${tickets.holderId}
+          and l.action = 'session_attended' and l.subject_id = ${sessionId} and l.withdrawn_at is null)`,
+      ),
+    )
+    .limit(500);
+  return rows.map((row) => ({
+    eventId,
+    userId: row.userId!,
+    action: 'session_attended' as const,
+    subjectId: sessionId,
+    holds: true,
+  }));
+};
+
 async function withdrawSubject(
   db: Queryable,
   action: 'question_asked',
@@ -161,6 +224,10 @@ export const POINT_SOURCES: Partial<Record<ChangeEntity, Source>> = {
   [entities.feedback.feedbackSaved]: gaveFeedback,
   [entities.questions.questionChanged]: asked,
   [entities.networking.connectionChanged]: connected,
+  [entities.referrals.referralAttributed]: referred,
+  [entities.identity.emailVerified]: referred,
+  [entities.events.rsvpChanged]: referred,
+  [entities.checkin.attendanceChanged]: attended,
 };
 
 export const SOURCE_ENTITIES = Object.keys(POINT_SOURCES) as ChangeEntity[];

@@ -65,17 +65,13 @@ export async function codesOf(q: Queryable, userId: string): Promise<ReferralCod
     .orderBy(desc(referralCodes.createdAt));
 }
 
-/** False when the subject was already attributed (to this code or another: first touch wins). */
+/** The row added, or null when the subject was already attributed (to this code or another: first touch wins). */
 export async function insertAttribution(
   q: Queryable,
   values: typeof referralAttributions.$inferInsert,
-): Promise<boolean> {
-  const rows = await q
-    .insert(referralAttributions)
-    .values(values)
-    .onConflictDoNothing()
-    .returning({ id: referralAttributions.id });
-  return rows.length > 0;
+): Promise<typeof referralAttributions.$inferSelect | null> {
+  const [row] = await q.insert(referralAttributions).values(values).onConflictDoNothing().returning();
+  return row ?? null;
 }
 
 export async function ledgerOf(

@@ -10,6 +10,7 @@ import type {
   ReferralLeaderboard,
   ReferralLedger,
 } from '@muster/protocol';
+import { entities, scopes } from '@muster/protocol';
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
@@ -108,7 +109,23 @@ export async function attributeReferral(
     eventId: input.eventId ?? code.eventId,
     communityId: input.communityId ?? null,
   });
-  return added ? { referrerId: code.userId } : null;
+  if (!added) return null;
+  // On the referrer's scope: the engagement reactor scores it once it counts (verified, still going).
+  await work.append({
+    scope: scopes.user(code.userId),
+    entity: entities.referrals.referralAttributed,
+    op: 'upsert',
+    id: added.id,
+    data: {
+      id: added.id,
+      code: added.code,
+      kind: added.kind as Referral['kind'],
+      eventId: added.eventId,
+      referredUserId: added.referredUserId,
+      at: added.createdAt.toISOString(),
+    },
+  });
+  return { referrerId: code.userId };
 }
 
 export async function referralLedger(ctx: AuthedCtx, query: PageQuery): Promise<ReferralLedger> {

@@ -46,5 +46,7 @@ export const referralAttributions = pgTable(
     uniqueIndex('referral_attributions_subject_uq').on(t.kind, t.subjectId),
     index('referral_attributions_referrer_idx').on(t.referrerId, t.createdAt),
     index('referral_attributions_community_idx').on(t.communityId, t.referrerId),
+    // Points for referrals react to the referred person's verification and RSVP changes.
+    index('referral_attributions_referred_idx').on(t.referredUserId),
   ],
 );

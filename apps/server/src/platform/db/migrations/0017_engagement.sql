@@ -133,4 +133,5 @@ CREATE INDEX "team_members_team_idx" ON "team_members" USING btree ("team_id");-
 CREATE UNIQUE INDEX "teams_event_name_uq" ON "teams" USING btree ("event_id",lower("name"));--> statement-breakpoint
 CREATE UNIQUE INDEX "connections_pair_uq" ON "connections" USING btree (least("requester_id", "addressee_id"),greatest("requester_id", "addressee_id"));--> statement-breakpoint
 CREATE INDEX "connections_requester_idx" ON "connections" USING btree ("requester_id");--> statement-breakpoint
-CREATE INDEX "connections_addressee_idx" ON "connections" USING btree ("addressee_id");
+CREATE INDEX "connections_addressee_idx" ON "connections" USING btree ("addressee_id");--> statement-breakpoint
+CREATE INDEX "referral_attributions_referred_idx" ON "referral_attributions" USING btree ("referred_user_id");
