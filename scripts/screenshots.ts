@@ -174,6 +174,17 @@ async function main() {
     await organiser.goto(`${eventPath}/door/dashboard`);
     await expect(organiser.getByTestId('door-checked-in')).toContainText('1 of');
     await shoot(organiser, 'door-dashboard');
+    // The game: the team board first, the hunt with its clues, my card to exchange.
+    await attendee.goto(`${eventPath}/leaderboard`);
+    await expect(attendee.getByTestId('standing').first()).toBeVisible();
+    await expect(attendee.getByTestId('my-team')).toContainText('Night Owls');
+    await shoot(attendee, 'leaderboard');
+    await attendee.goto(`${eventPath}/hunt`);
+    await expect(attendee.getByText('Clue: Where the sponsors roast live.')).toBeVisible();
+    await shoot(attendee, 'hunt');
+    await attendee.goto(`/card?event=${eventPath.split('/').pop()}`);
+    await expect(attendee.getByTestId('card-code')).toBeVisible();
+    await shoot(attendee, 'my-card');
     await organiser.goto(eventPath);
     await attendee.goto(sessionPath);
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { App } from '../platform/http/server.ts';
+import { seedGame } from './demo.game.ts';
 import {
   announcements,
   attendeeBookmarks,
@@ -59,9 +60,9 @@ export function printDemoExists(publicUrl: string) {
   );
 }
 
-type Call = <T>(method: string, url: string, token: string | null, payload?: object) => Promise<T>;
+export type Call = <T>(method: string, url: string, token: string | null, payload?: object) => Promise<T>;
 type Upload = (url: string, token: string, bytes: Buffer) => Promise<void>;
-interface Account {
+export interface Account {
   id: string;
   token: string;
   email: string;
@@ -155,6 +156,7 @@ export async function seedDemo(app: App): Promise<DemoLogin[]> {
     body: 'Ask about sequence numbers.',
   });
   await seedTickets(call, organiser, attendee, event.id);
+  await seedGame(call, accounts, event.id);
   return people.map((p) => ({
     email: accounts[p.key]!.email,
     password,
