@@ -314,3 +314,47 @@ export const VoidPointsBody = Type.Object(
   { additionalProperties: false },
 );
 export type VoidPointsBody = Static<typeof VoidPointsBody>;
+
+/**
+ * Team challenges: goals a team reaches together — points as a team, every checkpoint of a hunt
+ * found between its members, every member through the door. The moment a team gets there, each
+ * of its members scores the challenge's points (`challenge_completed`), once.
+ */
+export const ChallengeGoal = Type.Union([
+  Type.Literal('team_points'),
+  Type.Literal('hunt'),
+  Type.Literal('all_checked_in'),
+]);
+export type ChallengeGoal = Static<typeof ChallengeGoal>;
+
+export const CreateChallengeBody = Type.Object(
+  {
+    title: Name(80),
+    goal: ChallengeGoal,
+    /** `team_points`: the team's points to reach. */
+    target: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    /** `hunt`: the hunt whose every checkpoint the team must find. */
+    huntId: Type.Optional(Id),
+    points: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POINTS_PER_ACTION })),
+  },
+  { additionalProperties: false },
+);
+export type CreateChallengeBody = Static<typeof CreateChallengeBody>;
+
+export const Challenge = Type.Object({
+  id: Id,
+  eventId: Id,
+  title: Type.String(),
+  goal: ChallengeGoal,
+  target: Type.Union([Type.Integer(), Type.Null()]),
+  huntId: Type.Union([Id, Type.Null()]),
+  points: Type.Integer(),
+  /** My team's way there (points, checkpoints or members in), and how far it has to go. */
+  progress: Type.Union([Type.Object({ done: Type.Integer(), of: Type.Integer() }), Type.Null()]),
+  /** When my team completed it. */
+  completedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type Challenge = Static<typeof Challenge>;
+
+export const ChallengeList = Type.Object({ items: Type.Array(Challenge) });
+export type ChallengeList = Static<typeof ChallengeList>;

@@ -45,7 +45,7 @@
  *     `Standing`, teams first), teams (`Team`, `CreateTeamBody`, `TeamList`), game settings
  *     (`EngagementSettings`), individual-board opt-out; change entities `engagement.pointsChanged`,
  *     `engagement.leaderboardChanged`, `engagement.teamChanged`, `engagement.achievementUnlocked`
- *     (`Achievement`, `AchievementList`); hunts (`Hunt`, `HuntCheckpoint`,
+ *     (`Achievement`, `AchievementList`); team challenges (`Challenge`, `CreateChallengeBody`); hunts (`Hunt`, `HuntCheckpoint`,
  *     `CreateHuntBody`, `ClaimCheckpointBody`, `CheckpointClaimed`); networking (`Connection`,
  *     `ConnectionRequestBody`, `ContactCard`, `Recommendation`) and `networking.connectionChanged`; `referrals.referralAttributed`;
  *     moderation target type `points`, `VoidPointsBody`. Additive.

@@ -11,6 +11,8 @@ import type {
   Ballot,
   BulkModerationBody,
   CalendarToken,
+  Challenge,
+  ChallengeList,
   ChannelListQuery,
   ChannelPage,
   ChannelView,
@@ -24,6 +26,7 @@ import type {
   ConnectionList,
   ConnectionRequestBody,
   ContactCard,
+  CreateChallengeBody,
   CreateChannelBody,
   CreateCommunityBody,
   CreateDmBody,
@@ -420,6 +423,9 @@ export function createApi(http: Transport) {
         write<Hunt>('POST', path`/api/v1/events/${eventId}/hunts`, body),
       /** A code typed or scanned (the app takes it out of a `/h/<code>` link first). */
       claim: (code: string) => write<CheckpointClaimed>('POST', '/api/v1/hunts/checkpoints/claim', { code }),
+      challenges: (eventId: string) => get<ChallengeList>(path`/api/v1/events/${eventId}/challenges`),
+      createChallenge: (eventId: string, body: CreateChallengeBody) =>
+        write<Challenge>('POST', path`/api/v1/events/${eventId}/challenges`, body),
       achievements: (eventId: string) => get<AchievementList>(path`/api/v1/events/${eventId}/achievements`),
       myAchievements: () => get<AchievementList>('/api/v1/me/achievements'),
       hint: (checkpointId: string) =>

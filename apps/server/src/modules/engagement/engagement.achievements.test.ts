@@ -1,4 +1,4 @@
-import { type AchievementList, entities, type NotificationPage, scopes } from '@muster/protocol';
+import { type AchievementList, entities, type Hunt, type NotificationPage, scopes } from '@muster/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyPoints, fact } from '../../../test/factories/engagement.ts';
 import { buildCommunity, buildEvent, call, quickUsers, rsvp } from '../../../test/factories/events.ts';
@@ -74,5 +74,21 @@ describe('achievements', () => {
     expect(await unlocked(regular!, series[3]!.id)).toContain('regular');
     const mine = await call<AchievementList>(server, 'GET', '/api/v1/me/achievements', regular!);
     expect(mine.items.filter((a) => a.key === 'regular')).toHaveLength(1);
+  });
+
+  it('unlocks the hunter for whoever found every checkpoint of a hunt', async () => {
+    const event = await buildEvent(server, organiser);
+    const [finder, other] = await quickUsers(server, 2, 'Finder');
+    for (const p of [finder!, other!]) await rsvp(server, p, event.id, 'going');
+    const hunt = await call<Hunt>(server, 'POST', `/api/v1/events/${event.id}/hunts`, organiser, {
+      title: 'One stop',
+      checkpoints: [{ name: 'Only' }],
+    });
+    await call(server, 'POST', `/api/v1/hunts/checkpoints/claim`, finder!, {
+      code: hunt.checkpoints[0]!.code,
+    });
+    expect(await unlocked(finder!, event.id)).toContain('hunter');
+    await applyPoints(server, [fact(event.id, other!, 'poll_voted', 'p')]);
+    expect(await unlocked(other!, event.id)).not.toContain('hunter');
   });
 });

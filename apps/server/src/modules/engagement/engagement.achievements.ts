@@ -104,7 +104,7 @@ export const RULES: readonly Rule[] = [
           total: sql<number>`count(*)::int`,
           found: sql<number>`count(*) filter (where exists (select 1 from ${pointsLedger} l
             where l.event_id = ${f.eventId} and l.user_id = ${f.userId} and l.action = 'checkpoint_found'
-            and l.subject_id = ${huntCheckpoints.id}::text and l.withdrawn_at is null))::int`,
+            and l.subject_id = hunt_checkpoints.id::text and l.withdrawn_at is null))::int`,
         })
         .from(huntCheckpoints)
         .where(eq(huntCheckpoints.eventId, f.eventId))

@@ -1,7 +1,10 @@
 import {
   AchievementList,
+  Challenge,
+  ChallengeList,
   CheckpointClaimed,
   ClaimCheckpointBody,
+  CreateChallengeBody,
   CreateHuntBody,
   CreateTeamBody,
   EngagementSettings,
@@ -25,6 +28,7 @@ import type { Platform } from '../../platform/context.ts';
 import { authedCtx } from '../../platform/http/request-context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { eventAchievements, myAchievements } from './engagement.achievements.ts';
+import { createChallenge, listChallenges } from './engagement.challenges.ts';
 import { claimCheckpoint, createHunt, listHunts, takeHint } from './engagement.hunts.ts';
 import { leaderboard, myPoints, pointsOfPerson, setBoardVisibility } from './engagement.service.ts';
 import { readSettings, updateSettings } from './engagement.settings.ts';
@@ -255,5 +259,34 @@ export function engagementRoutes(app: App, platform: Platform) {
     },
     async (request) =>
       pointsOfPerson(authedCtx(platform, request), request.params.id, request.params.userId, request.query),
+  );
+
+  app.post(
+    '/api/v1/events/:id/challenges',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Organisers: a team challenge (team points, a whole hunt, every member checked in).',
+        params: IdParams,
+        body: CreateChallengeBody,
+        response: { 200: Challenge },
+      },
+    },
+    async (request) => createChallenge(authedCtx(platform, request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/v1/events/:id/challenges',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'The event’s team challenges with the caller’s team’s progress.',
+        params: IdParams,
+        response: { 200: ChallengeList },
+      },
+    },
+    async (request) => listChallenges(authedCtx(platform, request), request.params.id),
   );
 }

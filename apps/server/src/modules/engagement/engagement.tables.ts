@@ -165,3 +165,31 @@ export const achievements = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key, t.scopeId] })],
 );
+
+/** A team challenge of an event (see the protocol's `ChallengeGoal`). */
+export const challenges = pgTable(
+  'challenges',
+  {
+    id: uuid('id').primaryKey(),
+    eventId: belongsTo('event_id', () => events.id),
+    title: text('title').notNull(),
+    /** team_points | hunt | all_checked_in */
+    goal: text('goal').notNull(),
+    target: integer('target'),
+    huntId: uuid('hunt_id').references(() => hunts.id, { onDelete: 'cascade' }),
+    points: integer('points').notNull(),
+    createdAt: stampedAt('created_at'),
+  },
+  (t) => [index('challenges_event_idx').on(t.eventId)],
+);
+
+/** A team that reached a challenge: once, whoever's award got it there. */
+export const challengeCompletions = pgTable(
+  'challenge_completions',
+  {
+    challengeId: belongsTo('challenge_id', () => challenges.id),
+    teamId: belongsTo('team_id', () => teams.id),
+    completedAt: stampedAt('completed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.challengeId, t.teamId] })],
+);

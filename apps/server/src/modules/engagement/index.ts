@@ -1,4 +1,5 @@
 import type { Module } from '../../platform/module.ts';
+import { challengeReactor } from './engagement.challenges.ts';
 import { engagementReactor } from './engagement.reactor.ts';
 import { engagementRoutes } from './engagement.routes.ts';
 
@@ -11,5 +12,5 @@ export { pointScores, pointsLedger, teamMembers, teams } from './engagement.tabl
 export const engagementModule: Module = {
   name: 'engagement',
   routes: engagementRoutes,
-  reactors: (platform) => [engagementReactor(platform)],
+  reactors: (platform) => [engagementReactor(platform), challengeReactor(platform)],
 };

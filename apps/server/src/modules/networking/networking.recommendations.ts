@@ -32,7 +32,8 @@ export async function recommendations(ctx: AuthedCtx, eventId: string): Promise<
   const shared = sql<
     string[]
   >`array(select unnest(${users.interests}) intersect select unnest(${myInterests}))`;
-  const sharedSessions = sql<number>`(select count(*)::int from ${bookmarks} b where b.user_id = ${users.id} and b.session_id = any(${sessionIds}))`;
+  // `users.id` in full: drizzle writes a select-list column of the query's own table unqualified.
+  const sharedSessions = sql<number>`(select count(*)::int from ${bookmarks} b where b.user_id = users.id and b.session_id = any(${sessionIds}))`;
   const rows = await db
     .select({
       userId: users.id,

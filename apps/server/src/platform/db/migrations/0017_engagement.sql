@@ -7,6 +7,24 @@ CREATE TABLE "achievements" (
 	CONSTRAINT "achievements_user_id_key_scope_id_pk" PRIMARY KEY("user_id","key","scope_id")
 );
 --> statement-breakpoint
+CREATE TABLE "challenge_completions" (
+	"challenge_id" uuid NOT NULL,
+	"team_id" uuid NOT NULL,
+	"completed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "challenge_completions_challenge_id_team_id_pk" PRIMARY KEY("challenge_id","team_id")
+);
+--> statement-breakpoint
+CREATE TABLE "challenges" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"event_id" uuid NOT NULL,
+	"title" text NOT NULL,
+	"goal" text NOT NULL,
+	"target" integer,
+	"hunt_id" uuid,
+	"points" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "engagement_settings" (
 	"event_id" uuid PRIMARY KEY NOT NULL,
 	"points" jsonb DEFAULT '{}'::jsonb NOT NULL,
@@ -103,6 +121,10 @@ CREATE TABLE "contact_cards" (
 );
 --> statement-breakpoint
 ALTER TABLE "achievements" ADD CONSTRAINT "achievements_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "challenge_completions" ADD CONSTRAINT "challenge_completions_challenge_id_challenges_id_fk" FOREIGN KEY ("challenge_id") REFERENCES "public"."challenges"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "challenge_completions" ADD CONSTRAINT "challenge_completions_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "challenges" ADD CONSTRAINT "challenges_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "challenges" ADD CONSTRAINT "challenges_hunt_id_hunts_id_fk" FOREIGN KEY ("hunt_id") REFERENCES "public"."hunts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "engagement_settings" ADD CONSTRAINT "engagement_settings_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_hunt_id_hunts_id_fk" FOREIGN KEY ("hunt_id") REFERENCES "public"."hunts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hunt_checkpoints" ADD CONSTRAINT "hunt_checkpoints_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -122,6 +144,7 @@ ALTER TABLE "connections" ADD CONSTRAINT "connections_requester_id_users_id_fk" 
 ALTER TABLE "connections" ADD CONSTRAINT "connections_addressee_id_users_id_fk" FOREIGN KEY ("addressee_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "connections" ADD CONSTRAINT "connections_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contact_cards" ADD CONSTRAINT "contact_cards_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "challenges_event_idx" ON "challenges" USING btree ("event_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "hunt_checkpoints_code_uq" ON "hunt_checkpoints" USING btree ("code");--> statement-breakpoint
 CREATE UNIQUE INDEX "hunt_checkpoints_position_uq" ON "hunt_checkpoints" USING btree ("hunt_id","position");--> statement-breakpoint
 CREATE INDEX "hunts_event_idx" ON "hunts" USING btree ("event_id","created_at");--> statement-breakpoint
