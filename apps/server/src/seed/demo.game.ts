@@ -26,6 +26,18 @@ export async function seedGame(
       { name: 'Rooftop kiosk', points: 40, clue: 'Highest point of the venue, best view of Berlin.' },
     ],
   });
+  await call('POST', `/api/v1/events/${eventId}/challenges`, organiser, {
+    title: 'Coffee crew: the whole trail together',
+    goal: 'hunt',
+    huntId: hunt.id,
+    points: 60,
+  });
+  await call('POST', `/api/v1/events/${eventId}/challenges`, organiser, {
+    title: '300 points as a team',
+    goal: 'team_points',
+    target: 300,
+    points: 40,
+  });
   const [espresso, roastery] = hunt.checkpoints;
   const speaker = accounts.speaker!.token;
   const attendee = accounts.attendee!.token;

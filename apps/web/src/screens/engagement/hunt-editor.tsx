@@ -1,4 +1,4 @@
-import type { CheckpointBody, HuntList } from '@muster/protocol';
+import type { ChallengeGoal, CheckpointBody, HuntList } from '@muster/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useLocation, useParams } from 'wouter';
 import { client } from '../../client.ts';
@@ -117,6 +117,77 @@ export function HuntEditorScreen() {
   );
 }
 
+/** Organisers: a team challenge — team points, a whole hunt, or everyone through the door. */
+export function ChallengeForm({ eventId, hunts }: { eventId: string; hunts: HuntList['items'] }) {
+  const [title, setTitle] = useState('');
+  const [goal, setGoal] = useState<ChallengeGoal>('team_points');
+  const [target, setTarget] = useState(200);
+  const [huntId, setHuntId] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  async function save(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const created = await client.api.engagement.createChallenge(eventId, {
+        title: title.trim(),
+        goal,
+        ...(goal === 'team_points' ? { target } : {}),
+        ...(goal === 'hunt' ? { huntId: huntId || hunts[0]?.id || '' } : {}),
+      });
+      setSaved(`“${created.title}” is on for every team.`);
+      setTitle('');
+    } catch (caught) {
+      setError(describeError(caught));
+    }
+  }
+  return (
+    <form className="panel stack" onSubmit={save} aria-labelledby="challenge-title">
+      <h2 id="challenge-title">New team challenge</h2>
+      <label className="field">
+        Title
+        <input required maxLength={80} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+      </label>
+      <label className="field">
+        Goal
+        <select value={goal} onChange={(e) => setGoal(e.currentTarget.value as ChallengeGoal)}>
+          <option value="team_points">Reach points as a team</option>
+          <option value="hunt">Find every checkpoint of a hunt together</option>
+          <option value="all_checked_in">Everyone in the team checked in</option>
+        </select>
+      </label>
+      {goal === 'team_points' ? (
+        <label className="field">
+          Team points to reach
+          <input
+            type="number"
+            min={1}
+            value={target}
+            onChange={(e) => setTarget(Number(e.currentTarget.value) || 1)}
+          />
+        </label>
+      ) : null}
+      {goal === 'hunt' ? (
+        <label className="field">
+          Hunt
+          <select value={huntId} onChange={(e) => setHuntId(e.currentTarget.value)}>
+            {hunts.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.title}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <FormError error={error} />
+      {saved ? <p role="status">{saved}</p> : null}
+      <button type="submit" className="button primary">
+        Add the challenge
+      </button>
+    </form>
+  );
+}
+
 /** Every checkpoint's QR and code, to print and stick up around the venue (staff only see codes). */
 export function HuntCodesScreen() {
   const { id = '' } = useParams<{ id: string }>();
@@ -136,6 +207,7 @@ export function HuntCodesScreen() {
       }
     >
       <FormError error={error} />
+      {hunts ? <ChallengeForm eventId={id} hunts={hunts.items} /> : null}
       {hunts?.items.map((hunt) => (
         <section key={hunt.id}>
           <h2>{hunt.title}</h2>

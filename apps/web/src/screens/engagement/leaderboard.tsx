@@ -10,6 +10,7 @@ import { describeError } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/time.ts';
 import { Achievements } from './achievements.tsx';
 import { useBoard } from './board-hooks.ts';
+import { Challenges } from './challenges.tsx';
 import { MyTeam } from './my-team.tsx';
 import './engagement.css';
 
@@ -74,6 +75,7 @@ export function LeaderboardScreen() {
         </>
       ) : null}
       {kind === 'team' ? <MyTeam eventId={id} /> : null}
+      {kind === 'team' ? <Challenges eventId={id} /> : null}
       <Achievements eventId={id} />
       <p className="link-row">
         <Link href={`/events/${id}/hunt`} className="button">

@@ -43,7 +43,7 @@ export function OrganiserPanel({ event, manager }: { event: Event; manager: bool
           Moderation
         </Link>
         <Link href={`/events/${event.id}/hunts/codes`} className="button">
-          Hunt codes
+          Hunts and challenges
         </Link>
         {manager && event.status === 'draft' ? (
           <button type="button" className="button primary" onClick={() => void publish()}>
