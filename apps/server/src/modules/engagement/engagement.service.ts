@@ -1,21 +1,25 @@
-import type {
-  Leaderboard,
-  LeaderboardQuery,
-  LeaderboardVisibilityBody,
-  MyPoints,
-  MyPointsQuery,
-  PointAction,
-  Standing,
+import {
+  entities,
+  type Leaderboard,
+  type LeaderboardQuery,
+  type LeaderboardVisibilityBody,
+  type MyPoints,
+  type MyPointsQuery,
+  type PointAction,
+  type Standing,
+  scopes,
 } from '@muster/protocol';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Limit } from '../../platform/auth/rate-limiter.ts';
 import type { AuthedCtx, Platform } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
+import { withTx } from '../../platform/db/unit-of-work.ts';
 import { perNode } from '../../platform/node-state.ts';
 import { decodeCursor, pageOf } from '../../platform/paging.ts';
 import { isEventStaff, requireEvent } from '../events/index.ts';
 import { requirePlayer } from './engagement.access.ts';
 import { boardTicks } from './engagement.board.live.ts';
+import { redisStanding, redisTop } from './engagement.board.redis.ts';
 import { individualStanding, individualTop, teamOf, teamStandings } from './engagement.board.ts';
 import { gameSettings } from './engagement.settings.ts';
 import { leaderboardOptOuts, pointScores, pointsLedger } from './engagement.tables.ts';
@@ -55,7 +59,8 @@ export async function leaderboard(
 ): Promise<Leaderboard> {
   const me = ctx.actor.userId;
   await ctx.platform.limits.consume(BOARD_READ_LIMIT, me);
-  const db = ctx.platform.db;
+  const { platform } = ctx;
+  const db = platform.db;
   await requirePlayer(db, eventId, me);
   const settings = await gameSettings(db, eventId);
   const kind = query.kind ?? 'team';
@@ -68,24 +73,42 @@ export async function leaderboard(
     frozen,
     freezeAt: settings.freezeAt?.toISOString() ?? null,
   };
+  const redis = platform.redis;
   if (kind === 'team') {
-    const all = await cachedBoard(ctx.platform, `${eventId}:team:${settings.teamScoring}`, () =>
+    const myTeam = await teamOf(db, eventId, me);
+    if (redis) {
+      const items = await cachedBoard(platform, `${eventId}:team`, () =>
+        redisTop(platform, redis, eventId, 'teams', BOARD_DEPTH),
+      );
+      const mine = myTeam ? await redisStanding(platform, redis, eventId, 'teams', myTeam) : null;
+      return { ...base, items: items.slice(0, limit), me: mine };
+    }
+    const all = await cachedBoard(platform, `${eventId}:team:${settings.teamScoring}`, () =>
       teamStandings(db, eventId, settings.teamScoring),
     );
-    const myTeam = await teamOf(db, eventId, me);
     return { ...base, items: all.slice(0, limit), me: all.find((t) => t.id === myTeam) ?? null };
   }
-  const top = await cachedBoard(ctx.platform, `${eventId}:individual`, () =>
-    individualTop(db, eventId, BOARD_DEPTH),
+  const top = await cachedBoard(platform, `${eventId}:individual`, () =>
+    redis
+      ? redisTop(platform, redis, eventId, 'people', BOARD_DEPTH)
+      : individualTop(db, eventId, BOARD_DEPTH),
   );
-  return { ...base, items: top.slice(0, limit), me: await individualStanding(db, eventId, me) };
+  return { ...base, items: top.slice(0, limit), me: await personStanding(platform, eventId, me) };
+}
+
+/** My place on the individual board: from the Redis set when there is one, else the database. */
+function personStanding(platform: Platform, eventId: string, userId: string): Promise<Standing | null> {
+  return platform.redis
+    ? redisStanding(platform, platform.redis, eventId, 'people', userId)
+    : individualStanding(platform.db, eventId, userId);
 }
 
 export async function myPoints(ctx: AuthedCtx, query: MyPointsQuery): Promise<MyPoints> {
   const me = ctx.actor.userId;
   await ctx.platform.limits.consume(BOARD_READ_LIMIT, me);
   await requirePlayer(ctx.platform.db, query.eventId, me);
-  return ledgerOf(ctx.platform.db, me, query);
+  const standing = await personStanding(ctx.platform, query.eventId, me);
+  return { ...(await ledgerOf(ctx.platform.db, me, query)), rank: standing?.rank ?? null };
 }
 
 /** Event staff read someone's ledger (to void a line): the same view the person has. */
@@ -144,7 +167,10 @@ async function ledgerOf(db: Queryable, userId: string, query: MyPointsQuery): Pr
   };
 }
 
-/** Off the individual board (or back on): my points still count for my team. */
+/**
+ * Off the individual board (or back on): my points still count for my team. My total is announced
+ * again on my scope, which also moves me in the Redis boards (the board-index reaction).
+ */
 export async function setBoardVisibility(
   ctx: AuthedCtx,
   eventId: string,
@@ -152,12 +178,24 @@ export async function setBoardVisibility(
 ): Promise<void> {
   const me = ctx.actor.userId;
   await ctx.platform.limits.consume(VISIBILITY_WRITE_LIMIT, me);
-  const db = ctx.platform.db;
-  await requirePlayer(db, eventId, me);
-  if (body.visible)
-    await db
-      .delete(leaderboardOptOuts)
-      .where(and(eq(leaderboardOptOuts.eventId, eventId), eq(leaderboardOptOuts.userId, me)));
-  else await db.insert(leaderboardOptOuts).values({ eventId, userId: me }).onConflictDoNothing();
+  await requirePlayer(ctx.platform.db, eventId, me);
+  await withTx(ctx.platform, async (work) => {
+    if (body.visible)
+      await work.tx
+        .delete(leaderboardOptOuts)
+        .where(and(eq(leaderboardOptOuts.eventId, eventId), eq(leaderboardOptOuts.userId, me)));
+    else await work.tx.insert(leaderboardOptOuts).values({ eventId, userId: me }).onConflictDoNothing();
+    const [score] = await work.tx
+      .select({ points: pointScores.points })
+      .from(pointScores)
+      .where(and(eq(pointScores.eventId, eventId), eq(pointScores.userId, me)));
+    await work.append({
+      scope: scopes.user(me),
+      entity: entities.engagement.pointsChanged,
+      op: 'upsert',
+      id: eventId,
+      data: { eventId, points: score?.points ?? 0 },
+    });
+  });
   boardTicks(ctx.platform).touch(eventId);
 }

@@ -12,6 +12,7 @@ import { withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode } from '../../platform/errors.ts';
 import { type EventRow, isEventManager, requireEvent } from '../events/index.ts';
 import { boardTicks } from './engagement.board.live.ts';
+import { invalidateBoards } from './engagement.board.redis.ts';
 import { engagementSettings, pointScores } from './engagement.tables.ts';
 
 export const SETTINGS_WRITE_LIMIT: Limit = { name: 'engagement-settings', points: 30, durationSeconds: 60 };
@@ -82,6 +83,8 @@ export async function updateSettings(
         .where(eq(pointScores.eventId, eventId));
     return presentSettings(event, next);
   });
+  // Scoring or the freeze moved: the Redis boards are rebuilt from the database on their next read.
+  if (ctx.platform.redis) await invalidateBoards(ctx.platform.redis, eventId);
   boardTicks(ctx.platform).touch(eventId);
   return result;
 }

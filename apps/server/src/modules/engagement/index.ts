@@ -1,4 +1,5 @@
 import type { Module } from '../../platform/module.ts';
+import { boardIndexReactor } from './engagement.board-index.ts';
 import { challengeReactor } from './engagement.challenges.ts';
 import { engagementReactor } from './engagement.reactor.ts';
 import { engagementRoutes } from './engagement.routes.ts';
@@ -12,5 +13,10 @@ export { pointScores, pointsLedger, teamMembers, teams } from './engagement.tabl
 export const engagementModule: Module = {
   name: 'engagement',
   routes: engagementRoutes,
-  reactors: (platform) => [engagementReactor(platform), challengeReactor(platform)],
+  // The Redis boards' index only where there is a Redis (platform.redis is set from REDIS_URL).
+  reactors: (platform) => [
+    engagementReactor(platform),
+    challengeReactor(platform),
+    ...(platform.redis ? [boardIndexReactor(platform)] : []),
+  ],
 };
