@@ -11,7 +11,8 @@
  * actor's own token, showing the actor's individual total and their team's total grown by 10. Reads
  * happen as the app does them: on each `engagement.leaderboardChanged` tick of `event:<id>` (one
  * socket, like a phone on the event screen), and once a second as a fallback. Times from one
- * monotonic clock (lib/clock.ts).
+ * monotonic clock (lib/clock.ts). `--redis` runs the server with `REDIS_URL`, so boards rank from
+ * Redis sorted sets.
  */
 import { parseArgs } from 'node:util';
 import type { Leaderboard } from '@muster/protocol';
@@ -39,6 +40,8 @@ function parseLeaderboardArgs(args: string[]) {
       'per-minute': { type: 'string', default: '3' },
       seconds: { type: 'string', default: '60' },
       db: { type: 'string', default: 'pglite' },
+      /** Rank from Redis sorted sets (`REDIS_URL`), as a deployment with Redis does. */
+      redis: { type: 'boolean', default: false },
     },
   });
   const params = {
@@ -48,6 +51,7 @@ function parseLeaderboardArgs(args: string[]) {
     perMinute: Number(values['per-minute']),
     durationMs: Number(values.seconds) * 1000,
     db: benchDb(values.db),
+    redis: values.redis,
   };
   if (!(params.users >= 10 && params.teams >= 1 && params.actors >= 1)) throw new Error('bad sizes');
   // Each actor asks at most 5 questions a minute (the questions module's limit).
@@ -85,6 +89,7 @@ async function run(params: Params, cleanup: Cleanup): Promise<number> {
     env.DATABASE_URL = database.url;
     env.JWT_SECRET = 'bench-leaderboard-secret-bench-leaderboard-secret';
   }
+  if (params.redis) env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   let server: BenchServer = await startServer({ dataDir, env });
   const [organiser, ...actors] = await registerUsers(server.url, 'lb', 0, params.actors + 1);
   const { eventId } = await createPublishedEvent(server.url, organiser!.accessToken, 'Leaderboard bench');

@@ -20,6 +20,8 @@ export function EventScreen() {
   const scanner = useIsScanner(event);
   // The directory is for people taking part: an RSVP other than "not going", or a role.
   const takingPart = useSelect((t) => myEventIds(t).has(id), [id]);
+  // Ticket holders may take part without an RSVP: their points say so.
+  const scored = useSelect((t) => id in t.points, [id]);
   if (!event)
     return (
       <Page title={missing ? 'Event not found' : 'Loading event…'} back={{ href: '/', label: 'Events' }}>
@@ -36,7 +38,7 @@ export function EventScreen() {
       {event.venue ? <p className="meta">{event.venue}</p> : null}
       {event.status !== 'published' ? <p className="pill">{statusLabel[event.status]}</p> : null}
       {event.description ? <p className="description">{event.description}</p> : null}
-      {takingPart ? <PointsChip eventId={event.id} /> : null}
+      {takingPart || scored ? <PointsChip eventId={event.id} /> : null}
       <nav aria-label="This event" className="link-row">
         <Link href={`/events/${event.id}/agenda`} className="button">
           Agenda

@@ -15,6 +15,7 @@ import { AppError, ErrorCode, invalid, notFound } from '../../platform/errors.ts
 import { normaliseHumanCode } from '../../platform/human-code.ts';
 import { requireParticipant } from '../events/index.ts';
 import { blockedEitherWay, users } from '../identity/index.ts';
+import { raiseNotifications } from '../notifications/index.ts';
 import { connections, contactCards } from './networking.tables.ts';
 
 /** Requests per person: meeting people, not mailing a directory. */
@@ -61,7 +62,10 @@ export async function requestConnection(ctx: AuthedCtx, body: ConnectionRequestB
         })
         .onConflictDoNothing()
         .returning();
-      if (row) return announce(work, row, me);
+      if (row) {
+        await notify(work, row, 'asked');
+        return announce(work, row, me);
+      }
       // They asked me at the same moment and committed first: answer as if I asked second.
       existing = (await lockPair(work.tx, me, targetId))!;
     }
@@ -176,7 +180,30 @@ async function accept(work: Work, row: Row, me: string): Promise<Connection> {
     .set({ status: 'accepted', respondedAt: sql`now()` })
     .where(eq(connections.id, row.id))
     .returning();
+  await notify(work, accepted!, 'accepted');
   return announce(work, accepted!, me);
+}
+
+/** The one asked hears of a request; the one who asked hears it was accepted (social, normal). */
+async function notify(work: Work, row: Row, what: 'asked' | 'accepted') {
+  const [actorId, toId] =
+    what === 'asked' ? [row.requesterId, row.addresseeId] : [row.addresseeId, row.requesterId];
+  const name = (await profiles(work.tx, [actorId])).get(actorId)?.name ?? 'Someone';
+  await raiseNotifications(work, [
+    {
+      key: `connection:${row.id}:${what}`,
+      category: 'social',
+      priority: 'normal',
+      kind: `networking.${what}`,
+      audience: { users: [toId] },
+      actorId,
+      groupKey: `connections:${what}:${toId}`,
+      title: what === 'asked' ? `${name} wants to connect` : `${name} accepted your request`,
+      body: null,
+      groupTitle: what === 'asked' ? '{count} people want to connect' : '{count} new connections',
+      url: '/connections',
+    },
+  ]);
 }
 
 async function cardOwner(ctx: AuthedCtx, cardCode: string): Promise<string> {

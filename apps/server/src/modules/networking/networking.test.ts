@@ -1,4 +1,10 @@
-import type { Connection, ConnectionList, ContactCard, RecommendationList } from '@muster/protocol';
+import type {
+  Connection,
+  ConnectionList,
+  ContactCard,
+  NotificationPage,
+  RecommendationList,
+} from '@muster/protocol';
 import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSession } from '../../../test/factories/agenda.ts';
@@ -57,6 +63,11 @@ describe('connections', () => {
       direction: 'outgoing',
     });
     expect(await mine(ana)).toMatchObject([{ userId: ben.id, status: 'pending', direction: 'incoming' }]);
+    const told = await eventually(async () => {
+      const inbox = await call<NotificationPage>(server, 'GET', '/api/v1/me/notifications', ana);
+      return inbox.items.find((n) => n.category === 'social');
+    });
+    expect(told).toMatchObject({ title: 'Ben Okafor wants to connect', url: '/connections' });
 
     const benCard = await call<ContactCard>(server, 'GET', '/api/v1/me/card', ben);
     const done = await connect(ana, { cardCode: benCard.code, eventId: event.id });
