@@ -1,4 +1,11 @@
-import { type AchievementList, entities, type Hunt, type NotificationPage, scopes } from '@muster/protocol';
+import {
+  type AchievementList,
+  type Event,
+  entities,
+  type Hunt,
+  type NotificationPage,
+  scopes,
+} from '@muster/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyPoints, fact } from '../../../test/factories/engagement.ts';
 import { buildCommunity, buildEvent, call, quickUsers, rsvp } from '../../../test/factories/events.ts';
@@ -57,21 +64,28 @@ describe('achievements', () => {
     );
   });
 
-  it('counts a streak across the events of one community, once per community', async () => {
+  it('counts a streak of events in a row in one community, once per community', async () => {
     const community = await buildCommunity(server, organiser);
     const [regular] = await quickUsers(server, 1, 'Regular');
-    const series = [];
-    for (let i = 0; i < 4; i++)
-      series.push(await buildEvent(server, organiser, { communityId: community.id }));
+    const at = (day: number) => ({
+      communityId: community.id,
+      startsAt: `2031-0${day}-01T07:00:00.000Z`,
+      endsAt: `2031-0${day}-01T10:00:00.000Z`,
+    });
+    const series: Event[] = [];
+    for (let i = 1; i <= 5; i++) series.push(await buildEvent(server, organiser, at(i)));
     for (const event of series) await rsvp(server, regular!, event.id, 'going');
-    for (const event of series.slice(0, 2))
-      await applyPoints(server, [fact(event.id, regular!, 'checkin', event.id)]);
-    expect(await unlocked(regular!, series[1]!.id)).not.toContain('regular');
-    await applyPoints(server, [fact(series[2]!.id, regular!, 'checkin', series[2]!.id)]);
+    const checkIn = (i: number) =>
+      applyPoints(server, [fact(series[i]!.id, regular!, 'checkin', series[i]!.id)]);
+    // Events 1, 2 and 4: three check-ins, but not in a row.
+    for (const i of [0, 1, 3]) await checkIn(i);
+    expect(await unlocked(regular!, series[3]!.id)).not.toContain('regular');
+    // Event 3 fills the gap: 1-2-3-4 is a streak.
+    await checkIn(2);
     expect(await unlocked(regular!, series[2]!.id)).toContain('regular');
-    await applyPoints(server, [fact(series[3]!.id, regular!, 'checkin', series[3]!.id)]);
+    await checkIn(4);
     // Shown as unlocked at every event of the community, unlocked once.
-    expect(await unlocked(regular!, series[3]!.id)).toContain('regular');
+    expect(await unlocked(regular!, series[4]!.id)).toContain('regular');
     const mine = await call<AchievementList>(server, 'GET', '/api/v1/me/achievements', regular!);
     expect(mine.items.filter((a) => a.key === 'regular')).toHaveLength(1);
   });

@@ -8,6 +8,9 @@ import { raiseNotifications } from '../notifications/index.ts';
 import { requirePlayer } from './engagement.access.ts';
 import { achievements, huntCheckpoints, pointScores, pointsLedger } from './engagement.tables.ts';
 
+/** Events of a community in a row for the streak. */
+const STREAK = 3;
+
 interface Facts {
   q: Queryable;
   eventId: string;
@@ -115,23 +118,42 @@ export const RULES: readonly Rule[] = [
   {
     key: 'regular',
     title: 'Regular',
-    description: 'Checked in at three events of the same community',
+    description: 'Checked in at three events of a community in a row',
     icon: '🔁',
     perCommunity: true,
     holds: async (f) => {
-      const [row] = await f.q
-        .select({ n: sql<number>`count(distinct ${pointsLedger.eventId})::int` })
-        .from(pointsLedger)
-        .innerJoin(events, eq(events.id, pointsLedger.eventId))
+      // The community's events in the order they happen (drafts left out), and where I checked in.
+      const series = await f.q
+        .select({ id: events.id })
+        .from(events)
         .where(
           and(
-            eq(pointsLedger.userId, f.userId),
-            eq(pointsLedger.action, 'checkin'),
-            isNull(pointsLedger.withdrawnAt),
             sql`${events.communityId} = (select community_id from ${events} where id = ${f.eventId})`,
+            sql`${events.status} <> 'draft'`,
           ),
-        );
-      return (row?.n ?? 0) >= 3;
+        )
+        .orderBy(asc(events.startsAt), asc(events.id))
+        .limit(1000);
+      const attended = new Set(
+        (
+          await f.q
+            .select({ eventId: pointsLedger.eventId })
+            .from(pointsLedger)
+            .where(
+              and(
+                eq(pointsLedger.userId, f.userId),
+                eq(pointsLedger.action, 'checkin'),
+                isNull(pointsLedger.withdrawnAt),
+              ),
+            )
+        ).map((r) => r.eventId),
+      );
+      let run = 0;
+      for (const event of series) {
+        run = attended.has(event.id) ? run + 1 : 0;
+        if (run >= STREAK) return true;
+      }
+      return false;
     },
   },
 ];
