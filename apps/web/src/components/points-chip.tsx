@@ -11,6 +11,7 @@ export function PointsChip({ eventId }: { eventId: string }) {
   const points = useSelect((t) => t.points[eventId]?.points ?? 0, [eventId]);
   const online = useOnline();
   const [rank, setRank] = useState<number | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: my points moving is when my rank is read again
   useEffect(() => {
     if (!online) return;
     let current = true;

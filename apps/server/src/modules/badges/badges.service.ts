@@ -120,7 +120,7 @@ async function visibleJob(ctx: AuthedCtx, jobId: string) {
 /** The job: renders, stores, and keeps only the newest few PDFs of the event. */
 export async function renderBadgeJob(platform: Platform, jobId: string): Promise<JobResult> {
   const [row] = await platform.db.select().from(badgeJobs).where(eq(badgeJobs.id, jobId));
-  if (!row || row.status !== 'queued') return 'skipped';
+  if (row?.status !== 'queued') return 'skipped';
   const event = await findEvent(platform.db, row.eventId);
   if (!event) return 'skipped';
   const badges = await badgesOf(platform.db, row.eventId);

@@ -1,8 +1,7 @@
 import type { Challenge, ChallengeList, Hunt, Team } from '@muster/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyPoints, fact, pointsOf } from '../../../test/factories/engagement.ts';
+import { applyPoints, fact, pointsOf, pointsReach } from '../../../test/factories/engagement.ts';
 import { buildEvent, call, quickUsers, rsvp } from '../../../test/factories/events.ts';
-import { eventually } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
 import { useTestServer } from '../../../test/harness.ts';
 
@@ -50,9 +49,7 @@ describe('team challenges', () => {
       [ann, 90],
       [bob, 50],
     ] as const)
-      await eventually(async () =>
-        (await pointsOf(server, person, event.id)).points === points ? true : undefined,
-      );
+      await pointsReach(server, person, event.id, points);
     const [done] = await challengesOf(bob, event.id);
     expect(done).toMatchObject({ id: challenge.id, completedAt: expect.any(String) });
     expect((await challengesOf(cid, event.id))[0]?.progress).toBeNull();
@@ -80,7 +77,7 @@ describe('team challenges', () => {
     });
     await call(server, 'POST', '/api/v1/hunts/checkpoints/claim', ann, { code: hunt.checkpoints[0]!.code });
     await call(server, 'POST', '/api/v1/hunts/checkpoints/claim', bob, { code: hunt.checkpoints[1]!.code });
-    await eventually(async () => ((await pointsOf(server, ann, event.id)).points === 110 ? true : undefined));
+    await pointsReach(server, ann, event.id, 110);
     expect((await challengesOf(ann, event.id))[0]).toMatchObject({ progress: { done: 2, of: 2 } });
   });
 
@@ -97,7 +94,7 @@ describe('team challenges', () => {
       completedAt: null,
     });
     await applyPoints(server, [fact(event.id, bob, 'checkin', event.id)]);
-    await eventually(async () => ((await pointsOf(server, bob, event.id)).points === 70 ? true : undefined));
+    await pointsReach(server, bob, event.id, 70);
   });
 
   it('refuses incomplete goals, other events’ hunts and non-organisers', async () => {

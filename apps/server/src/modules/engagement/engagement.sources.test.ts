@@ -3,9 +3,8 @@ import { type CheckinResult, entities, type Session, scopes } from '@muster/prot
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSession } from '../../../test/factories/agenda.ts';
-import { pointsOf } from '../../../test/factories/engagement.ts';
+import { pointsReach } from '../../../test/factories/engagement.ts';
 import { buildEvent, call, grantRole, rsvp } from '../../../test/factories/events.ts';
-import { eventually } from '../../../test/factories/forms.ts';
 import { askQuestion, moderateQuestion } from '../../../test/factories/questions.ts';
 import { issueTestTickets } from '../../../test/factories/tickets.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
@@ -26,11 +25,8 @@ beforeAll(async () => {
   ]);
 });
 
-const pointsSettle = async (user: TestUser, eventId: string, points: number) =>
-  eventually(async () => {
-    const mine = await pointsOf(server, user, eventId);
-    return mine.points === points ? mine : undefined;
-  });
+const pointsSettle = (user: TestUser, eventId: string, points: number) =>
+  pointsReach(server, user, eventId, points);
 
 describe('points from what people do', () => {
   it('scores a check-in at the door once, and undoing the scan withdraws it', async () => {

@@ -5,7 +5,7 @@ import type { Outcome } from '../../platform/batching/keyed-batcher.ts';
 import { perNodeBatcher } from '../../platform/batching/per-node-batcher.ts';
 import type { ChangeInput } from '../../platform/changes/change-log.ts';
 import type { AuthedCtx, Platform } from '../../platform/context.ts';
-import { type Queryable, queryRows } from '../../platform/db/client.ts';
+import type { Queryable } from '../../platform/db/client.ts';
 import { type Work, withTx } from '../../platform/db/unit-of-work.ts';
 import { AppError, ErrorCode, notFound } from '../../platform/errors.ts';
 import { decodeCursor, pageOf } from '../../platform/paging.ts';

@@ -8,7 +8,7 @@ import type {
 import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSession } from '../../../test/factories/agenda.ts';
-import { pointsOf } from '../../../test/factories/engagement.ts';
+import { pointsReach } from '../../../test/factories/engagement.ts';
 import { buildEvent, call, rsvp } from '../../../test/factories/events.ts';
 import { eventually } from '../../../test/factories/forms.ts';
 import { registerUser, type TestUser } from '../../../test/factories.ts';
@@ -85,14 +85,11 @@ describe('connections', () => {
     expect(card.getFirstPropertyValue('org')).toBe('Acme; Inc');
     expect(res.body).not.toContain('@');
 
-    for (const person of [ana, ben])
-      await eventually(async () =>
-        (await pointsOf(server, person, event.id)).points === 15 ? true : undefined,
-      );
+    for (const person of [ana, ben]) await pointsReach(server, person, event.id, 15);
     // Removing the connection takes it from both, and the points with it.
     await call(server, 'DELETE', `/api/v1/connections/${asked.id}`, ana);
     expect(await mine(ben)).toEqual([]);
-    await eventually(async () => ((await pointsOf(server, ben, event.id)).points === 0 ? true : undefined));
+    await pointsReach(server, ben, event.id, 0);
   });
 
   it('asks from the directory only between people of one event, and a decline is never announced', async () => {

@@ -281,7 +281,7 @@ export async function releaseOrder(
 ): Promise<OrderRow | null> {
   const released = await withTx(platform, async (work) => {
     const [current] = await work.tx.select().from(orders).where(eq(orders.id, orderId));
-    if (!current || current.status !== 'pending') return null;
+    if (current?.status !== 'pending') return null;
     await requireEventLock(work, current.eventId);
     const [row] = await work.tx
       .update(orders)
@@ -317,8 +317,7 @@ export async function requireEventLock(work: Work, eventId: string): Promise<voi
 /** The hold's job: expire the order if it is still pending once its hold has passed. */
 export async function expireHold(platform: Platform, orderId: string): Promise<'done' | 'skipped'> {
   const [row] = await platform.db.select().from(orders).where(eq(orders.id, orderId));
-  if (!row || row.status !== 'pending' || !row.holdExpiresAt || row.holdExpiresAt > new Date())
-    return 'skipped';
+  if (row?.status !== 'pending' || !row.holdExpiresAt || row.holdExpiresAt > new Date()) return 'skipped';
   return (await releaseOrder(platform, orderId, 'expired')) ? 'done' : 'skipped';
 }
 

@@ -112,7 +112,7 @@ async function loadKey(q: Queryable, eventId: string, keyId: number): Promise<Ev
     .where(and(eq(eventTicketKeys.eventId, eventId), eq(eventTicketKeys.keyId, keyId)));
   if (!row) return null;
   const raw = fromBase64Url(row.publicKey);
-  if (!raw || raw.length !== 32) throw new Error(`ticket key ${eventId}/${keyId} is not a raw Ed25519 key`);
+  if (raw?.length !== 32) throw new Error(`ticket key ${eventId}/${keyId} is not a raw Ed25519 key`);
   return {
     keyId: row.keyId,
     publicKey: row.publicKey,
