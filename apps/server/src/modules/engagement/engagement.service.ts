@@ -108,7 +108,7 @@ export async function myPoints(ctx: AuthedCtx, query: MyPointsQuery): Promise<My
   await ctx.platform.limits.consume(BOARD_READ_LIMIT, me);
   await requirePlayer(ctx.platform.db, query.eventId, me);
   const standing = await personStanding(ctx.platform, query.eventId, me);
-  return { ...(await ledgerOf(ctx.platform.db, me, query)), rank: standing?.rank ?? null };
+  return { ...(await consistentLedger(ctx.platform, me, query)), rank: standing?.rank ?? null };
 }
 
 /** Event staff read someone's ledger (to void a line): the same view the person has. */
@@ -120,7 +120,18 @@ export async function pointsOfPerson(
 ): Promise<MyPoints> {
   await ctx.platform.limits.consume(BOARD_READ_LIMIT, ctx.actor.userId);
   await requireEvent(ctx.platform.db, eventId, ctx.actor.userId, isEventStaff);
-  return ledgerOf(ctx.platform.db, userId, { ...query, eventId });
+  return consistentLedger(ctx.platform, userId, { ...query, eventId });
+}
+
+/**
+ * The lines and the total from one snapshot: read apart, an award committing in between showed a
+ * total of 20 over an empty ledger (seen on PostgreSQL in CI).
+ */
+function consistentLedger(platform: Platform, userId: string, query: MyPointsQuery): Promise<MyPoints> {
+  return platform.db.transaction((tx) => ledgerOf(tx, userId, query), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  });
 }
 
 async function ledgerOf(db: Queryable, userId: string, query: MyPointsQuery): Promise<MyPoints> {
