@@ -1,8 +1,9 @@
 /**
  * A ticket code with one character of its signature changed, for "a forged code is refused" tests.
- * The change is in the middle of the signature, where every bit of a base64url character counts:
- * rewriting the last characters (as these tests once did) sometimes only touched the final
- * character's padding bits, and about one run in a thousand "forged" a valid code.
+ * The character is always replaced by a different one, in the middle of the signature where all
+ * six bits count. Overwriting the last two characters with "AA" (as these tests once did) left the
+ * code unchanged whenever its last ten signature bits were already zero: about one run in a
+ * thousand scanned a valid code as the "forgery".
  */
 export function forgedCode(qr: string): string {
   const at = qr.length - 20;
