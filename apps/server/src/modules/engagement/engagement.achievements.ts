@@ -1,4 +1,4 @@
-import { type Achievement, type AchievementList, entities, scopes } from '@muster/protocol';
+import { type Achievement, type AchievementList, entities, type PointAction, scopes } from '@muster/protocol';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthedCtx } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/client.ts';
@@ -24,6 +24,8 @@ interface Rule {
   icon: string;
   /** Streaks count across the events of the event's community: unlocked once per community. */
   perCommunity?: boolean;
+  /** The only actions whose award can make it true (checked after those alone); unset: any award. */
+  after?: readonly PointAction[];
   holds(facts: Facts): Promise<boolean>;
 }
 
@@ -62,6 +64,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     key: 'first_in',
+    after: ['checkin'],
     title: 'Early bird',
     description: 'The first person through the door',
     icon: '🐦',
@@ -84,6 +87,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     key: 'curious',
+    after: ['question_asked'],
     title: 'Curious mind',
     description: 'Asked three questions the audience could see',
     icon: '❓',
@@ -91,6 +95,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     key: 'networker',
+    after: ['connection_made'],
     title: 'Networker',
     description: 'Made five connections at one event',
     icon: '🤝',
@@ -98,6 +103,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     key: 'hunter',
+    after: ['checkpoint_found'],
     title: 'Treasure hunter',
     description: 'Found every checkpoint of a hunt',
     icon: '🗺️',
@@ -117,6 +123,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     key: 'regular',
+    after: ['checkin'],
     title: 'Regular',
     description: 'Checked in at three events of a community in a row',
     icon: '🔁',
@@ -162,7 +169,12 @@ export const RULES: readonly Rule[] = [
  * After an award, in its transaction: every rule the person now meets and did not hold yet is
  * unlocked once (the primary key keeps a race to one row), told on their scope and in their inbox.
  */
-export async function unlockAchievements(work: Work, eventId: string, userId: string): Promise<void> {
+export async function unlockAchievements(
+  work: Work,
+  eventId: string,
+  userId: string,
+  action: PointAction,
+): Promise<void> {
   const facts: Facts = { q: work.tx, eventId, userId };
   const [event] = await work.tx
     .select({ communityId: events.communityId })
@@ -178,6 +190,7 @@ export async function unlockAchievements(work: Work, eventId: string, userId: st
     ).map((a) => `${a.key}:${a.scopeId}`),
   );
   for (const rule of RULES) {
+    if (rule.after && !rule.after.includes(action)) continue;
     const scopeId = rule.perCommunity ? event.communityId : eventId;
     if (held.has(`${rule.key}:${scopeId}`) || !(await rule.holds(facts))) continue;
     const [row] = await work.tx

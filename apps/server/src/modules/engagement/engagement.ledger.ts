@@ -58,7 +58,7 @@ export async function applyFacts(work: Work, facts: readonly PointsFact[]): Prom
       data: { eventId: fact.eventId, points },
     });
     moved.add(fact.eventId);
-    if (fact.holds) await unlockAchievements(work, fact.eventId, fact.userId);
+    if (fact.holds) await unlockAchievements(work, fact.eventId, fact.userId, fact.action);
   }
   return moved;
 }
