@@ -8,6 +8,7 @@ import {
   setInstanceAdmin,
   setPasswordByEmail,
 } from './modules/identity/index.ts';
+import { bootSteps, formatBootSteps, markBoot } from './platform/boot-timings.ts';
 import { DataDirError } from './platform/data-dir.ts';
 import { assertPortFree, PortInUseError } from './platform/http/port-check.ts';
 import { createLogger } from './platform/logger.ts';
@@ -19,7 +20,9 @@ import { startServer } from './server.ts';
 const usage = `Usage: muster <command>
 
 Commands:
-  serve     run the server (roles from MUSTER_ROLES, default api,realtime,worker)
+  serve [--timings]
+            run the server (roles from MUSTER_ROLES, default api,realtime,worker);
+            --timings prints how long each step of the start took
   worker    run only the worker role: process jobs (health and metrics on PORT)
   migrate   apply database migrations and exit
   seed      add the demo community, event and users, print their logins, exit
@@ -36,6 +39,7 @@ Commands:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  markBoot('start Node, load the server code');
   const command = argv[0] ?? 'serve';
   if (command === 'help' || command === '--help') {
     process.stdout.write(usage);
@@ -65,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
         { url: server.url, database: server.platform.database.kind, roles: [...config.roles] },
         'Muster is ready',
       );
+      log.debug({ boot: bootSteps() }, 'boot steps');
+      if (argv.includes('--timings')) process.stdout.write(`\nStart-up:\n${formatBootSteps()}\n`);
       process.stdout.write(`\n  Muster is running at ${config.publicUrl}\n\n`);
       await waitForSignal();
       log.info('draining: finishing in-flight work');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { defineModuleJobs, modules } from './modules/registry.ts';
 import { socketAccess } from './modules/sync/index.ts';
+import { markBoot } from './platform/boot-timings.ts';
 import type { Platform } from './platform/context.ts';
 import { registerHealth } from './platform/health.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
@@ -49,23 +50,30 @@ export async function startServer(
     defineModuleJobs(platform.jobs, platform);
     await platform.jobs.provision();
     registerQueueMetrics(platform);
+    markBoot('job queues');
 
     app = await createHttpServer(platform);
     registerHealth(app, platform, () => draining);
     if (config.roles.has('api')) for (const module of modules) module.routes?.(app, platform);
     if (config.roles.has('api')) await registerWebApp(app, config.webDir);
+    markBoot('routes');
     await app.ready();
+    markBoot('HTTP server ready');
     const gateway = config.roles.has('realtime')
       ? await createGateway(app.server, platform, socketAccess(platform), {
           headsIntervalMs: options.headsIntervalMs,
         })
       : undefined;
     if (gateway) for (const module of modules) module.socket?.(gateway, platform);
+    if (gateway) markBoot('socket gateway');
     for (const module of modules) await module.start?.(platform);
+    markBoot('modules started');
     await options.beforeListen?.({ app, platform }, opened.freshDatabase);
+    if (options.beforeListen) markBoot('first-run check');
 
     if (config.roles.has('worker')) await platform.jobs.startWorkers();
     platform.publisher.startRelay(2000);
+    markBoot('job workers, relay');
     const purge = setInterval(() => {
       purgeIdempotencyKeys(platform.db).catch((error: unknown) =>
         platform.log.warn({ err: error }, 'idempotency purge failed'),
@@ -73,6 +81,12 @@ export async function startServer(
     }, 3_600_000);
     purge.unref();
     const url = options.listen === false ? '' : await app.listen({ port: config.port, host: config.host });
+    markBoot('listening');
+    const warmUp = app
+      .warmUpSchemas(() => draining)
+      .then(({ failed }) => {
+        for (const { error } of failed) platform.log.error({ err: error }, 'a route schema does not compile');
+      });
     const running = app;
     return {
       app: running,
@@ -84,6 +98,7 @@ export async function startServer(
       async stop() {
         draining = true;
         clearInterval(purge);
+        await warmUp;
         phase = 'draining sockets';
         await gateway?.drain();
         phase = 'closing HTTP';

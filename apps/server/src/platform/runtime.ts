@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createRateLimits } from './auth/rate-limiter.ts';
 import { createTokenService } from './auth/tokens.ts';
+import { markBoot } from './boot-timings.ts';
 import { type Bus, createMemoryBus } from './bus/bus.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
 import { createPublisher } from './changes/publisher.ts';
@@ -55,16 +55,21 @@ export async function openPlatform(
         const pgdata = path.join(config.dataDir, 'pgdata');
         freshDatabase = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
         database = await openPglite(pgdata);
-        makePrivate(config.dataDir);
+        // A new database is unpacked from a template with open permissions; an existing one was
+        // made private when it was created (and securePrivateDir checked it above).
+        if (freshDatabase) makePrivate(config.dataDir);
       }
+      markBoot('open the database');
     }
     const db = database;
     releases.push(() => db.close());
     jwtSecret ??= loadOrCreateSecret(config.dataDir, 'jwt-secret');
     await migrate(database);
+    markBoot('migrations');
 
+    // Loaded only where Redis is configured: a laptop's start does not pay for the client.
     const redis = config.redisUrl
-      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
+      ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
       : undefined;
     if (redis) {
       redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
@@ -92,6 +97,7 @@ export async function openPlatform(
       },
     });
     releases.push(() => jobs.stop());
+    markBoot('redis, bus, mail, job queue');
     const publisher = createPublisher(database.db, bus, log);
     releases.push(() => publisher.stop());
 

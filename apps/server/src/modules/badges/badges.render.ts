@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { generate } from 'lean-qr';
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
+import { lazyRequire } from '../../platform/lazy-require.ts';
 
 export type BadgeSize = 'A4' | 'A6';
 
@@ -20,6 +21,8 @@ const A4 = { width: 210 * MM, height: 297 * MM };
 const require = createRequire(import.meta.url);
 const REGULAR = require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf');
 const BOLD = require.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf');
+// Loaded on the first print, not at every start (pdfkit and its fonts take ~0.2 s to load).
+const loadPdfkit = lazyRequire<typeof PDFKitDocument>('pdfkit');
 
 /** The dark modules of a ticket code's QR, as lean-qr lays them out (also what the tests compare). */
 export function qrModules(code: string): { size: number; dark: [number, number][] } {
@@ -41,6 +44,7 @@ export function renderBadges(
   size: BadgeSize,
 ): PDFKit.PDFDocument {
   const page = size === 'A6' ? A6 : A4;
+  const PDFDocument = loadPdfkit();
   const doc = new PDFDocument({
     size: [page.width, page.height],
     margin: 0,

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, default as Sharp } from 'sharp';
+import { lazyRequire } from '../../platform/lazy-require.ts';
+
+// Loaded on the first upload, not at every start (libvips is a native library).
+const loadSharp = lazyRequire<typeof Sharp>('sharp');
+const sharp = ((...args: Parameters<typeof Sharp>) => loadSharp()(...args)) as typeof Sharp;
 
 /** Largest upload accepted, in bytes. */
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;

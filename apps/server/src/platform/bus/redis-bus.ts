@@ -1,11 +1,12 @@
 import type { Change } from '@muster/protocol';
-import { Redis } from 'ioredis';
 import type { Bus, ChangeListener } from './bus.ts';
 
 const CHANNEL = 'muster:changes';
 
 /** Cross-node bus over Redis pub/sub; every node, including the publisher, receives each change once. */
 export async function createRedisBus(url: string, onError: (error: Error) => void): Promise<Bus> {
+  // Loaded only where Redis is configured: a laptop's start does not pay for the client.
+  const { Redis } = await import('ioredis');
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const sub = new Redis(url, { lazyConnect: true });
   pub.on('error', onError);

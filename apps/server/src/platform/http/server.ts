@@ -10,9 +10,9 @@ import type { Platform } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { compileTrust } from './client-address.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { createLazySchemas, type LazySchemas } from './lazy-schemas.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { registerTextGuard } from './text-guard.ts';
-import { validatorCompiler } from './validation.ts';
 import { isWebAppRead } from './web-app.ts';
 
 export type App = FastifyInstance<
@@ -30,11 +30,17 @@ declare module 'fastify' {
     /** The route reads `Authorization` itself (`/metrics`' scrape token is no access token). */
     ownAuthorization?: boolean;
   }
+  interface FastifyInstance {
+    /** Compiles the route schemas no request has needed yet (lazy-schemas.ts). */
+    warmUpSchemas: LazySchemas['warmUp'];
+  }
 }
 
 /** Fastify with Muster's edge: request ids, problem+json, auth, rate limits, OpenAPI. */
 export async function createHttpServer(platform: Platform): Promise<App> {
+  const schemas = createLazySchemas();
   const app = Fastify({
+    schemaController: { compilersFactory: { buildSerializer: schemas.buildSerializer } },
     loggerInstance: platform.log,
     // Per-request lines would dominate the log under load; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
@@ -48,7 +54,8 @@ export async function createHttpServer(platform: Platform): Promise<App> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(schemas.validatorCompiler);
+  app.decorate('warmUpSchemas', schemas.warmUp);
   app.decorateRequest('actor', null);
   app.addSchema(Problem);
 

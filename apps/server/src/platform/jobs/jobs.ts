@@ -1,4 +1,4 @@
-import { fromPglite, PgBoss } from 'pg-boss';
+import { fromPglite, PgBoss, type QueueResult } from 'pg-boss';
 import type { Logger } from 'pino';
 import { type Database, positionalSql, queryRows, type Tx } from '../db/client.ts';
 import { startWorker } from './jobs.worker.ts';
@@ -203,7 +203,9 @@ export async function createJobs(
     },
     reactorsOf: (entity) => reactors.get(entity) ?? [],
     async provision() {
-      for (const def of definitions.values()) await provisionQueue(boss, def, effective(def));
+      // One read of every queue instead of two per queue: a warm start finds them all in place.
+      const queues = new Map((await boss.getQueues()).map((queue) => [queue.name, queue]));
+      for (const def of definitions.values()) await provisionQueue(boss, def, effective(def), queues);
     },
     async startWorkers() {
       for (const def of definitions.values())
@@ -227,13 +229,21 @@ export async function createJobs(
  * job moves to `<name>.dead`. Settings are re-applied on every boot, so a changed definition (or
  * deployment default) takes effect for new jobs; jobs already queued keep the settings they got.
  */
-async function provisionQueue(boss: PgBoss, def: AnyJobDefinition, queue: EffectiveQueue) {
+async function provisionQueue(
+  boss: PgBoss,
+  def: AnyJobDefinition,
+  queue: EffectiveQueue,
+  queues: ReadonlyMap<string, QueueResult>,
+) {
   const dead = deadLetterName(def.name);
-  if (!(await boss.getQueue(dead)))
+  let changed = false;
+  if (!queues.has(dead)) {
     await boss.createQueue(dead, {
       retentionSeconds: DEAD_RETENTION_SECONDS,
       deleteAfterSeconds: COMPLETED_RETENTION_SECONDS,
     });
+    changed = true;
+  }
   const backoff = def.retryBackoff ?? true;
   const settings = {
     expireInSeconds: queue.visibilityTimeoutSeconds,
@@ -243,20 +253,25 @@ async function provisionQueue(boss: PgBoss, def: AnyJobDefinition, queue: Effect
     ...(backoff ? { retryDelayMax: 300 } : {}),
     deleteAfterSeconds: COMPLETED_RETENTION_SECONDS,
   };
-  const existing = await boss.getQueue(def.name);
-  if (!existing) await boss.createQueue(def.name, { ...settings, deadLetter: dead });
-  else if (
+  const existing = queues.get(def.name);
+  if (!existing) {
+    await boss.createQueue(def.name, { ...settings, deadLetter: dead });
+    changed = true;
+  } else if (
     existing.expireInSeconds !== settings.expireInSeconds ||
     existing.retryLimit !== settings.retryLimit ||
     existing.retryDelay !== settings.retryDelay ||
     existing.retryBackoff !== settings.retryBackoff ||
     existing.deleteAfterSeconds !== settings.deleteAfterSeconds ||
     existing.deadLetter !== dead
-  )
+  ) {
     await boss.updateQueue(def.name, { ...settings, retryDelayMax: backoff ? 300 : null, deadLetter: dead });
+    changed = true;
+  }
   // Primes pg-boss's queue cache outside any transaction: a cache miss inside an enqueue would
-  // query through the main connection, which on PGlite waits for our own transaction.
-  await boss.getJobById(def.name, '00000000-0000-7000-8000-000000000000');
+  // query through the main connection, which on PGlite waits for our own transaction. Queues that
+  // were already in place are in the cache since `boss.start()`; creating or updating evicts one.
+  if (changed) await boss.getJobById(def.name, '00000000-0000-7000-8000-000000000000');
 }
 
 /** pg-boss on our own pool, so that it honours the same connection settings and limits. */

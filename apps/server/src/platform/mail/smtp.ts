@@ -1,4 +1,8 @@
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
+import { lazyRequire } from '../lazy-require.ts';
+
+const loadNodemailer = lazyRequire<typeof Nodemailer>('nodemailer');
+
 import type { Logger } from 'pino';
 import type { MailTransport } from './mailer.ts';
 
@@ -8,7 +12,7 @@ import type { MailTransport } from './mailer.ts';
  * pg-boss retries it rather than handing the same job to a second worker while the first waits.
  */
 export function createSmtpTransport(url: string, log: Logger): MailTransport {
-  const transport = nodemailer.createTransport({
+  const transport = loadNodemailer().createTransport({
     url,
     pool: true,
     maxConnections: 2,

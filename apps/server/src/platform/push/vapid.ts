@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
-import webpush from 'web-push';
+import type WebPush from 'web-push';
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/client.ts';
+import { lazyRequire } from '../lazy-require.ts';
 import { vapidKeys } from './push.tables.ts';
 
 export interface VapidDetails {
@@ -10,6 +11,9 @@ export interface VapidDetails {
   /** `mailto:` or `https:` — push services contact the sender there. */
   subject: string;
 }
+
+// Loaded when a push is sent or keys are first made, not at every start.
+const loadWebPush = lazyRequire<typeof WebPush>('web-push');
 
 /** `mailto:` the address mail is sent from (MAIL_FROM), unless VAPID_SUBJECT says otherwise. */
 function subjectOf(config: Config): string {
@@ -36,7 +40,7 @@ export function loadVapidKeys(config: Config, db: Db): Promise<VapidDetails> {
   let keys = loaded.get(db);
   if (!keys) {
     keys = (async () => {
-      const fresh = webpush.generateVAPIDKeys();
+      const fresh = loadWebPush().generateVAPIDKeys();
       await db
         .insert(vapidKeys)
         .values({ id: 1, ...fresh })

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import webpush from 'web-push';
+import type WebPush from 'web-push';
+import { lazyRequire } from '../lazy-require.ts';
 import type { VapidDetails } from './vapid.ts';
 
 export interface PushTarget {
@@ -25,6 +26,9 @@ export interface PushSender {
   send(target: PushTarget, payload: object, options: PushOptions): Promise<PushOutcome>;
 }
 
+// Loaded when a push is sent or keys are first made, not at every start.
+const loadWebPush = lazyRequire<typeof WebPush>('web-push');
+
 /** Push services accept about 4 KB of encrypted payload; ours stays well under. */
 export const MAX_PAYLOAD_BYTES = 3000;
 const TIMEOUT_MS = 5000;
@@ -46,7 +50,7 @@ export function createPushSender(vapid: () => Promise<VapidDetails>): PushSender
       if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES)
         throw new Error(`push payload of ${Buffer.byteLength(body)} bytes is over ${MAX_PAYLOAD_BYTES}`);
       const keys = await vapid();
-      const request = webpush.generateRequestDetails(target, body, {
+      const request = loadWebPush().generateRequestDetails(target, body, {
         vapidDetails: keys,
         TTL: options.ttlSeconds,
         urgency: options.urgency,
