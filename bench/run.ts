@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureBenchTools } from '../scripts/bench-tools.ts';
 
 export type BenchMain = (args: string[]) => Promise<number>;
 
@@ -18,6 +19,7 @@ if (!name || !available.includes(name)) {
   console.error(`Usage: npm run bench -- <name> [flags]\nBenchmarks: ${available.join(', ')}`);
   process.exit(2);
 }
+ensureBenchTools();
 const bench = (await import(path.join(import.meta.dirname, `${name}.ts`))) as { main: BenchMain };
 const code = await bench.main(args).catch((error: unknown) => {
   console.error(`bench ${name} failed: ${(error as Error).stack ?? String(error)}`);

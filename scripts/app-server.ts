@@ -1,13 +1,12 @@
 /**
- * The real Muster server for the browser tests, the screenshots and the app benchmark: `muster
- * serve` as its own process on a free loopback port and a fresh embedded database, serving the
- * built app (built first when stale).
+ * The real Muster server for the browser tests, the screenshots and the app benchmark: what
+ * `npm start` runs (scripts/start.mjs: the app built and the server bundled when stale, then the
+ * bundle serves), as its own process on a free loopback port and a fresh embedded database.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnServerProcess } from '../apps/server/test/server-process.ts';
-import { ensureWebBuilt } from './web-build.ts';
 
 export interface E2eServer {
   url: string;
@@ -20,9 +19,9 @@ export interface E2eServer {
 
 /** `seed: true` seeds the demo community and event (its logins are in `output()`). */
 export async function startE2eServer(options: { seed?: boolean } = {}): Promise<E2eServer> {
-  await ensureWebBuilt();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'muster-e2e-'));
   const server = await spawnServerProcess({
+    command: { file: process.execPath, args: [path.join(import.meta.dirname, 'start.mjs'), 'serve'] },
     env: (url) => ({
       PUBLIC_URL: url,
       MUSTER_DATA_DIR: dataDir,

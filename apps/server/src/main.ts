@@ -56,12 +56,14 @@ async function main(argv: string[]): Promise<number> {
         beforeListen: async ({ app }, fresh) => {
           const shouldSeed =
             config.seed === 'always' || (config.seed === 'auto' && fresh && !config.databaseUrl);
-          if (!shouldSeed) return;
+          if (!shouldSeed) return fresh ? 'new database, not seeded' : 'existing database';
           try {
             printDemoLogins(await seedDemo(app), config.publicUrl);
+            return 'demo seeded';
           } catch (error) {
             if (!(error instanceof DemoExistsError)) throw error;
             printDemoExists(config.publicUrl);
+            return 'demo already there';
           }
         },
       });
@@ -71,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
       );
       log.debug({ boot: bootSteps() }, 'boot steps');
       if (argv.includes('--timings')) process.stdout.write(`\nStart-up:\n${formatBootSteps()}\n`);
-      process.stdout.write(`\n  Muster is running at ${config.publicUrl}\n\n`);
+      process.stdout.write(`\n  Muster is running at ${config.publicUrl} — Ctrl+C stops it.\n\n`);
       await waitForSignal();
       log.info('draining: finishing in-flight work');
       await server.stop();

@@ -31,8 +31,14 @@ export interface StartOptions extends OpenOptions {
   headsIntervalMs?: number;
   /** Tests use `app.inject` and skip the socket. */
   listen?: boolean;
-  /** Runs once routes are ready and before the port opens (first-run seeding goes through `app.inject`). */
-  beforeListen?: (server: { app: App; platform: Platform }, freshDatabase: boolean) => Promise<void>;
+  /**
+   * Runs once routes are ready and before the port opens (first-run seeding goes through
+   * `app.inject`); what it answers is noted in the start's timings.
+   */
+  beforeListen?: (
+    server: { app: App; platform: Platform },
+    freshDatabase: boolean,
+  ) => Promise<string | undefined>;
 }
 
 /** Builds one Muster node with the roles in `config.roles`. */
@@ -68,8 +74,8 @@ export async function startServer(
     if (gateway) markBoot('socket gateway');
     for (const module of modules) await module.start?.(platform);
     markBoot('modules started');
-    await options.beforeListen?.({ app, platform }, opened.freshDatabase);
-    if (options.beforeListen) markBoot('first-run check');
+    const firstRun = await options.beforeListen?.({ app, platform }, opened.freshDatabase);
+    if (options.beforeListen) markBoot('first-run check', firstRun ?? '');
 
     if (config.roles.has('worker')) await platform.jobs.startWorkers();
     platform.publisher.startRelay(2000);

@@ -56,6 +56,11 @@ export interface ServerProcessOptions {
   /** Arguments after `main.ts`; `['serve']` by default. */
   args?: string[];
   /**
+   * What to run instead of `node main.ts <args>`: `npm start` or `scripts/start.mjs` (the bundle).
+   * `group` signals the whole process group (npm's shell and the Node under it) on stop.
+   */
+  command?: { file: string; args: string[]; group?: boolean };
+  /**
    * Set on top of the caller's environment, from which `SERVER_ENV_KEYS` are removed first; a
    * function gets the server's URL (for `PUBLIC_URL`).
    */
@@ -92,11 +97,25 @@ export async function spawnServerProcess(options: ServerProcessOptions = {}): Pr
     LOG_LEVEL: 'warn',
     ...(typeof options.env === 'function' ? options.env(url) : options.env),
   });
-  const child = spawn(process.execPath, [mainFile, ...(options.args ?? ['serve'])], {
+  const command = options.command ?? {
+    file: process.execPath,
+    args: [mainFile, ...(options.args ?? ['serve'])],
+  };
+  const child = spawn(command.file, command.args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: command.group === true,
   });
+  const signal = (name: NodeJS.Signals) => {
+    if (command.group && child.pid) {
+      try {
+        process.kill(-child.pid, name);
+      } catch {
+        // The group is gone already.
+      }
+    } else child.kill(name);
+  };
   const limit = options.outputLimit ?? 8000;
   let output = '';
   const streams = { stdout: '', stderr: '' };
@@ -126,7 +145,7 @@ export async function spawnServerProcess(options: ServerProcessOptions = {}): Pr
           );
         if ((await readyStatus(url)) === 200) return;
         if (Date.now() > deadline) {
-          child.kill('SIGKILL');
+          signal('SIGKILL');
           throw new Error(`the server was not ready within ${timeoutMs} ms:\n${output}`);
         }
         await sleep(intervalMs);
@@ -134,14 +153,14 @@ export async function spawnServerProcess(options: ServerProcessOptions = {}): Pr
     },
     async stop(graceMs = 15_000) {
       if (running()) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        signal('SIGTERM');
+        const timer = setTimeout(() => signal('SIGKILL'), graceMs);
         await exited;
         clearTimeout(timer);
       }
     },
     async kill9() {
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       await exited;
     },
   };

@@ -55,17 +55,15 @@ export async function openPlatform(
         const pgdata = path.join(config.dataDir, 'pgdata');
         freshDatabase = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
         database = await openPglite(pgdata);
-        // A new database is unpacked from a template with open permissions; an existing one was
-        // made private when it was created (and securePrivateDir checked it above).
-        if (freshDatabase) makePrivate(config.dataDir);
+        makePrivate(config.dataDir);
       }
       markBoot('open the database');
     }
     const db = database;
     releases.push(() => db.close());
     jwtSecret ??= loadOrCreateSecret(config.dataDir, 'jwt-secret');
-    await migrate(database);
-    markBoot('migrations');
+    const { applied } = await migrate(database);
+    markBoot('migrations', applied ? `${applied} applied` : 'none to apply');
 
     // Loaded only where Redis is configured: a laptop's start does not pay for the client.
     const redis = config.redisUrl
