@@ -12,7 +12,7 @@ import { bootSteps, formatBootSteps, markBoot } from './platform/boot-timings.ts
 import { DataDirError } from './platform/data-dir.ts';
 import { assertPortFree, PortInUseError } from './platform/http/port-check.ts';
 import { createLogger } from './platform/logger.ts';
-import { openPlatform } from './platform/runtime.ts';
+import { embeddedDatabaseExists, openPlatform } from './platform/runtime.ts';
 import { queueCommand, runWorker } from './queue-cli.ts';
 import { DemoExistsError, printDemoExists, printDemoLogins, seedDemo } from './seed/demo.ts';
 import { startServer } from './server.ts';
@@ -52,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       // Before migrations and the demo seed, so a busy port is said at once with its fix.
       await assertPortFree(config.port, config.host);
+      // The first start takes ~10 s more (a new database, the demo): say why the wait.
+      if (!config.databaseUrl && !embeddedDatabaseExists(config.dataDir))
+        process.stdout.write(`Creating the database in ${config.dataDir} (first start)…\n`);
       const server = await startServer(config, log, {
         beforeListen: async ({ app }, fresh) => {
           const shouldSeed =

@@ -35,6 +35,7 @@ describe('npm start', () => {
     const first = await start();
     expect(first.steps.get('migrations')).toMatch(/^\d+ applied$/);
     expect(first.steps.get('first-run check')).toBe('demo seeded');
+    expect(first.server.stdout()).toMatch(/Creating the database in .+ \(first start\)/);
     const login = /organiser\s+(\S+@demo\.muster\.dev)\s+(\S+)/.exec(first.server.stdout());
     expect(login).not.toBeNull();
     expect(first.server.stdout()).toMatch(
@@ -49,7 +50,9 @@ describe('npm start', () => {
     expect(warm.steps.get('check the web app and server builds')).toBe('web up to date, server up to date');
     expect(warm.steps.get('migrations')).toBe('none to apply');
     expect(warm.steps.get('first-run check')).toBe('existing database');
-    expect(warm.server.stdout()).not.toMatch(/Building the web app|Demo event seeded|"level"/);
+    expect(warm.server.stdout()).not.toMatch(
+      /Building the web app|Creating the database|Demo event seeded|"level"/,
+    );
     expect(warm.server.stderr()).toBe('');
     // The demo the first start seeded is there, and its organiser signs in.
     const signIn = await fetch(`${warm.server.url}/api/v1/auth/login`, {

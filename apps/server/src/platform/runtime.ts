@@ -31,6 +31,11 @@ export interface OpenOptions {
   monitorIntervalSeconds?: number;
 }
 
+/** Whether `dataDir` holds an embedded database already (else the next start creates one). */
+export function embeddedDatabaseExists(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'));
+}
+
 /** Opens every piece of infrastructure in dependency order and migrates the database. */
 export async function openPlatform(
   config: Config,
@@ -52,9 +57,8 @@ export async function openPlatform(
         releases.push(lockDataDir(config.dataDir));
         // Before the database opens: a bad secret file should stop the boot in milliseconds.
         jwtSecret ??= loadOrCreateSecret(config.dataDir, 'jwt-secret');
-        const pgdata = path.join(config.dataDir, 'pgdata');
-        freshDatabase = !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
-        database = await openPglite(pgdata);
+        freshDatabase = !embeddedDatabaseExists(config.dataDir);
+        database = await openPglite(path.join(config.dataDir, 'pgdata'));
         makePrivate(config.dataDir);
       }
       markBoot('open the database');
