@@ -23,6 +23,11 @@ export interface RunningServer {
   url: string;
   /** Graceful stop: refuse new work, finish in-flight requests and jobs, then close everything. */
   stop(): Promise<void>;
+  /**
+   * The route schemas compiled in the background after the start (lazy-schemas.ts): how many, and
+   * those that do not compile (logged as errors too).
+   */
+  schemas: Promise<{ compiled: number; failed: { error: Error }[] }>;
   /** The step `stop` is in (or `stopped`), to name what a stop that hangs is waiting for. */
   stopPhase(): string;
 }
@@ -88,10 +93,12 @@ export async function startServer(
     purge.unref();
     const url = options.listen === false ? '' : await app.listen({ port: config.port, host: config.host });
     markBoot('listening');
-    const warmUp = app
+    const schemas = app
       .warmUpSchemas(() => draining)
-      .then(({ failed }) => {
-        for (const { error } of failed) platform.log.error({ err: error }, 'a route schema does not compile');
+      .then((outcome) => {
+        for (const { error } of outcome.failed)
+          platform.log.error({ err: error }, 'a route schema does not compile');
+        return outcome;
       });
     const running = app;
     return {
@@ -100,11 +107,12 @@ export async function startServer(
       platform,
       freshDatabase: opened.freshDatabase,
       url,
+      schemas,
       stopPhase: () => phase,
       async stop() {
         draining = true;
         clearInterval(purge);
-        await warmUp;
+        await schemas;
         phase = 'draining sockets';
         await gateway?.drain();
         phase = 'closing HTTP';
