@@ -24,4 +24,26 @@ describe('SIGTERM drain', () => {
     socket.close();
     await stopped;
   });
+
+  it('refuses new connections once draining, so a client retrying at once cannot hold the stop open', async () => {
+    const server = await createTestServer({ listen: true });
+    const user = await registerUser(server);
+    const connect = () =>
+      io(server.url, { transports: ['websocket'], auth: { token: user.accessToken }, reconnectionDelay: 20 });
+    const early = connect();
+    await new Promise<void>((resolve) => early.once('connect', () => resolve()));
+    await server.gateway!.drain();
+    // A client arriving after the drain (here: a new one; in CI, a drained one reconnecting within
+    // milliseconds) is refused instead of getting a connection the HTTP close would wait for.
+    const late = connect();
+    const refused = await new Promise<string>((resolve) =>
+      late.once('connect_error', (e) => resolve(e.message)),
+    );
+    expect(refused).toMatch(/draining|websocket error|xhr poll error/i);
+    expect(late.connected).toBe(false);
+    // Both keep retrying while the server stops: the stop finishes all the same.
+    await server.stop();
+    early.close();
+    late.close();
+  }, 30_000);
 });

@@ -60,13 +60,17 @@ export async function createGateway(
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const { config, log } = platform;
+  const checkOrigin = originCheck(config.allowedOrigins, log);
+  // Once draining, no new connection: a client reconnecting to this node in the moment between the
+  // drain and the HTTP server's close would hold that close open (seen as a stop hung in CI).
+  let draining = false;
   const io = new Server(httpServer, {
     path: '/socket.io',
     maxHttpBufferSize: MAX_FRAME_BYTES,
     pingInterval: 20_000,
     pingTimeout: 20_000,
     connectTimeout: 10_000,
-    allowRequest: originCheck(config.allowedOrigins, log),
+    allowRequest: (req, callback) => (draining ? callback('draining', false) : checkOrigin(req, callback)),
     cors: { origin: [...config.allowedOrigins], credentials: false },
   });
   if (platform.redis) {
@@ -125,7 +129,10 @@ export async function createGateway(
   return {
     io,
     handle: (handler) => events.register(handler),
-    drain: () => drainSockets(io),
+    drain: () => {
+      draining = true;
+      return drainSockets(io);
+    },
     accessSettled: () => keeper.idle(),
     sweepAccess: () => keeper.sweep(),
     async close() {
