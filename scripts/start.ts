@@ -16,24 +16,33 @@ markBoot('start Node (npm start)');
 // process manager (no terminal) the log is kept at its default.
 if (process.env.LOG_LEVEL === undefined && process.stdout.isTTY) process.env.LOG_LEVEL = 'warn';
 
-// Both builds run in processes of their own (vite, esbuild): on a first start they share the cores.
-const [web, bundle] = await Promise.allSettled([ensureWebBuilt(), ensureServerBuilt()]);
-if (web.status === 'rejected') {
-  console.error(`The web app could not be built: ${(web.reason as Error).message}`);
-  console.error('Fix the build (npm run build:web shows the errors) and start again.');
-  process.exit(1);
-}
+// The web app builds in a process of its own (vite) while this one bundles the server and then
+// opens the database: on a first start they share the cores. The server lists the app's files only
+// once the build has finished (web-app.ts waits for the promise left on globalThis).
+const webBuild = ensureWebBuilt();
+(globalThis as { [key: symbol]: unknown })[Symbol.for('muster.webBuild')] = webBuild;
+let web = 'building alongside';
+webBuild.then(
+  (built) => {
+    web = built ? 'built' : 'up to date';
+  },
+  (error: Error) => {
+    console.error(`The web app could not be built: ${error.message}`);
+    console.error('Fix the build (npm run build:web shows the errors) and start again.');
+    process.exit(1);
+  },
+);
 let main = serverBundle;
-if (bundle.status === 'rejected') {
+let bundle: string;
+try {
+  bundle = (await ensureServerBuilt()) ? 'built' : 'up to date';
+} catch (error) {
   // The bundle only makes the start faster: the sources run as they are.
-  console.error(
-    `Running the server from its sources (the bundle failed: ${(bundle.reason as Error).message})`,
-  );
+  console.error(`Running the server from its sources (the bundle failed: ${(error as Error).message})`);
   main = path.resolve(import.meta.dirname, '../apps/server/src/main.ts');
+  bundle = 'failed, running the sources';
 }
-const outcome = (built: PromiseSettledResult<boolean>) =>
-  built.status === 'rejected' ? 'failed' : built.value ? 'built' : 'up to date';
-markBoot('check the web app and server builds', `web ${outcome(web)}, server ${outcome(bundle)}`);
+markBoot('check the web app and server builds', `web ${web}, server ${bundle}`);
 
 // Stack traces name the bundle's lines; `--enable-source-maps` in NODE_OPTIONS maps them to the
 // sources (main.mjs.map), at a tenth of a second of every start.

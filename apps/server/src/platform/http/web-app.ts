@@ -58,6 +58,15 @@ function cacheControl(urlPath: string): string {
   return 'public, max-age=3600';
 }
 
+// `npm start` builds the web app in its own process while this one opens the database (scripts/
+// start.ts): it leaves the build's promise here, and the files are listed once it has finished.
+const WEB_BUILD = Symbol.for('muster.webBuild');
+
+/** Waits for a web build `npm start` is still running, if any (its failure is start.ts's to report). */
+async function webBuildInFlight(): Promise<void> {
+  await (globalThis as { [WEB_BUILD]?: Promise<unknown> })[WEB_BUILD]?.catch(() => {});
+}
+
 /**
  * Serves the built web app (`config.webDir`) at `/`: each built file at its path, and any other GET
  * outside the server's own paths answers `index.html`, so a deep link or a reload of a client-side
@@ -65,6 +74,7 @@ function cacheControl(urlPath: string): string {
  * problem that says how to build it; the API is unaffected either way.
  */
 export async function registerWebApp(app: App, webDir: string): Promise<void> {
+  await webBuildInFlight();
   const built = fs.existsSync(path.join(webDir, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {
