@@ -46,6 +46,9 @@ export interface StartOptions extends OpenOptions {
   ) => Promise<string | undefined>;
 }
 
+/** How long a stop lets open HTTP connections finish before cutting them. */
+const HTTP_CLOSE_GRACE_MS = 10_000;
+
 /** Builds one Muster node with the roles in `config.roles`. */
 export async function startServer(
   config: Config,
@@ -116,7 +119,11 @@ export async function startServer(
         phase = 'draining sockets';
         await gateway?.drain();
         phase = 'closing HTTP';
+        // In-flight requests finish; a connection still open after the grace (a client that keeps
+        // one busy) is cut, so that a stop always ends.
+        const cut = setTimeout(() => running.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
         await running.close();
+        clearTimeout(cut);
         // Requests have all been answered; refuse (503) whatever else reaches a batcher and flush it.
         phase = 'draining batchers and modules';
         await Promise.all([drainNode(platform), ...modules.map((module) => module.drain?.(platform))]);

@@ -11,4 +11,9 @@ export async function drainSockets(io: Server): Promise<void> {
   }
   // Closing the transport (not `disconnect()`) makes clients reconnect by themselves.
   for (const socket of io.of('/').sockets.values()) socket.conn.close();
+  // And every transport not (yet) in a namespace: one whose connect was still being authorised
+  // would otherwise stay open and hold the HTTP server's close.
+  // (`clients` is public in engine.io's documentation; its typings mark it protected.)
+  const engine = io.engine as unknown as { clients: Record<string, { close(): void }> };
+  for (const client of Object.values(engine.clients)) client.close();
 }
