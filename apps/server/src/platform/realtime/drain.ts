@@ -9,11 +9,10 @@ export async function drainSockets(io: Server): Promise<void> {
   for (const socket of await io.local.fetchSockets()) {
     socket.emit('draining', { reconnectInMs: Math.floor(Math.random() * 2000) } satisfies DrainingEvent);
   }
-  // Closing the transport (not `disconnect()`) makes clients reconnect by themselves.
-  for (const socket of io.of('/').sockets.values()) socket.conn.close();
-  // And every transport not (yet) in a namespace: one whose connect was still being authorised
-  // would otherwise stay open and hold the HTTP server's close.
-  // (`clients` is public in engine.io's documentation; its typings mark it protected.)
+  // Closing every transport (not `disconnect()`) makes clients reconnect by themselves; every one,
+  // not only the sockets in a namespace, so one whose connect was still being authorised does not
+  // stay open and hold the HTTP server's close. (`clients` is public in engine.io's documentation;
+  // its typings mark it protected.)
   const engine = io.engine as unknown as { clients: Record<string, { close(): void }> };
   for (const client of Object.values(engine.clients)) client.close();
 }
